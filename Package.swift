@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+// sensevoice-swift: SenseVoiceSmall speech understanding in pure Swift on Linux.
+import PackageDescription
+
+/// Settings every Swift target shares.
+/// - `ExistentialAny`: spell `any Protocol` so existential costs are visible at the use site.
+/// - `MemberImportVisibility`: a file must import the module whose members it uses, so module
+///   dependencies stay honest (Tensor/Audio → Engine → Jobs → Server → CLI).
+/// - `InternalImportsByDefault`: imports are internal unless marked `public import`, so no module
+///   leaks another module's API by accident.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "sensevoice-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sensevoice", targets: ["SenseVoiceCLI"]),
+        .library(name: "SenseVoiceEngine", targets: ["SenseVoiceEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "SenseVoiceTensor", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "SenseVoiceAudio", dependencies: ["SenseVoiceTensor"], swiftSettings: swiftSettings),
+        .target(name: "SenseVoiceEngine",
+                dependencies: ["SenseVoiceTensor", "SenseVoiceAudio", "CBLAS",
+                               .product(name: "Yams", package: "Yams")],
+                swiftSettings: swiftSettings),
+        .executableTarget(name: "SenseVoiceCLI",
+                          dependencies: ["SenseVoiceEngine", "SenseVoiceAudio", "SenseVoiceTensor",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: swiftSettings),
+
+        .target(name: "SenseVoiceTestSupport", dependencies: ["SenseVoiceTensor"],
+                path: "Tests/SenseVoiceTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "SenseVoiceTensorTests",
+                    dependencies: ["SenseVoiceTensor", "SenseVoiceTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SenseVoiceAudioTests",
+                    dependencies: ["SenseVoiceAudio", "SenseVoiceTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SenseVoiceEngineTests",
+                    dependencies: ["SenseVoiceEngine", "SenseVoiceAudio", "SenseVoiceTensor", "SenseVoiceTestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "SenseVoiceCLITests",
+                    dependencies: ["SenseVoiceTestSupport", "SenseVoiceCLI"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,99 @@
+// The audited file: the only place in the package that declares `@unchecked Sendable`.
+//
+// Why it is safe: both classes own memory that is written once, before the object is shared
+// (`FloatStorage.init(count:initialize:)` runs its closure before returning; `MappedFile` maps the
+// file read-only), and expose it afterwards only as read-only pointers. Nothing mutates after init,
+// so sharing across threads needs no lock.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read-only memory map of a whole file.
+public final class MappedFile: @unchecked Sendable {
+    /// The file's bytes; valid for the lifetime of this object.
+    public let bytes: UnsafeRawBufferPointer
+    public let path: String
+    private let mappedLength: Int
+
+    /// Maps `path` read-only.
+    /// - Throws: `SenseVoiceError` `.fileNotFound` or `.ioError`.
+    public init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            let err = errno
+            throw SenseVoiceError(err == ENOENT ? .fileNotFound : .ioError,
+                                  "cannot open \(path): \(String(cString: strerror(err)))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            throw SenseVoiceError(.ioError, "cannot stat \(path): \(String(cString: strerror(errno)))")
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw SenseVoiceError(.ioError, "\(path) is a directory, not a file")
+        }
+        let size = Int(st.st_size)
+        if size == 0 {
+            mappedLength = 0
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw SenseVoiceError(.ioError, "cannot map \(path): \(String(cString: strerror(errno)))")
+        }
+        mappedLength = size
+        bytes = UnsafeRawBufferPointer(start: base, count: size)
+    }
+
+    deinit {
+        if mappedLength > 0, let base = bytes.baseAddress {
+            munmap(UnsafeMutableRawPointer(mutating: base), mappedLength)
+        }
+    }
+}
+
+/// Immutable float32 storage: either owned heap memory or a view into a `MappedFile`.
+public final class FloatStorage: @unchecked Sendable {
+    public let pointer: UnsafePointer<Float>
+    public let count: Int
+    private let owned: UnsafeMutablePointer<Float>?
+    private let owner: MappedFile?
+
+    /// Allocates `count` floats (64-byte aligned) and lets `initialize` fill them once.
+    public init(count: Int, initialize: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        let p = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        do {
+            try initialize(UnsafeMutableBufferPointer(start: p, count: count))
+        } catch {
+            raw.deallocate()
+            throw error
+        }
+        owned = p
+        owner = nil
+        pointer = UnsafePointer(p)
+        self.count = count
+    }
+
+    /// A zero-copy view of `count` floats at byte `offset` of a mapped file.
+    /// - Precondition: the range lies inside the file and `offset` is 4-byte aligned.
+    public init(mapped file: MappedFile, byteOffset offset: Int, count: Int) {
+        precondition(offset >= 0 && offset % 4 == 0 && offset + count * 4 <= file.bytes.count,
+                     "mapped float range out of bounds or misaligned")
+        owner = file
+        owned = nil
+        self.count = count
+        pointer = (file.bytes.baseAddress! + offset).assumingMemoryBound(to: Float.self)
+    }
+
+    /// Whether the data lives in a memory-mapped file (no copy was made).
+    public var isMapped: Bool { owner != nil }
+
+    deinit {
+        if let owned { UnsafeMutableRawPointer(owned).deallocate() }
+    }
+}
