@@ -1,0 +1,4 @@
+import GRDB
+import Logging
+import Metrics
+import ServiceLifecycle
