@@ -99,7 +99,7 @@ struct TranscribeCommand: ParsableCommand {
         switch format {
         case .json:
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
+            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
             line = String(decoding: try encoder.encode(r), as: UTF8.self)
             print(line)
             return

@@ -6,7 +6,8 @@ import Foundation
 /// ModelScope's and Hugging Face's hub folders).
 public enum ModelLocator {
     /// Candidate folders for SenseVoiceSmall, in search order.
-    public static func senseVoiceCandidates(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+    public static func senseVoiceCandidates(environment env: [String: String]? = nil) -> [String] {
+        let environment = env ?? ProcessInfo.processInfo.environment
         var out: [String] = []
         if let env = environment["SENSEVOICE_MODEL"], !env.isEmpty { out.append(env) }
         let home = environment["HOME"] ?? NSHomeDirectory()
@@ -25,7 +26,8 @@ public enum ModelLocator {
 
     /// The explicit directory, or the first candidate holding a `model.pt`.
     /// - Throws: `SenseVoiceError(.modelNotFound)` listing where it looked.
-    public static func senseVoice(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+    public static func senseVoice(explicit: String?, environment env: [String: String]? = nil) throws -> String {
+        let environment = env ?? ProcessInfo.processInfo.environment
         if let explicit { return explicit }
         let candidates = senseVoiceCandidates(environment: environment)
         if let hit = candidates.first(where: { FileManager.default.fileExists(atPath: "\($0)/model.pt") }) { return hit }
