@@ -68,7 +68,8 @@ let package = Package(
                 resources: [.copy("Resources/Public")],
                 swiftSettings: swiftSettings),
         .executableTarget(name: "SenseVoiceCLI",
-                          dependencies: ["SenseVoiceEngine", "SenseVoiceAudio", "SenseVoiceTensor", "SenseVoiceServer",
+                          dependencies: ["SenseVoiceEngine", "SenseVoiceAudio", "SenseVoiceTensor", "SenseVoiceServer", "SenseVoiceJobs",
+                                         .product(name: "Logging", package: "swift-log"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
 

@@ -1,4 +1,0 @@
-import GRDB
-import Logging
-import Metrics
-import ServiceLifecycle
