@@ -57,8 +57,8 @@ import Testing
         if count > expected + Self.frame {
             #expect(AudioTestMath.power(samples, expected..<count) < 1e-4, "\(name): the padding should be silent")
         }
-        let n = min(samples.count, Self.reference.count)
-        let (lag, c) = AudioTestMath.bestLag(Array(Self.reference.prefix(n)), Array(samples.prefix(n)), maxLag: 80)
+        // The speech is there and in place (2 s of it, to keep the debug build quick).
+        let (lag, c) = AudioTestMath.bestLag(Array(Self.reference[8_000..<40_000]), Array(samples[8_000..<40_000]), maxLag: 80)
         #expect(abs(lag) <= 40 && c > 0.9, "\(name): lag \(lag) correlation \(c)")
     }
 
@@ -136,8 +136,8 @@ import Testing
         // The second file's speech is all there. Its Xing frame and encoder delay, and the first
         // file's end padding, are not trimmed mid-stream (as with `ffmpeg`), so it sits up to
         // ~1400 samples later.
-        let tail = Array(b.samples[4_000..<40_000])
-        let (lag, c) = AudioTestMath.bestLag(tail, Array(both[(a.samples.count + 4_000)..<(a.samples.count + 40_000)]), maxLag: 2_000)
-        #expect(abs(lag) <= 2_000 && c > 0.99, "lag \(lag) correlation \(c)")
+        let tail = Array(b.samples[16_000..<28_000])
+        let (lag, c) = AudioTestMath.bestLag(tail, Array(both[(a.samples.count + 16_000)..<(a.samples.count + 28_000)]), maxLag: 1_500)
+        #expect(abs(lag) <= 1_500 && c > 0.99, "lag \(lag) correlation \(c)")
     }
 }
