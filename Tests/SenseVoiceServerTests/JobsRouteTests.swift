@@ -75,6 +75,12 @@ struct JobsRouteTests {
             }
             try expectError(try await client.execute(uri: "/api/v1/jobs/\(ids[1])/result?format=pdf", method: .get), .badRequest, code: "invalid_option")
 
+            let audio = try await client.execute(uri: "/api/v1/jobs/\(ids[1])/audio", method: .get)
+            #expect(audio.status == .ok)
+            #expect(audio.headers[.contentType] == "audio/wav")
+            #expect(audio.headers[.xContentTypeOptions] == "nosniff")
+            #expect(Array(audio.body.readableBytesView) == (try TestServer.clip("en.wav")))
+
             let list = try await client.execute(uri: "/api/v1/jobs?batch=\(batch)", method: .get).json()
             #expect(((list["jobs"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }.sorted() == ids.sorted())
             let succeeded = try await client.execute(uri: "/api/v1/jobs?state=succeeded&limit=1", method: .get).json()

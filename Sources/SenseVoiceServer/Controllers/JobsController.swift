@@ -30,6 +30,7 @@ struct JobsController: Sendable {
         router.delete("/api/v1/jobs/{id}", use: delete)
         router.get("/api/v1/jobs/{id}/result", use: result)
         router.get("/api/v1/jobs/{id}/events", use: events)
+        router.get("/api/v1/jobs/{id}/audio", use: audio)
     }
 
     /// `POST /api/v1/jobs`: one or many `file` parts (also `files`, `file[]`) + the options of
@@ -177,6 +178,40 @@ struct JobsController: Sendable {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// `GET /api/v1/jobs/{id}/audio`: the uploaded audio, for playback in the web UI. The media
+    /// type is sniffed from the bytes; `nosniff` and a sandboxing CSP keep browsers from treating
+    /// an upload as a page.
+    @Sendable func audio(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let job = try await job(context)
+        let bytes: [UInt8]
+        do {
+            bytes = try await blobs.get(id: job.id)
+        } catch let error as JobError where error.code == .audioMissing {
+            throw Self.missing(job.id)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = Self.audioMediaType(bytes)
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.contentSecurityPolicy] = "sandbox; default-src 'none'"
+        headers[.cacheControl] = "private, max-age=3600"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// A playback media type from the first bytes (`application/octet-stream` when unknown).
+    static func audioMediaType(_ b: [UInt8]) -> String {
+        func starts(_ s: String, at offset: Int = 0) -> Bool {
+            let p = Array(s.utf8)
+            return b.count >= offset + p.count && Array(b[offset..<offset + p.count]) == p
+        }
+        if starts("RIFF") && starts("WAVE", at: 8) { return "audio/wav" }
+        if starts("ID3") || (b.count > 1 && b[0] == 0xFF && b[1] & 0xE0 == 0xE0) { return "audio/mpeg" }
+        if starts("OggS") { return "audio/ogg" }
+        if starts("fLaC") { return "audio/flac" }
+        if b.starts(with: [0x1A, 0x45, 0xDF, 0xA3]) { return "audio/webm" }
+        if starts("ftyp", at: 4) { return "audio/mp4" }
+        return "application/octet-stream"
     }
 
     // MARK: - Helpers

@@ -1,0 +1,564 @@
+// SenseVoice web UI: upload or record audio, follow jobs live, read and play results. No libraries.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+
+const EMOTIONS = {
+  happy: '😊', sad: '😔', angry: '😡', neutral: '😐', fearful: '😰', disgusted: '🤢', surprised: '😮', unknown: '❔',
+};
+const EVENTS = {
+  speech: '🗣️', bgm: '🎼', applause: '👏', laughter: '😀', cry: '😭', sneeze: '🤧', cough: '😷', breath: '💨',
+  sing: '🎤', speech_noise: '📢', unknown: '❔', gbg: '🌫️',
+};
+/** Events worth a marker on the timeline (speech is the usual case). */
+const MARKED_EVENTS = new Set(['bgm', 'applause', 'laughter', 'cry', 'sneeze', 'cough', 'breath', 'sing', 'speech_noise', 'gbg']);
+
+const state = {
+  files: [],            // File objects waiting to be sent
+  jobs: new Map(),      // id → job JSON
+  localAudio: new Map(),// id → object URL of the file this browser uploaded
+  streams: new Map(),   // id → AbortController of its event stream
+  selected: null,       // id of the job shown in the result card
+  result: null,         // its result JSON
+  autoSelect: new Set(),// ids to show as soon as they finish
+  ready: false,
+};
+
+// MARK: - API
+
+function apiKey() { return localStorage.getItem('sensevoice.apiKey') || ''; }
+
+async function api(path, options = {}) {
+  const headers = new Headers(options.headers || {});
+  const key = apiKey();
+  if (key) headers.set('Authorization', 'Bearer ' + key);
+  const response = await fetch(path, { ...options, headers });
+  if (!response.ok) {
+    let text = `${response.status} ${response.statusText}`;
+    try {
+      const body = await response.json();
+      if (body && body.error) text = `${body.error.message} [${body.error.code}]`;
+    } catch (_) { /* not JSON */ }
+    const error = new Error(text);
+    error.status = response.status;
+    throw error;
+  }
+  return response;
+}
+
+function showMessage(text, kind = 'error') {
+  const box = $('message');
+  box.textContent = text;
+  box.className = 'message' + (kind === 'info' ? ' info' : '');
+  box.hidden = !text;
+}
+
+// MARK: - Server status
+
+async function checkStatus() {
+  const status = $('status');
+  try {
+    const response = await fetch('/ready');
+    if (response.ok) {
+      status.textContent = 'ready';
+      status.className = 'status ready';
+      state.ready = true;
+    } else {
+      status.textContent = 'loading model…';
+      status.className = 'status loading';
+      state.ready = false;
+    }
+  } catch (_) {
+    status.textContent = 'server unreachable';
+    status.className = 'status down';
+    state.ready = false;
+  }
+  setTimeout(checkStatus, state.ready ? 15000 : 2000);
+}
+
+// MARK: - Picking and recording files
+
+function addFiles(list) {
+  for (const file of list) {
+    if (file.size === 0) { showMessage(`${file.name} is empty.`); continue; }
+    state.files.push(file);
+  }
+  renderPicked();
+}
+
+function renderPicked() {
+  const ul = $('picked');
+  ul.replaceChildren();
+  state.files.forEach((file, index) => {
+    const li = document.createElement('li');
+    const name = document.createElement('span');
+    name.textContent = `${file.name} · ${formatBytes(file.size)}`;
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = '✕';
+    remove.setAttribute('aria-label', `Remove ${file.name}`);
+    remove.addEventListener('click', () => { state.files.splice(index, 1); renderPicked(); });
+    li.append(name, remove);
+    ul.append(li);
+  });
+  $('submit').disabled = state.files.length === 0;
+  $('submit').textContent = state.files.length > 1 ? `Transcribe ${state.files.length} files` : 'Transcribe';
+}
+
+function setUpDrop() {
+  const drop = $('drop');
+  $('file-input').addEventListener('change', (e) => { addFiles(e.target.files); e.target.value = ''; });
+  for (const type of ['dragenter', 'dragover']) {
+    drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add('over'); });
+  }
+  for (const type of ['dragleave', 'drop']) {
+    drop.addEventListener(type, () => drop.classList.remove('over'));
+  }
+  drop.addEventListener('drop', (e) => { e.preventDefault(); addFiles(e.dataTransfer.files); });
+}
+
+let recorder = null;
+
+function setUpRecording() {
+  const button = $('record');
+  if (!navigator.mediaDevices || !window.MediaRecorder) {
+    button.disabled = true;
+    button.title = 'Recording needs a secure context (https or localhost) and MediaRecorder support.';
+    return;
+  }
+  button.addEventListener('click', async () => {
+    if (recorder) { recorder.stop(); return; }
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch (e) {
+      showMessage(`The microphone is not available (${e.message}); allow it in the browser, or upload a file.`);
+      return;
+    }
+    const chunks = [];
+    const started = Date.now();
+    recorder = new MediaRecorder(stream);
+    recorder.addEventListener('dataavailable', (e) => { if (e.data.size) chunks.push(e.data); });
+    const timer = setInterval(() => { $('record-time').textContent = formatClock(Date.now() - started); }, 250);
+    recorder.addEventListener('stop', () => {
+      clearInterval(timer);
+      stream.getTracks().forEach((t) => t.stop());
+      const type = recorder.mimeType || 'audio/webm';
+      const ext = type.includes('ogg') ? 'ogg' : type.includes('mp4') ? 'm4a' : 'webm';
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+      addFiles([new File(chunks, `recording-${stamp}.${ext}`, { type })]);
+      recorder = null;
+      button.textContent = '● Record';
+      button.setAttribute('aria-pressed', 'false');
+      $('record-time').textContent = '';
+    });
+    recorder.start(250);
+    button.textContent = '■ Stop';
+    button.setAttribute('aria-pressed', 'true');
+    showMessage('');
+  });
+}
+
+// MARK: - Submitting and following jobs
+
+async function submit() {
+  if (!state.files.length) return;
+  const form = new FormData();
+  for (const file of state.files) form.append('file', file, file.name);
+  form.append('language', $('language').value);
+  form.append('use_itn', $('itn').checked ? 'true' : 'false');
+  $('submit').disabled = true;
+  showMessage('Uploading…', 'info');
+  try {
+    const response = await api('/api/v1/jobs', { method: 'POST', body: form });
+    const body = await response.json();
+    body.jobs.forEach((job, i) => {
+      state.localAudio.set(job.id, URL.createObjectURL(state.files[i]));
+      upsertJob(job);
+      follow(job.id);
+    });
+    state.autoSelect.add(body.jobs[0].id);
+    state.files = [];
+    renderPicked();
+    showMessage('');
+  } catch (e) {
+    showMessage(`Upload failed: ${e.message}`);
+    $('submit').disabled = false;
+  }
+}
+
+async function loadJobs() {
+  try {
+    const response = await api('/api/v1/jobs?limit=100');
+    const body = await response.json();
+    for (const job of body.jobs) {
+      upsertJob(job);
+      if (job.state === 'queued' || job.state === 'running') follow(job.id);
+    }
+    if (!body.jobs.length) renderJobs();
+  } catch (e) {
+    if (e.status === 401) showMessage('This server needs an API key: click “API key” at the top.');
+    else showMessage(`Cannot list jobs: ${e.message}`);
+  }
+}
+
+/** Follows a job's Server-Sent Events (fetch, so that the API key header can be sent). */
+async function follow(id) {
+  if (state.streams.has(id)) return;
+  const controller = new AbortController();
+  state.streams.set(id, controller);
+  let finished = false;
+  try {
+    const response = await api(`/api/v1/jobs/${id}/events`, { signal: controller.signal });
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        finished = handleEvent(id, block) || finished;
+      }
+    }
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+  } finally {
+    state.streams.delete(id);
+  }
+  // The stream ended early (server restart, network): look again shortly.
+  if (!finished && state.jobs.has(id)) setTimeout(() => follow(id), 2000);
+}
+
+/** Applies one SSE block; returns true when the job will not change any more. */
+function handleEvent(id, block) {
+  let event = 'message';
+  let data = '';
+  for (const line of block.split('\n')) {
+    if (line.startsWith('event:')) event = line.slice(6).trim();
+    else if (line.startsWith('data:')) data += line.slice(5).trim();
+  }
+  if (event === 'deleted') { removeJob(id); return true; }
+  if (!data || data === '{}') return false;
+  const job = JSON.parse(data);
+  upsertJob(job);
+  if (event === 'done') {
+    if (job.state === 'succeeded' && (state.autoSelect.has(job.id) || !state.selected)) {
+      state.autoSelect.delete(job.id);
+      select(job.id);
+    }
+    return true;
+  }
+  return false;
+}
+
+function upsertJob(job) {
+  state.jobs.set(job.id, job);
+  renderJobs();
+}
+
+function removeJob(id) {
+  state.jobs.delete(id);
+  const url = state.localAudio.get(id);
+  if (url) URL.revokeObjectURL(url);
+  state.localAudio.delete(id);
+  if (state.selected === id) { state.selected = null; $('result').hidden = true; }
+  renderJobs();
+}
+
+async function deleteJob(id) {
+  state.streams.get(id)?.abort();
+  try {
+    await api(`/api/v1/jobs/${id}`, { method: 'DELETE' });
+  } catch (e) {
+    if (e.status !== 404) { showMessage(`Cannot delete: ${e.message}`); return; }
+  }
+  removeJob(id);
+}
+
+function renderJobs() {
+  const ul = $('jobs');
+  const jobs = [...state.jobs.values()].sort((a, b) => (b.created_at || '').localeCompare(a.created_at || '') || a.file.localeCompare(b.file));
+  $('jobs-empty').hidden = jobs.length > 0;
+  const items = jobs.map((job) => {
+    const li = document.createElement('li');
+    li.className = `job ${job.state}` + (job.id === state.selected ? ' selected' : '');
+    li.dataset.id = job.id;
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = job.file;
+    name.title = job.file;
+    const actions = document.createElement('span');
+    actions.className = 'actions';
+    if (job.state === 'succeeded') {
+      const view = button('View', () => select(job.id), 'small primary');
+      view.classList.add('view');
+      actions.append(view);
+    }
+    actions.append(button('Delete', () => deleteJob(job.id), 'small ghost'));
+    const progress = document.createElement('div');
+    progress.className = 'progress';
+    progress.setAttribute('role', 'progressbar');
+    progress.setAttribute('aria-valuemin', '0');
+    progress.setAttribute('aria-valuemax', '100');
+    progress.setAttribute('aria-valuenow', String(Math.round(job.progress * 100)));
+    const fill = document.createElement('div');
+    fill.style.width = `${Math.round((job.state === 'succeeded' ? 1 : job.progress) * 100)}%`;
+    progress.append(fill);
+    const meta = document.createElement('span');
+    meta.className = 'meta';
+    const st = document.createElement('span');
+    st.className = `state ${job.state}`;
+    st.textContent = job.state === 'running' ? `running ${Math.round(job.progress * 100)}%` : job.state;
+    meta.append(st);
+    if (job.duration_ms != null) meta.append(text(formatClock(job.duration_ms)));
+    meta.append(text(formatBytes(job.bytes)));
+    if (job.error) {
+      const err = text(`${job.error.message} [${job.error.code}]`);
+      err.className = 'error-text';
+      meta.append(err);
+    }
+    li.append(name, actions, progress, meta);
+    return li;
+  });
+  ul.replaceChildren(...items);
+}
+
+// MARK: - Result
+
+async function select(id) {
+  state.selected = id;
+  renderJobs();
+  try {
+    const response = await api(`/api/v1/jobs/${id}/result?format=json`);
+    state.result = await response.json();
+  } catch (e) {
+    showMessage(`Cannot load the result: ${e.message}`);
+    return;
+  }
+  renderResult(state.jobs.get(id), state.result);
+  await setAudio(id);
+}
+
+async function setAudio(id) {
+  const player = $('player');
+  let url = state.localAudio.get(id);
+  if (!url) {
+    try {
+      const response = await api(`/api/v1/jobs/${id}/audio`);
+      url = URL.createObjectURL(await response.blob());
+      state.localAudio.set(id, url);
+    } catch (_) {
+      player.removeAttribute('src');
+      return;
+    }
+  }
+  if (state.selected === id) player.src = url;
+}
+
+function renderResult(job, result) {
+  $('result').hidden = false;
+  $('result-title').textContent = `Result · ${job ? job.file : result.file || ''}`;
+
+  const summary = $('summary');
+  summary.replaceChildren();
+  if (result.language) summary.append(badge(result.language, 'lang'));
+  if (result.emotion) summary.append(emotionBadge(result.emotion));
+  for (const e of result.events || []) summary.append(eventBadge(e));
+  summary.append(text(`${formatClock(result.duration_ms)} · ${result.segments.length} segment${result.segments.length === 1 ? '' : 's'}`
+    + (result.timings ? ` · RTF ${result.timings.rtf.toFixed(3)}` : '')));
+
+  $('clean-text').textContent = result.text || '—';
+  $('rich-text').textContent = result.rich || '—';
+  renderTimeline(result);
+  renderSegments(result);
+  $('result').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+function renderTimeline(result) {
+  const timeline = $('timeline');
+  const total = Math.max(1, result.duration_ms);
+  const nodes = [];
+  const seen = new Set();
+  result.segments.forEach((s, i) => {
+    const seg = document.createElement('div');
+    seg.className = `seg ${s.emotion || 'none'}`;
+    seg.style.left = `${(100 * s.start_ms) / total}%`;
+    seg.style.width = `${Math.max(0.3, (100 * (s.end_ms - s.start_ms)) / total)}%`;
+    seg.title = `${formatClock(s.start_ms)}–${formatClock(s.end_ms)} · ${s.emotion || 'no emotion'}${s.events.length ? ' · ' + s.events.join(', ') : ''}\n${s.text}`;
+    seg.dataset.index = String(i);
+    nodes.push(seg);
+    if (s.emotion) seen.add(s.emotion);
+    for (const e of s.events) {
+      if (!MARKED_EVENTS.has(e)) continue;
+      const marker = document.createElement('span');
+      marker.className = 'marker';
+      marker.textContent = EVENTS[e] || '•';
+      marker.style.left = `${(100 * s.start_ms) / total}%`;
+      marker.title = e;
+      nodes.push(marker);
+    }
+  });
+  const head = document.createElement('div');
+  head.className = 'playhead';
+  head.id = 'playhead';
+  nodes.push(head);
+  timeline.replaceChildren(...nodes);
+  const legend = $('legend');
+  legend.replaceChildren(...[...seen].map((e) => emotionBadge(e)));
+}
+
+function renderSegments(result) {
+  const rows = result.segments.map((s, i) => {
+    const tr = document.createElement('tr');
+    tr.dataset.index = String(i);
+    const play = document.createElement('td');
+    play.append(button('▶', () => playFrom(s.start_ms / 1000), 'small ghost play'));
+    play.firstChild.setAttribute('aria-label', `Play from ${formatClock(s.start_ms)}`);
+    const time = cell(`${formatClock(s.start_ms)}–${formatClock(s.end_ms)}`, 'time');
+    const lang = document.createElement('td');
+    if (s.language) lang.append(badge(s.language, 'lang'));
+    const emo = document.createElement('td');
+    if (s.emotion) emo.append(emotionBadge(s.emotion));
+    const ev = document.createElement('td');
+    for (const e of s.events) ev.append(eventBadge(e), ' ');
+    tr.append(play, time, lang, emo, ev, cell(s.text, 'seg-text'));
+    return tr;
+  });
+  $('segments').tBodies[0].replaceChildren(...rows);
+}
+
+function playFrom(seconds) {
+  const player = $('player');
+  if (!player.src) { showMessage('The audio of this job is not available any more.'); return; }
+  player.currentTime = seconds;
+  player.play().catch(() => {});
+}
+
+function setUpPlayer() {
+  const player = $('player');
+  player.addEventListener('timeupdate', () => {
+    const result = state.result;
+    if (!result) return;
+    const ms = player.currentTime * 1000;
+    const head = $('playhead');
+    if (head) head.style.left = `${Math.min(100, (100 * ms) / Math.max(1, result.duration_ms))}%`;
+    for (const tr of $('segments').tBodies[0].rows) {
+      const s = result.segments[Number(tr.dataset.index)];
+      tr.classList.toggle('playing', !player.paused && ms >= s.start_ms && ms < s.end_ms);
+    }
+  });
+  $('timeline').addEventListener('click', (e) => {
+    if (!state.result) return;
+    const box = e.currentTarget.getBoundingClientRect();
+    playFrom(((e.clientX - box.left) / box.width) * state.result.duration_ms / 1000);
+  });
+}
+
+async function download(format) {
+  const id = state.selected;
+  if (!id) return;
+  try {
+    const response = await api(`/api/v1/jobs/${id}/result?format=${format}&download=1`);
+    const blob = await response.blob();
+    const job = state.jobs.get(id);
+    const base = (job ? job.file : 'transcript').replace(/\.[^.]+$/, '');
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${base}.${format}`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  } catch (e) {
+    showMessage(`Download failed: ${e.message}`);
+  }
+}
+
+// MARK: - Small helpers
+
+function button(label, onClick, className) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.className = className;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function badge(label, kind) {
+  const span = document.createElement('span');
+  span.className = `badge ${kind}`;
+  span.textContent = label;
+  return span;
+}
+
+function emotionBadge(emotion) {
+  const b = badge(`${EMOTIONS[emotion] || ''} ${emotion}`.trim(), `emotion ${emotion}`);
+  b.dataset.emotion = emotion;
+  return b;
+}
+
+function eventBadge(event) {
+  const b = badge(`${EVENTS[event] || ''} ${event.replace('_', ' ')}`.trim(), 'event');
+  b.dataset.event = event;
+  return b;
+}
+
+function text(value) {
+  const span = document.createElement('span');
+  span.textContent = value;
+  return span;
+}
+
+function cell(value, className) {
+  const td = document.createElement('td');
+  td.className = className;
+  td.textContent = value;
+  return td;
+}
+
+function formatClock(ms) {
+  const total = Math.max(0, Math.round(ms / 100)) / 10;
+  const m = Math.floor(total / 60);
+  const s = (total - m * 60).toFixed(1).padStart(4, '0');
+  return `${m}:${s}`;
+}
+
+function formatBytes(n) {
+  if (n == null) return '';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+// MARK: - Start
+
+function setUpKeyDialog() {
+  const dialog = $('key-dialog');
+  $('key-button').addEventListener('click', () => { $('key-input').value = apiKey(); dialog.showModal(); });
+  dialog.addEventListener('close', () => {
+    if (dialog.returnValue !== 'save') return;
+    const key = $('key-input').value.trim();
+    if (key) localStorage.setItem('sensevoice.apiKey', key); else localStorage.removeItem('sensevoice.apiKey');
+    showMessage('');
+    loadJobs();
+  });
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  setUpDrop();
+  setUpRecording();
+  setUpPlayer();
+  setUpKeyDialog();
+  $('submit').addEventListener('click', submit);
+  $('refresh').addEventListener('click', loadJobs);
+  $('download-srt').addEventListener('click', () => download('srt'));
+  $('download-vtt').addEventListener('click', () => download('vtt'));
+  $('download-json').addEventListener('click', () => download('json'));
+  checkStatus();
+  loadJobs();
+});

@@ -1,0 +1,46 @@
+// Runs scripts/browser-test.py: the web UI in headless Chromium through selenium.
+
+import Foundation
+import SenseVoiceTestSupport
+import Testing
+
+/// Whether headless Chromium, its driver and python selenium are installed
+/// (scripts/install-test-services.sh installs them).
+enum BrowserTools {
+    static func which(_ name: String) -> Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }
+    }
+
+    static let available: Bool = {
+        guard which("chromium") || which("chromium-browser") || which("google-chrome"), which("chromedriver") else { return false }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import selenium"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+}
+
+@Suite("Web UI in headless Chromium", .serialized,
+       .enabled(if: BrowserTools.available, "needs chromium, chromium-driver and python selenium: run scripts/install-test-services.sh"),
+       .enabled(if: ServerProcess.binary != nil, "needs the built sensevoice binary"))
+struct BrowserUITests {
+    @Test("upload a fixture, see the segment table and badges, play, download SRT, record from the fake microphone, 375 px, dark mode")
+    func browser() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.packageRoot.appendingPathComponent("scripts/browser-test.py").path,
+                             "--binary", try #require(ServerProcess.binary).path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output.suffix(4000))")
+    }
+}
