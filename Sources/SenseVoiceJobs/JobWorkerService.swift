@@ -2,7 +2,7 @@
 
 public import Foundation
 public import Logging
-public import SenseVoiceEngine
+import SenseVoiceEngine
 public import ServiceLifecycle
 import Synchronization
 

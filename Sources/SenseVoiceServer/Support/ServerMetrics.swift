@@ -33,25 +33,55 @@ public struct ServerMetrics: Sendable {
 
     /// Records one HTTP request.
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(name: "http_requests_total",
+        registry.makeCounter(descriptor: Self.requests,
                              labels: [("method", method), ("route", route), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(name: "http_request_duration_seconds", labels: [("method", method), ("route", route)],
-                                       buckets: factory.durationHistogramBuckets["http_request_duration_seconds"] ?? [])
+        registry.makeDurationHistogram(descriptor: Self.requestDuration, labels: [("method", method), ("route", route)],
+                                       buckets: factory.durationHistogramBuckets[Self.requestDuration.name] ?? [])
             .recordNanoseconds(duration.nanoseconds)
+    }
+
+    // Descriptors are computed: the type is not Sendable, so it cannot be a static constant.
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "http_requests", unitName: "total",
+                             helpText: "HTTP requests by method, route pattern and status.")
+    }
+    static var requestDuration: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "http_request_duration", unitName: "seconds",
+                             helpText: "HTTP request latency by method and route pattern.")
+    }
+    static var jobs: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "sensevoice", metricName: "jobs", unitName: "",
+                             helpText: "Jobs in the store by state.")
+    }
+    static var queueDepth: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "sensevoice", subsystem: "inference", metricName: "queue_depth", unitName: "",
+                             helpText: "Transcriptions waiting for an inference thread.")
+    }
+    static var running: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "sensevoice", subsystem: "inference", metricName: "running", unitName: "",
+                             helpText: "Transcriptions running on inference threads.")
+    }
+    static var pending: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "sensevoice", subsystem: "requests", metricName: "pending", unitName: "",
+                             helpText: "Synchronous transcription requests admitted (waiting or running).")
+    }
+    static var ready: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "sensevoice", subsystem: "model", metricName: "ready", unitName: "",
+                             helpText: "1 once the model is loaded.")
     }
 
     /// Samples the gauges and renders the exposition text.
     func render(host: ModelHost, store: any JobStore, pendingRequests: Int) async -> String {
         if let counts = try? await store.counts() {
             for (state, n) in counts {
-                registry.makeGauge(name: "sensevoice_jobs", labels: [("state", state.rawValue)]).set(to: Double(n))
+                registry.makeGauge(descriptor: Self.jobs, labels: [("state", state.rawValue)]).set(to: Double(n))
             }
         }
         let pool = host.pool
-        registry.makeGauge(name: "sensevoice_inference_queue_depth").set(to: Double(pool?.queuedCount ?? 0))
-        registry.makeGauge(name: "sensevoice_inference_running").set(to: Double(pool?.runningCount ?? 0))
-        registry.makeGauge(name: "sensevoice_requests_pending").set(to: Double(pendingRequests))
-        registry.makeGauge(name: "sensevoice_model_ready").set(to: pool == nil ? 0 : 1)
+        registry.makeGauge(descriptor: Self.queueDepth).set(to: Double(pool?.queuedCount ?? 0))
+        registry.makeGauge(descriptor: Self.running).set(to: Double(pool?.runningCount ?? 0))
+        registry.makeGauge(descriptor: Self.pending).set(to: Double(pendingRequests))
+        registry.makeGauge(descriptor: Self.ready).set(to: pool == nil ? 0 : 1)
         return registry.emitToString()
     }
 }
