@@ -30,6 +30,18 @@ public struct VADConfig: Sendable, Equatable {
         /// LFR hop (`lfr_n`, 1).
         public var lfrN: Int
 
+        public init(sampleRate: Int, window: String, numMelBins: Int, frameLengthMs: Int, frameShiftMs: Int,
+                    dither: Double, lfrM: Int, lfrN: Int) {
+            self.sampleRate = sampleRate
+            self.window = window
+            self.numMelBins = numMelBins
+            self.frameLengthMs = frameLengthMs
+            self.frameShiftMs = frameShiftMs
+            self.dither = dither
+            self.lfrM = lfrM
+            self.lfrN = lfrN
+        }
+
         /// Samples per fbank frame window (400 at 16 kHz / 25 ms).
         public var frameLengthSamples: Int { sampleRate * frameLengthMs / 1000 }
         /// Samples per fbank hop (160 at 16 kHz / 10 ms).
@@ -68,6 +80,21 @@ public struct VADConfig: Sendable, Equatable {
         public var outputAffineDim: Int
         /// Number of output classes (`output_dim`, 248).
         public var outputDim: Int
+
+        public init(inputDim: Int, inputAffineDim: Int, fsmnLayers: Int, linearDim: Int, projDim: Int,
+                    lorder: Int, rorder: Int, lstride: Int, rstride: Int, outputAffineDim: Int, outputDim: Int) {
+            self.inputDim = inputDim
+            self.inputAffineDim = inputAffineDim
+            self.fsmnLayers = fsmnLayers
+            self.linearDim = linearDim
+            self.projDim = projDim
+            self.lorder = lorder
+            self.rorder = rorder
+            self.lstride = lstride
+            self.rstride = rstride
+            self.outputAffineDim = outputAffineDim
+            self.outputDim = outputDim
+        }
 
         /// Past frames of the memory input each block carries between chunks, `(lorder − 1) · lstride`.
         public var cacheFrames: Int { (lorder - 1) * lstride }
