@@ -7,6 +7,6 @@ struct SenseVoiceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sensevoice",
         abstract: "Speech understanding with SenseVoiceSmall: text, language, emotion and audio events.",
-        subcommands: []
+        subcommands: [VADCommand.self]
     )
 }
