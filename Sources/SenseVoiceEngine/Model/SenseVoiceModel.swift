@@ -1,0 +1,62 @@
+// Follows funasr/models/sense_voice/model.py: SenseVoiceSmall (embed, SenseVoiceEncoderSmall, CTC head).
+
+/// Immutable SenseVoiceSmall weights, shared by every inference session.
+public struct SenseVoiceModel: Sendable {
+    public let config: SenseVoiceConfig
+    /// Prompt embeddings `[16, input_size]` (language / emotion / event / text-norm rows, spec §3.2).
+    public let embed: Tensor
+    /// `encoders0` followed by `encoders.0 … encoders.(numBlocks-2)`.
+    public let encoders: [SANMLayerWeights]
+    public let afterNormWeight: Tensor, afterNormBias: Tensor
+    public let tpEncoders: [SANMLayerWeights]
+    public let tpNormWeight: Tensor, tpNormBias: Tensor
+    public let ctcWeight: Tensor, ctcBias: Tensor              // [vocab, d], [vocab]
+
+    /// Number of prompt embedding rows (7 languages + 7 emotion/event + 2 text-norm).
+    public static let promptRows = 16
+
+    /// Every checkpoint tensor of a model with `config`, with its expected shape.
+    public static func tensorSpecs(config: SenseVoiceConfig) -> [(name: String, shape: [Int])] {
+        let e = config.encoder
+        let d = e.outputSize
+        var specs: [(name: String, shape: [Int])] = [("embed.weight", [promptRows, e.inputSize])]
+        specs += SANMLayerWeights.specs(prefix: "encoder.encoders0.0", inputSize: e.inputSize, config: e)
+        for i in 0..<(e.numBlocks - 1) {
+            specs += SANMLayerWeights.specs(prefix: "encoder.encoders.\(i)", inputSize: d, config: e)
+        }
+        specs += [("encoder.after_norm.weight", [d]), ("encoder.after_norm.bias", [d])]
+        for i in 0..<e.tpBlocks {
+            specs += SANMLayerWeights.specs(prefix: "encoder.tp_encoders.\(i)", inputSize: d, config: e)
+        }
+        specs += [("encoder.tp_norm.weight", [d]), ("encoder.tp_norm.bias", [d]),
+                  ("ctc.ctc_lo.weight", [config.vocabSize, d]), ("ctc.ctc_lo.bias", [config.vocabSize])]
+        return specs
+    }
+
+    /// Builds the model from validated tensors (names and shapes as in `tensorSpecs`).
+    public init(config: SenseVoiceConfig, tensors t: [String: Tensor]) {
+        func w(_ n: String) -> Tensor {
+            guard let x = t[n] else { preconditionFailure("missing \(n) after validation") }
+            return x
+        }
+        let e = config.encoder
+        self.config = config
+        embed = w("embed.weight")
+        var enc = [SANMLayerWeights(prefix: "encoder.encoders0.0", inputSize: e.inputSize, tensors: t)]
+        for i in 0..<(e.numBlocks - 1) {
+            enc.append(SANMLayerWeights(prefix: "encoder.encoders.\(i)", inputSize: e.outputSize, tensors: t))
+        }
+        encoders = enc
+        afterNormWeight = w("encoder.after_norm.weight"); afterNormBias = w("encoder.after_norm.bias")
+        tpEncoders = (0..<e.tpBlocks).map {
+            SANMLayerWeights(prefix: "encoder.tp_encoders.\($0)", inputSize: e.outputSize, tensors: t)
+        }
+        tpNormWeight = w("encoder.tp_norm.weight"); tpNormBias = w("encoder.tp_norm.bias")
+        ctcWeight = w("ctc.ctc_lo.weight"); ctcBias = w("ctc.ctc_lo.bias")
+    }
+
+    /// Total parameter count.
+    public var parameterCount: Int {
+        Self.tensorSpecs(config: config).reduce(0) { $0 + $1.shape.reduce(1, *) }
+    }
+}

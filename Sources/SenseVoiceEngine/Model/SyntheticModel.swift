@@ -1,0 +1,58 @@
+// Random-weight SenseVoiceSmall models of any size, for benchmarks (`sensevoice bench --synthetic`).
+
+/// Builds models with random weights in memory: the real architecture, no checkpoint needed.
+public enum SyntheticModel {
+    /// The named sizes: `full` is SenseVoiceSmall (512 wide, 50 + 20 layers, vocab 25055);
+    /// `small` matches the tiny test fixture (64 wide, 3 + 2 layers).
+    public static func config(named name: String) throws -> SenseVoiceConfig {
+        switch name {
+        case "full":
+            return SenseVoiceConfig()
+        case "small":
+            return SenseVoiceConfig(encoder: EncoderConfig(outputSize: 64, attentionHeads: 4, linearUnits: 192,
+                                                           numBlocks: 3, tpBlocks: 2))
+        default:
+            throw SenseVoiceError(.invalidOption, "unknown synthetic model '\(name)': use small or full")
+        }
+    }
+
+    /// A model with deterministic pseudo-random weights (uniform ±1/√fan_in, norms ≈ 1, small biases).
+    public static func make(config: SenseVoiceConfig, seed: UInt64 = 0x5EED) -> SenseVoiceModel {
+        var rng = SplitMix64(seed: seed)
+        var tensors: [String: Tensor] = [:]
+        for spec in SenseVoiceModel.tensorSpecs(config: config) {
+            let name = spec.name
+            let isNormWeight = name.hasSuffix("norm1.weight") || name.hasSuffix("norm2.weight") || name.hasSuffix("_norm.weight")
+            let isBias = name.hasSuffix(".bias")
+            let fanIn = spec.shape.count > 1 ? spec.shape.dropFirst().reduce(1, *) : 1
+            let bound: Float = isNormWeight ? 0.1 : (isBias ? 0.02 : 1 / Float(Double(fanIn).squareRoot()))
+            let center: Float = isNormWeight ? 1 : 0
+            tensors[name] = Tensor(shape: spec.shape) { buf in
+                for i in 0..<buf.count { buf[i] = center + bound * rng.nextSignedUnit() }
+            }
+        }
+        return SenseVoiceModel(config: config, tensors: tensors)
+    }
+}
+
+/// SplitMix64: a small, fast, deterministic generator for synthetic weights and test data.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [-1, 1).
+    public mutating func nextSignedUnit() -> Float {
+        Float(next() >> 40) * (2.0 / Float(1 << 24)) - 1
+    }
+}

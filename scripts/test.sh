@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian/Ubuntu machine: system packages, test models, swift test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+if [[ -x scripts/fetch-test-models.sh ]]; then
+    scripts/fetch-test-models.sh
+fi
+swift build --build-tests
+swift test --skip-build "$@"
