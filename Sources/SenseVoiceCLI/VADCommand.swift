@@ -10,9 +10,10 @@ struct VADCommand: ParsableCommand {
         commandName: "vad",
         abstract: "Find the speech segments of audio files with FSMN-VAD.",
         discussion: """
-        Prints one line per file: {"file": …, "segments_ms": [[start, end], …]} with --format json
-        (the default), or one "FILE<TAB>START_MS<TAB>END_MS" line per segment with --format text.
-        Input: 16 kHz WAV files (16-bit PCM or 32-bit float, channels are averaged), or folders
+        Prints one JSON line per file, {"file": …, "segments_ms": [[start, end], …]}, or with \
+        --format text one "FILE<TAB>START_MS<TAB>END_MS" line per segment.
+
+        Input: 16 kHz WAV files (16-bit PCM or 32-bit float; channels are averaged), or folders, \
         searched recursively for .wav files.
         """
     )
@@ -47,13 +48,22 @@ struct VADCommand: ParsableCommand {
         guard maxSegmentMs > 0 else {
             throw ValidationError("--max-segment-ms must be a positive number of milliseconds, e.g. 30000")
         }
+        guard modelDirectory != nil else {
+            throw ValidationError("no FSMN-VAD model given; pass --vad-model DIR or set SENSEVOICE_VAD_MODEL")
+        }
+        for path in paths where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("\(path) does not exist; pass audio files or folders")
+        }
+    }
+
+    /// `--vad-model`, else `$SENSEVOICE_VAD_MODEL`.
+    var modelDirectory: String? {
+        let dir = vadModel ?? ProcessInfo.processInfo.environment["SENSEVOICE_VAD_MODEL"]
+        return dir?.isEmpty == false ? dir : nil
     }
 
     func run() throws {
-        guard let modelDirectory = vadModel ?? ProcessInfo.processInfo.environment["SENSEVOICE_VAD_MODEL"],
-              !modelDirectory.isEmpty else {
-            throw ValidationError("no FSMN-VAD model given; pass --vad-model DIR or set SENSEVOICE_VAD_MODEL")
-        }
+        guard let modelDirectory else { throw ExitCode(64) }
         let options = VADOptions(mode: VADMode(rawValue: vadMode) ?? .dynamic, maxSingleSegmentMs: maxSegmentMs)
         let vad: FSMNVAD
         do {
@@ -63,7 +73,7 @@ struct VADCommand: ParsableCommand {
             throw ExitCode(2)
         }
         var failed = 0
-        for file in try Self.audioFiles(paths) {
+        for file in Self.audioFiles(paths) {
             do {
                 // TODO(lead): switch to AudioDecoder
                 let samples = try Self.readWAV(file)
@@ -91,15 +101,12 @@ struct VADCommand: ParsableCommand {
     }
 
     /// Files named directly, plus the `.wav` files under named folders (sorted, recursive).
-    static func audioFiles(_ paths: [String]) throws -> [String] {
+    static func audioFiles(_ paths: [String]) -> [String] {
         var files: [String] = []
         let fm = FileManager.default
         for path in paths {
             var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw ValidationError("\(path) does not exist; pass audio files or folders")
-            }
-            if !isDir.boolValue {
+            if !fm.fileExists(atPath: path, isDirectory: &isDir) || !isDir.boolValue {
                 files.append(path)
                 continue
             }
@@ -116,8 +123,9 @@ struct VADCommand: ParsableCommand {
     }
 
     static func printError(_ error: any Error, file: String? = nil) {
-        let prefix = file.map { "\($0): " } ?? ""
-        FileHandle.standardError.write(Data("sensevoice vad: \(prefix)\(error)\n".utf8))
+        let text = "\(error)"
+        let prefix = file.map { text.contains($0) ? "" : "\($0): " } ?? ""
+        FileHandle.standardError.write(Data("sensevoice vad: \(prefix)\(text)\n".utf8))
     }
 
     /// Reads a 16 kHz WAV file (16-bit PCM or 32-bit float, any channel count) as mono floats.
