@@ -30,7 +30,15 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "SenseVoiceTensor", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
-        .target(name: "SenseVoiceAudio", dependencies: ["SenseVoiceTensor"], swiftSettings: swiftSettings),
+        // FFmpeg (Debian 12: FFmpeg 5.1) for every non-WAV format: the system library supplies
+        // pkg-config flags and link lines, CFFmpegShim a small opaque C API over it.
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]),
+        .target(name: "CFFmpegShim", dependencies: ["CFFmpeg"],
+                linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"),
+                                 .linkedLibrary("avutil")]),
+        .target(name: "SenseVoiceAudio", dependencies: ["SenseVoiceTensor", "CFFmpegShim"],
+                swiftSettings: swiftSettings),
         .target(name: "SenseVoiceEngine",
                 dependencies: ["SenseVoiceTensor", "SenseVoiceAudio", "CBLAS",
                                .product(name: "Yams", package: "Yams")],

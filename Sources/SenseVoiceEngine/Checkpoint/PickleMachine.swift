@@ -147,10 +147,13 @@ struct PickleMachine {
     // MARK: - Errors and reading
 
     private func corrupt(_ problem: String) -> SenseVoiceError {
-        let op = "0x" + String(opcode, radix: 16, uppercase: false)
-        let name = Self.opcodeNames[opcode].map { "\($0) (\(op))" } ?? op
+        var location = "at byte \(opcodeStart)"
+        if opcodeStart < bytes.count {
+            let hex = "0x" + String(opcode, radix: 16, uppercase: false)
+            location += " (opcode " + (Self.opcodeNames[opcode].map { "\($0) (\(hex))" } ?? hex) + ")"
+        }
         return SenseVoiceError(.modelFileCorrupt,
-                               "\(context): \(problem) at byte \(opcodeStart) (opcode \(name)). "
+                               "\(context): \(problem) \(location). "
                                + "The checkpoint is damaged or was not written by torch.save; export it again.")
     }
 

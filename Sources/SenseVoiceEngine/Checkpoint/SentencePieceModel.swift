@@ -170,24 +170,25 @@ public struct SentencePieceModel: Sendable {
         }
         var byID: [Int: String] = [:]
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines and fields are cut on Unicode scalars: "\r\n" is a single Character in Swift.
+        for rawLine in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line = line.dropLast() }
+            var line = rawLine
+            if line.last == "\r" { line = line.dropLast() }
             while let last = line.last, last == " " || last == "\t" { line = line.dropLast() }
             if line.isEmpty { continue }
             let piece: String
-            let idText: Substring
+            let idText: String
             if let sep = line.lastIndex(where: { $0 == " " || $0 == "\t" }) {
-                idText = line[line.index(after: sep)...]
+                idText = String(line[line.index(after: sep)...])
                 let before = line[..<sep]
                 piece = before.isEmpty ? " " : String(before)
             } else {
-                idText = line
+                idText = String(line)
                 piece = " "
             }
             guard let id = Int(idText) else {
-                throw Self.invalid(name, "line \(lineNumber) does not end in an integer id: \"\(line.prefix(80))\"")
+                throw Self.invalid(name, "line \(lineNumber) does not end in an integer id: \"\(String(line.prefix(80)))\"")
             }
             guard id >= 0 else { throw Self.invalid(name, "line \(lineNumber) has a negative id \(id)") }
             if let earlier = byID[id] {

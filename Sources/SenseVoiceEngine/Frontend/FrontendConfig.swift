@@ -1,5 +1,7 @@
 // Follows funasr/frontends/wav_frontend.py: WavFrontend.__init__ (the `frontend_conf` keys of config.yaml).
 
+import Foundation
+
 /// Settings of the waveform frontend (Kaldi fbank → LFR → CMVN), as in `config.yaml` `frontend_conf`.
 ///
 /// The defaults are those of the real SenseVoiceSmall model. FSMN-VAD uses the same fbank with
@@ -59,14 +61,18 @@ public struct FrontendConfig: Sendable, Equatable {
     ///
     /// Recognised keys: `fs`, `window`, `n_mels`, `frame_length`, `frame_shift`, `lfr_m`, `lfr_n`,
     /// `dither`; missing keys keep the SenseVoiceSmall defaults, other keys (`cmvn_file`, …) are
-    /// ignored. Numbers may arrive as integers, doubles or strings.
+    /// ignored. Numbers may arrive as integers, doubles or strings; a `null` value counts as missing.
     /// - Parameter frontendConf: the decoded YAML mapping.
     /// - Throws: `SenseVoiceError` `.configInvalid` when a value has the wrong type or the result
     ///   fails ``validate()``.
     public init(frontendConf: [String: Any]) throws {
         self.init()
+        func value(_ key: String) -> Any? {
+            guard let raw = frontendConf[key], !(raw is NSNull) else { return nil }
+            return raw
+        }
         func number(_ key: String) throws -> Double? {
-            guard let raw = frontendConf[key] else { return nil }
+            guard let raw = value(key) else { return nil }
             switch raw {
             case let v as Int: return Double(v)
             case let v as Double: return v
@@ -87,7 +93,7 @@ public struct FrontendConfig: Sendable, Equatable {
             return Int(d)
         }
         if let v = try integer("fs") { sampleRate = v }
-        if let raw = frontendConf["window"] {
+        if let raw = value("window") {
             guard let v = raw as? String else {
                 throw SenseVoiceError(.configInvalid, "frontend_conf.window is \(raw), not a window name")
             }

@@ -14,7 +14,7 @@
 /// | fearful / disgusted / surprised | (恐惧) (厌恶) (惊讶) | [fearful] [disgusted] [surprised] |
 /// | background music / applause / laughter | (背景音乐) (掌声) (笑声) | [music] [applause] [laughter] |
 /// | cry / sneeze / cough | (哭声) (喷嚏) (咳嗽) | [crying] [sneeze] [cough] |
-/// | `<|nospeech|><|Event_UNK|>` (FunASR's ❓) | (无语音) | [no speech] |
+/// | no speech (nospeech + Event_UNK tags, FunASR's ❓) | (无语音) | [no speech] |
 ///
 /// Neutral and unknown emotions and the speech, breath, singing, noise events render nothing.
 public enum ReadableLabels {

@@ -22,14 +22,25 @@ import SenseVoiceTestSupport
         return samples
     }
 
+    /// The fbank against torchaudio's.
+    ///
+    /// The golden is float32 torchaudio: its FFT rounding moves the log energy of the lowest mel
+    /// bands of loud frames (which hold ~1e-6 of the frame's energy after pre-emphasis) by up to
+    /// 1.4e-3 from the exact value (yue row 249, col 1, checked against a float64 numpy reference),
+    /// while our double-precision FFT is exact to ~1e-6 (see `FrontendKaldiFbankTests`). So the bound on the
+    /// worst element is the features tolerance, 2e-3, and the bulk must agree far closer.
     @Test("fbank matches torchaudio kaldi.fbank", arguments: clips)
     func fbank(clip: String) throws {
         let golden = try Fixtures.npy(clip, "fbank.npy")
         let fbank = try Self.frontend().fbank(Self.samples(clip))
         try #require(fbank.shape == golden.shape, "shape \(fbank.shape) vs golden \(golden.shape)")
-        let diff = MaxDifference(fbank.array, golden.floats)
-        print("[frontend] \(clip) fbank [\(fbank.rows), \(fbank.cols)]: \(diff) at \(diff.position(cols: 80))")
-        #expect(diff.value <= 1e-3, "\(clip) fbank: \(diff), \(diff.position(cols: 80))")
+        let actual = fbank.array
+        let diff = MaxDifference(actual, golden.floats)
+        let sorted = zip(actual, golden.floats).map { abs($0 - $1) }.sorted()
+        let p999 = sorted[Int(Double(sorted.count - 1) * 0.999)]
+        print("[frontend] \(clip) fbank [\(fbank.rows), \(fbank.cols)]: \(diff) at \(diff.position(cols: 80)); 99.9th percentile \(p999)")
+        #expect(diff.value <= 2e-3, "\(clip) fbank: \(diff), \(diff.position(cols: 80))")
+        #expect(p999 <= 2e-4, "\(clip) fbank: 99.9th percentile of |diff| is \(p999); \(diff), \(diff.position(cols: 80))")
     }
 
     @Test("fbank → LFR → CMVN matches funasr features", arguments: clips)

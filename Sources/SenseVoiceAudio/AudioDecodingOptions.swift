@@ -1,0 +1,19 @@
+// AudioDecodingOptions: what the decoder produces and the limits it enforces.
+
+/// Options of ``AudioDecoder``.
+public struct AudioDecodingOptions: Sendable, Equatable {
+    /// Output sample rate in Hz (the model's 16 kHz by default).
+    public var targetSampleRate: Int
+    /// The longest audio accepted, in seconds; longer input throws `.audioTooLong` (as early as
+    /// the header allows, otherwise as soon as decoding passes the limit). `nil`: no limit.
+    public var maxDurationSeconds: Double?
+    /// Input frames read from a WAV file per step (bounds memory while streaming).
+    public var wavBlockFrames: Int
+
+    public init(targetSampleRate: Int = AudioBuffer.modelSampleRate, maxDurationSeconds: Double? = nil,
+                wavBlockFrames: Int = 32_768) {
+        self.targetSampleRate = targetSampleRate
+        self.maxDurationSeconds = maxDurationSeconds
+        self.wavBlockFrames = wavBlockFrames
+    }
+}

@@ -1,0 +1,139 @@
+// `sensevoice transcribe`: files or folders in, transcripts out (stdout), progress on stderr.
+
+import ArgumentParser
+import Foundation
+import SenseVoiceEngine
+
+/// Output formats of `transcribe`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, rich, raw, json, labels
+}
+
+struct TranscribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transcribe",
+        abstract: "Transcribe audio files: text, language, emotion and audio events.",
+        discussion: """
+        Formats: text (clean text), rich (FunASR's emoji form), raw (model output with <|tags|>),
+        json (one object per file and line: language, emotion, events, segments, timings),
+        labels (readable tags such as [happy] … [laughter]; --label-style zh gives (开心)…(笑声)).
+        Folders are searched recursively for audio files. Exit status: 0 all files done, 1 some file
+        failed, 2 bad options, 3 model problem.
+        """)
+
+    @Argument(help: "Audio files or folders.")
+    var paths: [String]
+
+    @Option(help: "SenseVoiceSmall model directory (default: $SENSEVOICE_MODEL, then the usual caches).")
+    var model: String?
+
+    @Option(help: "Language: auto, zh, en, yue, ja or ko.")
+    var language: String = "auto"
+
+    @Flag(inversion: .prefixedNo, help: "Inverse text normalisation (punctuation, casing, digits).")
+    var itn: Bool = true
+
+    @Flag(name: .customLong("ban-emo-unk"), help: "Never output the unknown-emotion tag.")
+    var banEmotionUnknown: Bool = false
+
+    @Option(help: "Output format: text, rich, raw, json or labels.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Label language for --format labels: en or zh.")
+    var labelStyle: String = "en"
+
+    @Option(help: "Compute threads (BLAS).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("max-duration-s"), help: "Refuse audio longer than this many seconds.")
+    var maxDurationSeconds: Double?
+
+    @Flag(help: "No progress on stderr.")
+    var quiet: Bool = false
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if labelStyle != "en" && labelStyle != "zh" { throw ValidationError("--label-style must be en or zh") }
+        if let m = maxDurationSeconds, !(m > 0) { throw ValidationError("--max-duration-s must be positive") }
+    }
+
+    func run() throws {
+        let options: TranscriptionOptions
+        do {
+            options = TranscriptionOptions(language: try Language(parsing: language), useITN: itn,
+                                           banEmotionUnknown: banEmotionUnknown)
+        } catch let e as SenseVoiceError { throw CLIError(e) }
+        let files = try AudioFiles.expand(paths)
+        BLAS.setThreads(threads)
+        let bundle: SenseVoice
+        do {
+            bundle = try SenseVoice(modelDirectory: try ModelLocator.senseVoice(explicit: model))
+        } catch let e as SenseVoiceError { throw CLIError(e) }
+        if !quiet { printError("loaded \(bundle.directory) in \(String(format: "%.2f", bundle.loadSeconds)) s") }
+
+        let transcriber = Transcriber(bundle: bundle)
+        let session = bundle.makeSession()
+        let decoder = AudioDecoder(options: AudioDecodingOptions(maxDurationSeconds: maxDurationSeconds))
+        var failures = 0
+        for (i, file) in files.enumerated() {
+            do {
+                let clock = Stopwatch()
+                let audio = try decoder.decode(path: file)
+                let result = try transcriber.transcribe(audio, file: file, options: options, session: session,
+                                                        decodeSeconds: clock.seconds)
+                try emit(result, multiple: files.count > 1)
+                if !quiet {
+                    printError(String(format: "[%d/%d] %@: %.2f s audio, %.0f ms, RTF %.3f", i + 1, files.count, file,
+                                      audio.duration, result.timings.totalMs, result.timings.rtf))
+                }
+            } catch let e as SenseVoiceError {
+                failures += 1
+                printError("error [\(e.code)]: \(file): \(e.message)")
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    private func emit(_ r: TranscriptionResult, multiple: Bool) throws {
+        let line: String
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+            line = String(decoding: try encoder.encode(r), as: UTF8.self)
+            print(line)
+            return
+        case .text: line = r.text
+        case .rich: line = r.rich
+        case .raw: line = r.raw
+        case .labels: line = ReadableLabels.render(r.raw, style: labelStyle == "zh" ? .chinese : .english)
+        }
+        print(multiple ? "\(r.file ?? "")\t\(line)" : line)
+    }
+}
+
+/// Expands folders into the audio files they contain.
+enum AudioFiles {
+    static let extensions: Set<String> = ["wav", "wave", "mp3", "flac", "ogg", "oga", "opus", "m4a", "aac", "mp4",
+                                          "m4v", "mov", "mkv", "webm", "amr", "wma", "aif", "aiff", "3gp"]
+
+    static func expand(_ paths: [String]) throws -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for p in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
+                throw CLIError(message: "error [file_not_found]: \(p) does not exist", exitCode: 4)
+            }
+            if !isDir.boolValue { out.append(p); continue }
+            guard let walker = fm.enumerator(atPath: p) else { continue }
+            var found: [String] = []
+            for case let rel as String in walker
+            where extensions.contains(URL(fileURLWithPath: rel).pathExtension.lowercased()) {
+                found.append(URL(fileURLWithPath: p).appendingPathComponent(rel).path)
+            }
+            out += found.sorted()
+        }
+        return out
+    }
+}

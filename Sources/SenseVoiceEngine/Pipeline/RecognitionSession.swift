@@ -1,0 +1,60 @@
+// One utterance (or VAD segment) through frontend → encoder → CTC → SentencePiece; spec §2–§3.
+
+/// What the model heard in one stretch of audio.
+public struct SegmentRecognition: Sendable, Equatable {
+    /// Model output with its `<|…|>` tags, exactly as FunASR decodes it.
+    public var raw: String
+    /// Token ids after greedy CTC (tags included).
+    public var tokenIds: [Int]
+    /// Language, emotion, events, ITN and tag-free text parsed from `raw`.
+    public var parsed: ParsedTranscript
+    /// Encoder frames (`T6 + 4`).
+    public var encoderFrames: Int
+    /// CTC greedy output (per-frame ids and token runs), for timestamps.
+    public var ctc: CTCOutput
+    /// Seconds in the frontend (fbank, LFR, CMVN).
+    public var featuresSeconds: Double
+    /// Seconds in the encoder and CTC head.
+    public var encoderSeconds: Double
+}
+
+/// Runs recognition for one caller at a time; owns the encoder's scratch memory.
+public final class RecognitionSession {
+    public let bundle: SenseVoice
+    private let encoder: EncoderSession
+    private let decoder = CTCGreedyDecoder(blankId: 0)
+
+    init(bundle: SenseVoice) {
+        self.bundle = bundle
+        self.encoder = EncoderSession(model: bundle.model)
+    }
+
+    /// Recognises 16 kHz mono float samples.
+    public func recognize(_ samples: [Float], options: TranscriptionOptions) -> SegmentRecognition {
+        let featureClock = Stopwatch()
+        let features = bundle.frontend.features(samples)
+        let featuresSeconds = featureClock.seconds
+        return recognize(features: features, options: options, featuresSeconds: featuresSeconds)
+    }
+
+    /// Recognises precomputed features `[T6, input_size]`.
+    public func recognize(features: Tensor, options: TranscriptionOptions, featuresSeconds: Double = 0) -> SegmentRecognition {
+        let clock = Stopwatch()
+        let encoded = encoder.encode(features: features, language: options.language, useITN: options.useITN)
+        let logProbs = encoder.logProbabilities(encoded)
+        var banned: Set<Int> = []
+        if options.banEmotionUnknown, let id = bundle.tokenizer.id(of: "<|EMO_UNKNOWN|>") { banned.insert(id) }
+        let ctc = decoder.decode(logProbs, bannedIds: banned)
+        let encoderSeconds = clock.seconds
+        let raw = bundle.tokenizer.decode(ctc.tokenIds)
+        return SegmentRecognition(raw: raw, tokenIds: ctc.tokenIds, parsed: TranscriptTags.parse(raw),
+                                  encoderFrames: encoded.rows, ctc: ctc,
+                                  featuresSeconds: featuresSeconds, encoderSeconds: encoderSeconds)
+    }
+
+    /// Encoder output and log-probabilities (golden tests and diagnostics).
+    public func forward(features: Tensor, options: TranscriptionOptions) -> (encoderOut: Tensor, logProbs: Tensor) {
+        let encoded = encoder.encode(features: features, language: options.language, useITN: options.useITN)
+        return (encoded, encoder.logProbabilities(encoded))
+    }
+}

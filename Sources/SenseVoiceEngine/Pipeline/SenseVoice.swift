@@ -1,0 +1,97 @@
+// A loaded SenseVoiceSmall model directory: config, weights, frontend and tokenizer, shared by sessions.
+
+import Foundation
+
+/// Everything read from an official SenseVoiceSmall model directory, loaded once and shared.
+///
+/// The directory holds `model.pt`, `config.yaml`, `am.mvn` and the SentencePiece model
+/// (`chn_jpn_yue_eng_ko_spectok.bpe.model`, or `tokens.txt` as an alternative vocabulary).
+public struct SenseVoice: Sendable {
+    public let directory: String
+    public let config: SenseVoiceConfig
+    public let model: SenseVoiceModel
+    public let frontend: WavFrontend
+    public let tokenizer: SentencePieceModel
+    /// Seconds spent loading (reading, validating, mapping).
+    public let loadSeconds: Double
+
+    /// Loads a model directory.
+    /// - Throws: `SenseVoiceError` naming the file and the problem (`.modelNotFound`, `.configInvalid`,
+    ///   `.modelFileCorrupt`, `.checkpointMismatch`, `.tokenizerInvalid`).
+    public init(modelDirectory: String) throws {
+        let clock = Stopwatch()
+        let dir = URL(fileURLWithPath: modelDirectory)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+            throw SenseVoiceError(.modelNotFound, "model directory \(modelDirectory) does not exist; pass --model DIR with the SenseVoiceSmall files (model.pt, config.yaml, am.mvn, *.bpe.model)")
+        }
+        func file(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        func require(_ name: String) throws -> String {
+            let p = file(name)
+            guard FileManager.default.fileExists(atPath: p) else {
+                throw SenseVoiceError(.modelNotFound, "\(modelDirectory) has no \(name); is this a SenseVoiceSmall model directory?")
+            }
+            return p
+        }
+        let config = try SenseVoiceConfig(path: try require("config.yaml"))
+
+        // CMVN: config's cmvn_file, else am.mvn when present (as FunASR's hub download does).
+        var cmvn: CMVN?
+        let cmvnName = config.cmvnFile.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "am.mvn"
+        if FileManager.default.fileExists(atPath: file(cmvnName)) {
+            cmvn = try CMVN(amMvnPath: file(cmvnName))
+            guard cmvn!.shift.count == config.encoder.inputSize else {
+                throw SenseVoiceError(.configInvalid, "\(file(cmvnName)) has \(cmvn!.shift.count) dimensions, the model takes \(config.encoder.inputSize)")
+            }
+        }
+
+        // Tokenizer: the configured .bpe.model, any *.bpe.model, else tokens.txt.
+        let tokenizer: SentencePieceModel
+        let bpeName = config.bpeModel.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "chn_jpn_yue_eng_ko_spectok.bpe.model"
+        let listing = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        if FileManager.default.fileExists(atPath: file(bpeName)) {
+            tokenizer = try SentencePieceModel(contentsOf: file(bpeName))
+        } else if let any = listing.sorted().first(where: { $0.hasSuffix(".bpe.model") }) {
+            tokenizer = try SentencePieceModel(contentsOf: file(any))
+        } else if FileManager.default.fileExists(atPath: file("tokens.txt")) {
+            tokenizer = try SentencePieceModel(tokensFile: file("tokens.txt"))
+        } else {
+            throw SenseVoiceError(.modelNotFound, "\(modelDirectory) has no tokenizer (\(bpeName) or tokens.txt)")
+        }
+        guard tokenizer.count == config.vocabSize else {
+            throw SenseVoiceError(.tokenizerInvalid, "tokenizer of \(modelDirectory) has \(tokenizer.count) pieces but config.yaml says vocab_size \(config.vocabSize)")
+        }
+
+        let checkpoint = try TorchCheckpoint(path: try require("model.pt"))
+        let tensors = try checkpoint.load(SenseVoiceModel.tensorSpecs(config: config), allowUnexpected: false)
+        self.directory = modelDirectory
+        self.config = config
+        self.model = SenseVoiceModel(config: config, tensors: tensors)
+        self.frontend = WavFrontend(config: config.frontend.frontendConfig, cmvn: cmvn)
+        self.tokenizer = tokenizer
+        self.loadSeconds = clock.seconds
+    }
+
+    /// A bundle around an in-memory model (benchmarks, tests).
+    public init(model: SenseVoiceModel, tokenizer: SentencePieceModel, cmvn: CMVN?, directory: String = "<memory>") {
+        self.directory = directory
+        self.config = model.config
+        self.model = model
+        self.frontend = WavFrontend(config: model.config.frontend.frontendConfig, cmvn: cmvn)
+        self.tokenizer = tokenizer
+        self.loadSeconds = 0
+    }
+
+    /// A new inference session (own scratch memory; one per concurrent inference).
+    public func makeSession() -> RecognitionSession {
+        RecognitionSession(bundle: self)
+    }
+}
+
+extension FrontendSettings {
+    /// The frontend's own configuration type.
+    var frontendConfig: FrontendConfig {
+        FrontendConfig(sampleRate: sampleRate, window: window, numMelBins: numMelBins, frameLengthMs: frameLengthMs,
+                       frameShiftMs: frameShiftMs, lfrM: lfrM, lfrN: lfrN, dither: dither)
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+import SenseVoiceTestSupport
+
+@Suite("sensevoice bench")
+struct BenchCLITests {
+    @Test func syntheticSmallPrintsAJSONLineWithRTF() throws {
+        let out = try CLIRunner.run(["bench", "--synthetic", "small", "--seconds", "3", "--threads", "1", "--repeats", "1"])
+        #expect(out.status == 0, "stderr: \(out.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        let rtf = try #require(object["rtf"] as? Double)
+        #expect(rtf > 0)
+        #expect(object["encoder_frames"] as? Int == 54)   // 3 s → 298 fbank frames → 50 LFR frames + 4 prompts
+        #expect(object["parameters"] as? Int ?? 0 > 1_000_000)
+    }
+
+    @Test func modelDirectoryBenchmarksTheRealLoader() throws {
+        let out = try CLIRunner.run(["bench", "--model", CLIRunner.tinyModel, "--seconds", "2", "--repeats", "1"])
+        #expect(out.status == 0, "stderr: \(out.stderr)")
+        #expect(out.stdout.contains("\"rtf\""))
+    }
+
+    @Test func needsExactlyOneModelSource() throws {
+        let out = try CLIRunner.run(["bench", "--seconds", "2"])
+        #expect(out.status != 0)
+    }
+}
