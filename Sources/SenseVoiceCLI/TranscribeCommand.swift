@@ -27,6 +27,27 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "SenseVoiceSmall model directory (default: $SENSEVOICE_MODEL, then the usual caches).")
     var model: String?
 
+    @Option(help: "FSMN-VAD model directory for long audio (default: $SENSEVOICE_VAD_MODEL).")
+    var vadModel: String?
+
+    @Flag(help: "Transcribe each file in one pass, without VAD segmentation.")
+    var noVad: Bool = false
+
+    @Option(help: "VAD end-of-speech thresholds: dynamic (FunASR ≥ 1.3.9) or classic.")
+    var vadMode: String = "dynamic"
+
+    @Option(help: "Longest VAD segment in ms before a forced split.")
+    var maxSegmentMs: Int = 30_000
+
+    @Option(name: .customLong("merge-length-s"), help: "Merge VAD segments up to this many seconds (0: no merging).")
+    var mergeLengthSeconds: Double = 15
+
+    @Option(name: .customLong("max-no-vad-s"), help: "Longest file transcribed without VAD, in seconds.")
+    var maxNoVADSeconds: Double = 120
+
+    @Flag(help: "Per-word times (JSON `words`).")
+    var timestamps: Bool = false
+
     @Option(help: "Language: auto, zh, en, yue, ja or ko.")
     var language: String = "auto"
 
@@ -55,13 +76,21 @@ struct TranscribeCommand: ParsableCommand {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if labelStyle != "en" && labelStyle != "zh" { throw ValidationError("--label-style must be en or zh") }
         if let m = maxDurationSeconds, !(m > 0) { throw ValidationError("--max-duration-s must be positive") }
+        if VADMode(rawValue: vadMode) == nil { throw ValidationError("--vad-mode must be dynamic or classic") }
+        if noVad && vadModel != nil { throw ValidationError("--no-vad and --vad-model exclude each other") }
+        if !(mergeLengthSeconds >= 0 && mergeLengthSeconds <= 600) { throw ValidationError("--merge-length-s must be in 0…600") }
+        if !(maxNoVADSeconds > 0) { throw ValidationError("--max-no-vad-s must be positive") }
     }
 
     func run() throws {
         let options: TranscriptionOptions
         do {
             options = TranscriptionOptions(language: try Language(parsing: language), useITN: itn,
-                                           banEmotionUnknown: banEmotionUnknown)
+                                           banEmotionUnknown: banEmotionUnknown, timestamps: timestamps,
+                                           vadMode: VADMode(rawValue: vadMode) ?? .dynamic, maxSegmentMs: maxSegmentMs,
+                                           mergeVAD: mergeLengthSeconds > 0,
+                                           mergeLengthMs: Int((mergeLengthSeconds * 1000).rounded()))
+            try options.validate()
         } catch let e as SenseVoiceError { throw CLIError(e) }
         let files = try AudioFiles.expand(paths)
         BLAS.setThreads(threads)
@@ -71,7 +100,12 @@ struct TranscribeCommand: ParsableCommand {
         } catch let e as SenseVoiceError { throw CLIError(e) }
         if !quiet { printError("loaded \(bundle.directory) in \(String(format: "%.2f", bundle.loadSeconds)) s") }
 
-        let transcriber = Transcriber(bundle: bundle)
+        var vad: FSMNVAD?
+        let vadDirectory = noVad ? nil : (vadModel ?? ProcessInfo.processInfo.environment["SENSEVOICE_VAD_MODEL"].flatMap { $0.isEmpty ? nil : $0 })
+        if let vadDirectory {
+            do { vad = try FSMNVAD(modelDirectory: vadDirectory) } catch let e as SenseVoiceError { throw CLIError(e) }
+        }
+        let transcriber = Transcriber(bundle: bundle, vad: vad, maxWholeFileSeconds: maxNoVADSeconds)
         let session = bundle.makeSession()
         let decoder = AudioDecoder(options: AudioDecodingOptions(maxDurationSeconds: maxDurationSeconds))
         var failures = 0

@@ -50,19 +50,8 @@ public struct FSMNVAD: VoiceActivityDetecting {
         let checkpoint = try TorchCheckpoint(path: dir.appendingPathComponent("model.pt").path)
         let tensors = try checkpoint.load(FSMNVADModel.tensorShapes(config.encoder), allowUnexpected: false)
         let model = try FSMNVADModel(config: config.encoder, silencePdfIds: config.decision.silPdfIds, tensors: tensors)
-        let cmvn = try Self.readCMVN(dir.appendingPathComponent("am.mvn").path)
+        let cmvn = try CMVN(amMvnPath: dir.appendingPathComponent("am.mvn").path)
         try self.init(config: config, model: model, cmvn: cmvn)
-    }
-
-    /// Reads `am.mvn`. The released FSMN-VAD file has CRLF line ends, which Swift reads as one
-    /// `Character` ("\r\n") that `CMVN`'s line splitter does not see; normalise them first.
-    static func readCMVN(_ path: String) throws -> CMVN {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw SenseVoiceError(.ioError, "cannot read \(path): \(error.localizedDescription)")
-        }
-        let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-        return try CMVN(amMvnText: text, path: path)
     }
 
     /// Assembles a VAD from loaded parts.
