@@ -57,7 +57,7 @@ struct VADCommand: ParsableCommand {
 
     func run() throws {
         let options = VADOptions(mode: VADMode(rawValue: vadMode) ?? .dynamic, maxSingleSegmentMs: maxSegmentMs)
-        let files = try AudioFiles.expand(paths)
+        let files = try AudioFiles.expand(paths).map(\.path)
         let vad: FSMNVAD
         do {
             guard let modelDirectory else {
