@@ -178,6 +178,9 @@ static int svff_open_common(svff_decoder *d, char *message, size_t message_size)
     d->fmt = avformat_alloc_context();
     if (!d->fmt) goto nomem;
     d->fmt->pb = d->avio;
+    // Set by avformat_open_input too, but needed already if we fail before calling it:
+    // avformat_close_input must not avio_close() our own AVIOContext.
+    d->fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
 
     // Probe first (content only: the URL is empty), so that "unknown bytes", "a format we do not
     // accept" and "a known format with a broken header" can be told apart.

@@ -151,6 +151,12 @@ public final class AudioStream: AudioChunkSource {
         return "\(s / 3600) h \(s % 3600 / 60) min"
     }
 
+    /// Samples currently held by the stream (decoded input, resampler state, output not yet
+    /// handed out): stays bounded by about one read block plus one requested chunk.
+    public var bufferedSampleCount: Int {
+        input.count + (pending.count - pendingHead) + (resampler?.bufferedSampleCount ?? 0)
+    }
+
     // MARK: - Reading
 
     /// The next at most `maxSamples` mono samples at ``sampleRate``, or `nil` at the end.

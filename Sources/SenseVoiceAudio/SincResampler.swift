@@ -32,20 +32,20 @@ import Darwin
 ///
 /// Memory: the per-phase tap table holds about `new · (2 · width + 1)` floats. For very unusual
 /// rate pairs whose reduced `new` is large (e.g. 44 056 Hz → 16 kHz) it would exceed
-/// `maxTableSize`; then taps are computed per output sample instead of tabulated (slower,
+/// `defaultMaxTableSize`; then taps are computed per output sample instead of tabulated (slower,
 /// same values), so no input rate can make the resampler allocate without bound.
-struct SincResampler {
+public struct SincResampler: Sendable {
     /// The largest tap table (floats) built up front; beyond it taps are computed on the fly.
-    static let maxTableSize = 1 << 21
+    public static let defaultMaxTableSize = 1 << 21
 
-    let inputRate: Int
-    let outputRate: Int
+    public let inputRate: Int
+    public let outputRate: Int
     /// `inputRate / gcd`.
-    let orig: Int
+    public let orig: Int
     /// `outputRate / gcd`.
-    let new: Int
+    public let new: Int
     /// Zero padding on the left of the signal (torchaudio's `width`).
-    let width: Int
+    public let width: Int
     private let base: Double
 
     /// Per phase: first padded-input offset of its taps relative to the block start `k · orig`.
@@ -55,7 +55,8 @@ struct SincResampler {
     /// Per phase: number of taps.
     private var phaseLength: [Int] = []
     private var taps: [Float] = []
-    private let tabulated: Bool
+    /// Whether the taps are tabulated (false: computed per output for huge rate ratios).
+    public let tabulated: Bool
     /// The largest `phaseStart + phaseLength` over all phases (taps a block may read).
     private let blockSpan: Int
     /// The smallest `phaseStart` (the oldest input a block reads).
@@ -71,7 +72,9 @@ struct SincResampler {
     private var scratch: [Float] = []
 
     /// Creates a resampler from `inputRate` to `outputRate` (both in Hz, positive).
-    init(inputRate: Int, outputRate: Int) {
+    /// - Parameter maxTableSize: the largest tap table (floats) to build; beyond it taps are
+    ///   computed per output sample.
+    public init(inputRate: Int, outputRate: Int, maxTableSize: Int = SincResampler.defaultMaxTableSize) {
         precondition(inputRate > 0 && outputRate > 0, "sample rates must be positive")
         self.inputRate = inputRate
         self.outputRate = outputRate
@@ -82,7 +85,7 @@ struct SincResampler {
         base = Double(min(orig, new)) * 0.99
         width = Int((Double(6 * orig) / base).rounded(.up))
         let estimated = new * (2 * width + 2)
-        tabulated = estimated <= Self.maxTableSize
+        tabulated = estimated <= maxTableSize
         history = [Float](repeating: 0, count: width)
 
         var lead = Int.max, span = 0
@@ -132,8 +135,8 @@ struct SincResampler {
         // torchaudio: arange(0, -new, -1) / new is an int64 tensor divided in float32.
         let phaseTime = Double(Float(-j) / Float(new))
         let scale = base / Double(orig)
-        var first = -1
-        var lastNonZero = -1
+        var first: Int?
+        var lastNonZero = lo
         for i in lo...hi {
             var t = (phaseTime + Double(i) / Double(orig)) * base
             t = min(max(t, -6), 6)
@@ -143,18 +146,18 @@ struct SincResampler {
             let sinc = t == 0 ? 1.0 : sin(t) / t
             let value = Float(sinc * (window * scale))
             if value != 0 {
-                if first < 0 { first = i }
+                if first == nil { first = i }
                 lastNonZero = i
             }
-            if first >= 0 { buffer.append(value) }
+            if first != nil { buffer.append(value) }
         }
-        if first < 0 { return width }  // cannot happen (the centre tap is non-zero), but stay safe
+        guard let first else { return width }  // cannot happen (the centre tap is 1·scale), but stay safe
         buffer.removeLast(hi - lastNonZero)
         return first + width
     }
 
     /// Number of outputs `n` inputs produce in total: `ceil(new · n / orig)`.
-    static func outputLength(inputLength n: Int, inputRate: Int, outputRate: Int) -> Int {
+    public static func outputLength(inputLength n: Int, inputRate: Int, outputRate: Int) -> Int {
         var a = inputRate, b = outputRate
         while b != 0 { (a, b) = (b, a % b) }
         let orig = inputRate / a, new = outputRate / a
@@ -162,7 +165,7 @@ struct SincResampler {
     }
 
     /// Feeds input samples and appends every output sample that no longer depends on future input.
-    mutating func process(_ input: UnsafeBufferPointer<Float>, into output: inout [Float]) {
+    public mutating func process(_ input: UnsafeBufferPointer<Float>, into output: inout [Float]) {
         guard !input.isEmpty else { return }
         compact()
         history.append(contentsOf: input)
@@ -173,12 +176,13 @@ struct SincResampler {
         if available < blockSpan { lastReady = -1 }
         if lastReady >= nextBlock {
             produce(blocks: nextBlock...lastReady, limit: Int.max, into: &output)
+            compact()
         }
     }
 
-    /// Appends the remaining output (the signal is zero-padded at its end) and resets nothing:
-    /// the resampler must not be used afterwards.
-    mutating func finish(into output: inout [Float]) {
+    /// Appends the remaining output (the signal is zero-padded at its end). Call once, at the end;
+    /// the resampler must not be fed afterwards.
+    public mutating func finish(into output: inout [Float]) {
         let total = (new * inputCount + orig - 1) / orig
         guard outputCount < total else { return }
         compact()
@@ -187,6 +191,20 @@ struct SincResampler {
         let needed = lastBlock * orig + blockSpan - (historyStart + history.count - historyHead)
         if needed > 0 { history.append(contentsOf: repeatElement(0, count: needed)) }
         produce(blocks: nextBlock...lastBlock, limit: total, into: &output)
+    }
+
+    /// Input samples held for the next outputs (bounded by about `2 · width + orig` plus one chunk).
+    public var bufferedSampleCount: Int { history.count - historyHead }
+
+    /// One-shot resampling of a whole signal (same result as feeding it in chunks).
+    public static func resample(_ input: [Float], from inputRate: Int, to outputRate: Int) -> [Float] {
+        guard inputRate != outputRate else { return input }
+        var r = SincResampler(inputRate: inputRate, outputRate: outputRate)
+        var out: [Float] = []
+        out.reserveCapacity(outputLength(inputLength: input.count, inputRate: inputRate, outputRate: outputRate))
+        input.withUnsafeBufferPointer { r.process($0, into: &out) }
+        r.finish(into: &out)
+        return out
     }
 
     /// Drops consumed input once it is at least half the buffer, so memory stays bounded.

@@ -129,7 +129,8 @@ struct WAVHeader: Sendable, Equatable {
             if chunkSize & 1 == 1 {
                 // RIFF pads odd-sized chunks to an even length; some writers forget the pad byte.
                 // Take the layout in which a plausible chunk id follows.
-                if try !isChunkID(source, at: next + 1), try isChunkID(source, at: next) {
+                let padded = try isPlausibleChunk(source, at: next + 1)
+                if !padded, try isPlausibleChunk(source, at: next) {
                     // no pad byte
                 } else {
                     next += 1
@@ -141,6 +142,10 @@ struct WAVHeader: Sendable, Equatable {
         if let cutOffIn {
             throw SenseVoiceError(.audioTruncated,
                                   "\(name) ends inside \(cutOffIn), before any audio data; the file is incomplete, so upload or export it again.")
+        }
+        if riffSize != 0, riffSize != 0xFFFF_FFFF, riffSize + 8 > size {
+            throw SenseVoiceError(.audioTruncated,
+                                  "\(name) ends after \(size) of the \(riffSize + 8) bytes its WAV header announces, before any audio data; the file is incomplete, so upload or export it again.")
         }
         if format == nil {
             throw invalid(name, "it has no format chunk ('fmt ') and no data chunk")
@@ -211,9 +216,15 @@ struct WAVHeader: Sendable, Equatable {
         SenseVoiceError(.audioInvalidHeader, "\(name) has an invalid WAV header: \(what). Export the audio again, e.g. as 16-bit PCM WAV.")
     }
 
-    private static func isChunkID(_ source: ByteSource, at offset: Int) throws -> Bool {
-        let b = try source.bytes(at: offset, count: 4)
-        return b.count == 4 && b.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
+    /// Whether a chunk header that looks real starts at `offset`: an alphanumeric id (spaces
+    /// allowed after the first character) and a size that fits in the file (any size for `data`,
+    /// which streaming writers leave unset).
+    private static func isPlausibleChunk(_ source: ByteSource, at offset: Int) throws -> Bool {
+        let b = try source.bytes(at: offset, count: 8)
+        guard b.count == 8 else { return false }
+        func isAlnum(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
+        guard isAlnum(b[0]), b[1...3].allSatisfy({ isAlnum($0) || $0 == 0x20 }) else { return false }
+        return fourCC(b, 0) == "data" || offset + 8 + Int(u32(b, 4)) <= source.size
     }
 
     private static func printable(_ s: String) -> String {
