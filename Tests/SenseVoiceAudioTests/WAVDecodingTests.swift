@@ -6,10 +6,10 @@ import Testing
 
 /// WAV files of every sample format and chunk layout, built in the test from en.wav.
 @Suite struct WAVDecodingTests {
-    /// en.wav as int16 values.
+    /// The first 2 s of en.wav as int16 values.
     static let pcm16: [Int] = {
         let (samples, _) = try! TestWAV.readPCM16(Fixtures.audio("en.wav"))
-        return samples.map { Int(($0 * 32768).rounded()) }
+        return samples.prefix(32_000).map { Int(($0 * 32768).rounded()) }
     }()
 
     /// Raw values of one channel in the given format's own range, and their expected floats.
