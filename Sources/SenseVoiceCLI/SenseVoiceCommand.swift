@@ -7,18 +7,22 @@ import Glibc
 #endif
 
 @main
-struct SenseVoiceCommand: ParsableCommand {
+struct SenseVoiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sensevoice",
         abstract: "Speech understanding with SenseVoiceSmall: text, language, emotion and audio events.",
-        subcommands: [TranscribeCommand.self, BenchCommand.self, VADCommand.self]
+        subcommands: [TranscribeCommand.self, VADCommand.self, ServeCommand.self, BenchCommand.self]
     )
 
     /// Runs the command; `CLIError`s print their message and exit with their own status.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as CLIError {
             printError(error.message)
             Foundation.exit(error.exitCode)

@@ -4,7 +4,7 @@ public import Foundation
 
 /// Writes the ``TranscriptionResult`` JSON object.
 public struct JSONTranscriptWriter: TranscriptWriting {
-    /// Indented output with sorted keys (for people); compact output otherwise (one line per file).
+    /// Indented output (for people); compact otherwise (one line per file). Keys are sorted either way.
     public var pretty: Bool
 
     public init(pretty: Bool = false) {
@@ -22,7 +22,7 @@ public struct JSONTranscriptWriter: TranscriptWriting {
     /// The UTF-8 JSON bytes.
     public func encode(_ result: TranscriptionResult) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.withoutEscapingSlashes, .prettyPrinted, .sortedKeys] : [.withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.withoutEscapingSlashes, .prettyPrinted, .sortedKeys] : [.withoutEscapingSlashes, .sortedKeys]
         return try encoder.encode(result)
     }
 }

@@ -1,0 +1,119 @@
+// `sensevoice serve`: the HTTP API, the web UI and the job workers in one process.
+
+import ArgumentParser
+import Foundation
+import Logging
+import SenseVoiceEngine
+import SenseVoiceJobs
+import SenseVoiceServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP API and the web UI (jobs stored in SQLite under --data-dir).",
+        discussion: """
+        Routes: GET /health, /ready, /metrics, /openapi.json; POST /api/v1/transcriptions;
+        POST /v1/audio/transcriptions (OpenAI-compatible); /api/v1/jobs (submit, list, get,
+        result, events, delete); the web UI at /. The server listens at once and loads the model
+        in the background (/ready answers 503 until it is loaded). SIGTERM or SIGINT stop it
+        gracefully: running jobs get --shutdown-grace-s to finish, then go back to the queue.
+        """)
+
+    @Option(help: "SenseVoiceSmall model directory (default: $SENSEVOICE_MODEL, then the usual caches).")
+    var model: String?
+
+    @Option(help: "Address to listen on (use 0.0.0.0 to accept other machines).")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free port and logs it).")
+    var port: Int = 6006
+
+    @Option(name: .customLong("data-dir"), help: "Folder for the job database and uploaded audio (default: $XDG_DATA_HOME/sensevoice or ~/.local/share/sensevoice).")
+    var dataDirectory: String?
+
+    @Option(help: "Concurrent transcriptions (inference threads and job workers; default: half the cores).")
+    var workers: Int?
+
+    @Option(name: .customLong("blas-threads"), help: "BLAS threads per transcription (default: cores ÷ workers).")
+    var blasThreads: Int?
+
+    @Option(name: .customLong("api-key"), help: "Require 'Authorization: Bearer KEY' on every route but /health, /ready and the UI shell (default: $SENSEVOICE_API_KEY; none: open).")
+    var apiKey: String?
+
+    @Option(name: .customLong("max-upload-mb"), help: "Largest request body in MB (413 beyond).")
+    var maxUploadMB: Int = 100
+
+    @Option(name: .customLong("max-duration-s"), help: "Longest audio in seconds (413 beyond).")
+    var maxDurationSeconds: Double = 300
+
+    @Option(name: .customLong("max-pending"), help: "Synchronous transcriptions waiting or running before 429.")
+    var maxPending: Int = 64
+
+    @Option(name: .customLong("max-queued-jobs"), help: "Queued jobs before submissions get 429.")
+    var maxQueuedJobs: Int = 1000
+
+    @Option(name: .customLong("retention-hours"), help: "Delete finished jobs and their audio this many hours after they finish.")
+    var retentionHours: Double = 24
+
+    @Option(name: .customLong("lease-s"), help: "Job lease in seconds: jobs of a killed server restart this long after it died.")
+    var leaseSeconds: Double = 30
+
+    @Option(name: .customLong("shutdown-grace-s"), help: "Seconds running jobs may take to finish at shutdown before they are re-queued.")
+    var shutdownGraceSeconds: Double = 10
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let blasThreads, blasThreads < 1 { throw ValidationError("--blas-threads must be at least 1") }
+        if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+        if maxUploadMB < 1 { throw ValidationError("--max-upload-mb must be at least 1") }
+        if !(maxDurationSeconds > 0) { throw ValidationError("--max-duration-s must be positive") }
+        if maxPending < 1 || maxQueuedJobs < 1 { throw ValidationError("--max-pending and --max-queued-jobs must be at least 1") }
+        if !(retentionHours > 0) { throw ValidationError("--retention-hours must be positive") }
+        if !(leaseSeconds >= 1) { throw ValidationError("--lease-s must be at least 1") }
+        if !(shutdownGraceSeconds >= 0) { throw ValidationError("--shutdown-grace-s must not be negative") }
+        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "sensevoice")
+        let environment = ProcessInfo.processInfo.environment
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let workers = self.workers ?? max(1, cores / 2)
+        let modelDirectory: String
+        do {
+            modelDirectory = try ModelLocator.senseVoice(explicit: model)
+        } catch let e as SenseVoiceError { throw CLIError(e) }
+
+        let configuration = ServerConfiguration(
+            host: host, port: port, modelDirectory: modelDirectory,
+            dataDirectory: URL(fileURLWithPath: dataDirectory ?? Self.defaultDataDirectory(environment)),
+            workers: workers, blasThreads: blasThreads ?? InferencePool.blasThreads(cores: cores, workers: workers),
+            apiKey: apiKey ?? environment["SENSEVOICE_API_KEY"],
+            maxUploadBytes: maxUploadMB * 1024 * 1024, maxDurationSeconds: maxDurationSeconds,
+            maxPendingRequests: maxPending, maxQueuedJobs: maxQueuedJobs, retention: retentionHours * 3600,
+            lease: leaseSeconds, shutdownGrace: .milliseconds(Int64(shutdownGraceSeconds * 1000)))
+        do {
+            let env = try ServerEnvironment.embedded(configuration: configuration, logger: logger)
+            logger.info("data in \(configuration.dataDirectory.path)\(configuration.apiKey == nil ? "; no API key: the API is open to whoever reaches \(host)" : "; API key required")")
+            try await ServerApp.run(env)
+        } catch let e as SenseVoiceError {
+            throw CLIError(e)
+        } catch let e as JobError {
+            throw CLIError(message: "error [\(e.code)]: \(e.message)", exitCode: 1)
+        }
+    }
+
+    static func defaultDataDirectory(_ environment: [String: String]) -> String {
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/sensevoice" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/sensevoice"
+    }
+}

@@ -1,0 +1,80 @@
+// Uploaded audio as files in `<data-dir>/audio/<id>.bin`.
+
+public import Foundation
+
+/// An ``AudioBlobStore`` in a folder: one file per job, written to a temporary name and renamed,
+/// so a crash never leaves half a file under a job's name.
+///
+/// File I/O runs on the calling task; uploads are bounded by the server's size limit.
+public struct FileBlobStore: AudioBlobStore {
+    /// The folder holding the files.
+    public let directory: URL
+
+    /// Creates the folder when needed.
+    /// - Throws: `JobError(.storage)` when it cannot be created.
+    public init(directory: URL) throws {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw JobError(.storage, "cannot create the audio folder \(directory.path): \(error); check that --data-dir is writable")
+        }
+    }
+
+    public func put(id: String, bytes: [UInt8]) async throws {
+        let target = try url(id)
+        let temporary = directory.appendingPathComponent(".\(id).\(UUID().uuidString.lowercased()).tmp")
+        do {
+            try Data(bytes).write(to: temporary)
+            if FileManager.default.fileExists(atPath: target.path) {
+                _ = try FileManager.default.replaceItemAt(target, withItemAt: temporary)
+            } else {
+                try FileManager.default.moveItem(at: temporary, to: target)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw JobError(.storage, "cannot store the upload of job \(id): \(error); check free disk space")
+        }
+    }
+
+    public func get(id: String) async throws -> [UInt8] {
+        let target = try url(id)
+        guard let data = FileManager.default.contents(atPath: target.path) else {
+            throw JobError(.audioMissing, "the uploaded audio of job \(id) is missing from \(directory.path); submit the file again")
+        }
+        return [UInt8](data)
+    }
+
+    public func delete(id: String) async throws {
+        let target = try url(id)
+        do {
+            try FileManager.default.removeItem(at: target)
+        } catch CocoaError.fileNoSuchFile {
+            return
+        } catch {
+            if FileManager.default.fileExists(atPath: target.path) {
+                throw JobError(.storage, "cannot delete the audio of job \(id): \(error)")
+            }
+        }
+    }
+
+    public func ids(storedBefore date: Date) async throws -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var out: [String] = []
+        for name in names where name.hasSuffix(".bin") {
+            let id = String(name.dropLast(4))
+            guard JobRecord.isValidID(id) else { continue }
+            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
+            if let modified = attributes?[.modificationDate] as? Date, modified < date { out.append(id) }
+        }
+        return out
+    }
+
+    /// The file of a job; only server-made ids are accepted.
+    private func url(_ id: String) throws -> URL {
+        guard JobRecord.isValidID(id) else {
+            throw JobError(.notFound, "'\(id.prefix(64))' is not a job id")
+        }
+        return directory.appendingPathComponent("\(id).bin")
+    }
+}

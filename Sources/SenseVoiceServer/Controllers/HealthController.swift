@@ -1,0 +1,50 @@
+// Liveness, readiness and Prometheus metrics.
+
+import HTTPTypes
+import Hummingbird
+import SenseVoiceEngine
+import SenseVoiceJobs
+
+/// `GET /health`, `GET /ready`, `GET /metrics`.
+struct HealthController: Sendable {
+    let host: ModelHost
+    let store: any JobStore
+    let limiter: RequestLimiter
+    let metrics: ServerMetrics
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/health", use: health)
+        router.get("/ready", use: ready)
+        router.get("/metrics", use: prometheus)
+    }
+
+    /// Liveness: 200 whenever the process serves HTTP.
+    @Sendable func health(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        ResultFormat.json(["status": "ok"])
+    }
+
+    /// Readiness: 200 once the model is loaded, 503 while loading (or when loading failed).
+    @Sendable func ready(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        struct Ready: Encodable {
+            var status = "ready"
+            var model: String
+            var workers: Int
+            var load_seconds: Double
+        }
+        switch host.status {
+        case .ready(let pool):
+            return ResultFormat.json(Ready(model: pool.bundle.directory, workers: pool.threadCount,
+                                           load_seconds: (pool.bundle.loadSeconds * 1000).rounded() / 1000))
+        case .loading:
+            throw APIError.notReady()
+        case .failed(let error):
+            throw APIError(.serviceUnavailable, code: "model_failed", message: "the model failed to load [\(error.code)]: \(error.message)")
+        }
+    }
+
+    /// Prometheus text exposition.
+    @Sendable func prometheus(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let text = await metrics.render(host: host, store: store, pendingRequests: limiter.current)
+        return ResultFormat.text(text, mediaType: "text/plain; version=0.0.4; charset=utf-8")
+    }
+}

@@ -1,0 +1,47 @@
+// Loads the model once at start (off the cooperative pool) and owns the inference pool's life.
+
+public import Logging
+import SenseVoiceEngine
+public import SenseVoiceJobs
+public import ServiceLifecycle
+
+/// Loads SenseVoiceSmall into a ``ModelHost`` and keeps the inference pool until shutdown.
+///
+/// While it loads, `/ready` answers 503 and sync routes 503; jobs can already be submitted.
+/// A model that fails to load ends the service with the error, which stops the server.
+/// First in the service group, it stops last: after the HTTP server and the job workers.
+public struct EngineService: Service {
+    public let host: ModelHost
+    public let modelDirectory: String
+    public let threads: Int
+    public let blasThreads: Int
+    public let logger: Logger
+
+    public init(host: ModelHost, modelDirectory: String, threads: Int, blasThreads: Int, logger: Logger) {
+        self.host = host
+        self.modelDirectory = modelDirectory
+        self.threads = threads
+        self.blasThreads = blasThreads
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        BLAS.setThreads(blasThreads)
+        logger.info("loading model", metadata: ["model": "\(modelDirectory)", "workers": "\(threads)", "blas_threads": "\(blasThreads)"])
+        let bundle: SenseVoice
+        do {
+            let directory = modelDirectory
+            bundle = try await InferencePool.runDetached(name: "sensevoice-model-load") { try SenseVoice(modelDirectory: directory) }
+        } catch let error as SenseVoiceError {
+            host.setFailed(error)
+            logger.critical("the model failed to load [\(error.code)]: \(error.message)")
+            throw error
+        }
+        let pool = InferencePool(bundle: bundle, threads: threads)
+        host.setReady(pool)
+        logger.info("model ready", metadata: ["load_s": "\(bundle.loadSeconds)"])
+        try? await gracefulShutdown()
+        await pool.shutdown()
+        logger.info("inference pool stopped")
+    }
+}

@@ -1,0 +1,98 @@
+// Assembles the Hummingbird application and the service group of `sensevoice serve`.
+
+public import Hummingbird
+import Logging
+import NIOCore
+import SenseVoiceEngine
+import SenseVoiceJobs
+public import ServiceLifecycle
+import UnixSignals
+
+/// Builds the router, the application and the services of the server.
+public enum ServerApp {
+    /// Paths that need no API key: liveness, readiness, the UI shell and the API description.
+    static func isPublicPath(_ path: String, staticPaths: Set<String>) -> Bool {
+        path == "/health" || path == "/ready" || path == "/openapi.json" || staticPaths.contains(path)
+    }
+
+    /// The router with every route and middleware (metrics → errors → auth → routes).
+    public static func makeRouter(_ env: ServerEnvironment) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        let staticFiles = StaticFiles.load()
+        let limiter = RequestLimiter(limit: env.configuration.maxPendingRequests)
+        router.add(middleware: HTTPMetricsMiddleware(metrics: env.metrics))
+        router.add(middleware: ErrorMiddleware())
+        if let key = env.configuration.apiKey {
+            let paths = staticFiles.publicPaths
+            router.add(middleware: AuthMiddleware(apiKey: key, isPublic: { isPublicPath($0, staticPaths: paths) }))
+        }
+        HealthController(host: env.host, store: env.store, limiter: limiter, metrics: env.metrics).addRoutes(to: router)
+        TranscriptionController(configuration: env.configuration, host: env.host, limiter: limiter, metrics: env.metrics)
+            .addRoutes(to: router)
+        JobsController(configuration: env.configuration, store: env.store, blobs: env.blobs, wake: env.wake, shutdown: env.shutdown)
+            .addRoutes(to: router)
+        staticFiles.addRoutes(to: router)
+        if staticFiles.directory == nil {
+            env.logger.warning("web UI files not found; set SENSEVOICE_UI_DIR to Sources/SenseVoiceServer/Resources/Public")
+        }
+        return router
+    }
+
+    /// The HTTP application listening on the configured host and port.
+    /// - Parameters:
+    ///   - services: services run inside the application (tests pass the job workers here).
+    ///   - onRunning: called with the bound port once the server listens (port 0 picks a free one).
+    public static func makeApplication(_ env: ServerEnvironment, services: [any Service] = [],
+                                       onRunning: (@Sendable (Int) async -> Void)? = nil) -> some ApplicationProtocol {
+        let logger = env.logger
+        return Application(
+            router: makeRouter(env),
+            configuration: ApplicationConfiguration(address: .hostname(env.configuration.host, port: env.configuration.port),
+                                                    serverName: "sensevoice"),
+            services: services,
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? env.configuration.port
+                logger.notice("listening on http://\(env.configuration.host):\(port)")
+                await onRunning?(port)
+            },
+            logger: logger)
+    }
+
+    /// The background services in start order; shutdown runs in reverse (workers before the engine).
+    public static func makeBackgroundServices(_ env: ServerEnvironment, loadModel: Bool = true) -> [any Service] {
+        var decoding = AudioDecodingOptions()
+        decoding.maxDurationSeconds = env.configuration.maxDurationSeconds
+        let workerConfiguration = env.workerConfiguration
+        var services: [any Service] = []
+        if loadModel {
+            services.append(EngineService(host: env.host, modelDirectory: env.configuration.modelDirectory,
+                                          threads: env.configuration.workers, blasThreads: env.configuration.blasThreads,
+                                          logger: env.logger))
+        }
+        services.append(RetentionSweeper(store: env.store, blobs: env.blobs, retention: env.configuration.retention, logger: env.logger))
+        services.append(LeaseReaper(store: env.store, maxAttempts: workerConfiguration.maxAttempts,
+                                    interval: .milliseconds(Int64(max(500, env.configuration.lease * 500))),
+                                    wake: env.wake, logger: env.logger))
+        services.append(JobWorkerService(store: env.store, blobs: env.blobs,
+                                         processor: TranscriptionJobProcessor(host: env.host, decoding: decoding),
+                                         configuration: workerConfiguration, wake: env.wake,
+                                         metrics: env.metrics.transcription, logger: env.logger))
+        return services
+    }
+
+    /// Runs the whole server until SIGTERM or SIGINT: engine, retention sweeper, lease reaper,
+    /// job workers, HTTP application, shutdown notifier — stopped gracefully in reverse order.
+    /// - Throws: the model's loading error, or a failure to bind the port.
+    public static func run(_ env: ServerEnvironment, onRunning: (@Sendable (Int) async -> Void)? = nil) async throws {
+        let services = makeBackgroundServices(env)
+            + [makeApplication(env, onRunning: onRunning), ShutdownNotifier(flag: env.shutdown)]
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: env.logger)
+        configuration.maximumGracefulShutdownDuration = env.configuration.shutdownGrace + .seconds(20)
+        configuration.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}

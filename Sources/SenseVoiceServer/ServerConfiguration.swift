@@ -1,0 +1,63 @@
+// Everything `sensevoice serve` can be told, with the defaults of its flags.
+
+public import Foundation
+
+/// Settings of the HTTP service.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind (loopback by default: expose it deliberately).
+    public var host: String
+    public var port: Int
+    /// SenseVoiceSmall model directory.
+    public var modelDirectory: String
+    /// Folder for the job database and uploaded audio.
+    public var dataDirectory: URL
+    /// Concurrent inferences (inference threads and job workers).
+    public var workers: Int
+    /// BLAS threads per inference (`workers × blasThreads ≤ cores`).
+    public var blasThreads: Int
+    /// Bearer key required on every route but health, readiness and the UI shell; `nil`: open.
+    public var apiKey: String?
+    /// Largest accepted request body.
+    public var maxUploadBytes: Int
+    /// Longest accepted audio, in seconds (413 beyond).
+    public var maxDurationSeconds: Double?
+    /// Synchronous requests waiting or running at once before 429.
+    public var maxPendingRequests: Int
+    /// Queued jobs before job submissions get 429.
+    public var maxQueuedJobs: Int
+    /// Files in one job submission.
+    public var maxFilesPerSubmission: Int
+    /// Finished jobs and their audio are deleted this long after they finish.
+    public var retention: TimeInterval
+    /// Job lease length in seconds (a killed server's jobs restart this long after they stopped).
+    public var lease: TimeInterval
+    /// Time running jobs get to finish at shutdown before they are re-queued.
+    public var shutdownGrace: Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 6006, modelDirectory: String,
+                dataDirectory: URL, workers: Int = 1, blasThreads: Int = 1, apiKey: String? = nil,
+                maxUploadBytes: Int = 100 * 1024 * 1024, maxDurationSeconds: Double? = 300,
+                maxPendingRequests: Int = 64, maxQueuedJobs: Int = 1000, maxFilesPerSubmission: Int = 50,
+                retention: TimeInterval = 24 * 3600, lease: TimeInterval = 30, shutdownGrace: Duration = .seconds(10)) {
+        self.host = host
+        self.port = port
+        self.modelDirectory = modelDirectory
+        self.dataDirectory = dataDirectory
+        self.workers = max(1, workers)
+        self.blasThreads = max(1, blasThreads)
+        self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
+        self.maxUploadBytes = max(1024, maxUploadBytes)
+        self.maxDurationSeconds = maxDurationSeconds
+        self.maxPendingRequests = max(1, maxPendingRequests)
+        self.maxQueuedJobs = max(1, maxQueuedJobs)
+        self.maxFilesPerSubmission = max(1, maxFilesPerSubmission)
+        self.retention = max(60, retention)
+        self.lease = max(1, lease)
+        self.shutdownGrace = shutdownGrace
+    }
+
+    /// The job database file.
+    public var databasePath: String { dataDirectory.appendingPathComponent("jobs.sqlite").path }
+    /// The uploaded-audio folder.
+    public var audioDirectory: URL { dataDirectory.appendingPathComponent("audio", isDirectory: true) }
+}

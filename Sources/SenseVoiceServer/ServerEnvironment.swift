@@ -1,0 +1,50 @@
+// The shared parts of one server: configuration, model host, job store, audio store, metrics.
+
+import Foundation
+public import Logging
+public import SenseVoiceJobs
+
+/// Everything the routes and services of one server share.
+public struct ServerEnvironment: Sendable {
+    public var configuration: ServerConfiguration
+    public var host: ModelHost
+    public var store: any JobStore
+    public var blobs: any AudioBlobStore
+    public var wake: WakeSignal
+    public var metrics: ServerMetrics
+    public var shutdown: ShutdownFlag
+    public var logger: Logger
+
+    public init(configuration: ServerConfiguration, host: ModelHost, store: any JobStore, blobs: any AudioBlobStore,
+                wake: WakeSignal = WakeSignal(), metrics: ServerMetrics = ServerMetrics(), shutdown: ShutdownFlag = ShutdownFlag(),
+                logger: Logger = Logger(label: "sensevoice.server")) {
+        self.configuration = configuration
+        self.host = host
+        self.store = store
+        self.blobs = blobs
+        self.wake = wake
+        self.metrics = metrics
+        self.shutdown = shutdown
+        self.logger = logger
+    }
+
+    /// Opens the embedded stores in `--data-dir`: `jobs.sqlite` (WAL) and `audio/`.
+    /// - Throws: `JobError(.storage)` when the folder is not writable.
+    public static func embedded(configuration: ServerConfiguration, host: ModelHost = ModelHost(),
+                                logger: Logger = Logger(label: "sensevoice.server")) throws -> ServerEnvironment {
+        do {
+            try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw JobError(.storage, "cannot create --data-dir \(configuration.dataDirectory.path): \(error)")
+        }
+        return ServerEnvironment(configuration: configuration, host: host,
+                                 store: try SQLiteJobStore(path: configuration.databasePath),
+                                 blobs: try FileBlobStore(directory: configuration.audioDirectory), logger: logger)
+    }
+
+    /// The job workers' settings from the server's.
+    public var workerConfiguration: JobWorkerConfiguration {
+        JobWorkerConfiguration(workers: configuration.workers, lease: configuration.lease, maxAttempts: 3,
+                               shutdownGrace: configuration.shutdownGrace)
+    }
+}

@@ -1,0 +1,49 @@
+// Request options (form fields or query parameters) → engine options, with 400s for bad values.
+
+import SenseVoiceEngine
+
+/// Parses the options shared by the transcription and job routes.
+enum OptionParsing {
+    /// `language`, `use_itn` (or `itn`), `ban_emo_unk`, `timestamps`.
+    /// - Throws: `SenseVoiceError(.unknownLanguage)` / `.invalidOption` (answered with 400).
+    static func transcriptionOptions(_ value: (String) -> String?) throws -> TranscriptionOptions {
+        var options = TranscriptionOptions()
+        if let language = value("language"), !language.trimmingSpaces.isEmpty {
+            options.language = try Language(parsing: language)
+        }
+        if let itn = try bool(value, "use_itn") ?? bool(value, "itn") { options.useITN = itn }
+        if let ban = try bool(value, "ban_emo_unk") { options.banEmotionUnknown = ban }
+        if let timestamps = try bool(value, "timestamps") { options.timestamps = timestamps }
+        return options
+    }
+
+    /// A boolean field: true/false, 1/0, yes/no, on/off (any case); `nil` when absent or empty.
+    static func bool(_ value: (String) -> String?, _ name: String) throws -> Bool? {
+        guard let raw = value(name)?.trimmingSpaces.lowercased(), !raw.isEmpty else { return nil }
+        switch raw {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw SenseVoiceError(.invalidOption, "\(name) must be true or false, not '\(raw.prefix(40))'")
+        }
+    }
+
+    /// A result format field (`format` or `response_format`), `nil` when absent.
+    static func format(_ value: String?, field: String, allowed: [ResultFormat]) throws -> ResultFormat? {
+        guard let raw = value?.trimmingSpaces.lowercased(), !raw.isEmpty else { return nil }
+        guard let format = ResultFormat(rawValue: raw), allowed.contains(format) else {
+            throw SenseVoiceError(.invalidOption, "\(field) '\(raw.prefix(40))' is not supported; use one of \(allowed.map(\.rawValue).joined(separator: ", "))")
+        }
+        return format
+    }
+
+    /// Subtitle marks: `none` (default), `emoji`, `labels`, `labels_zh`.
+    static func markers(_ value: String?) throws -> SubtitleCueOptions.Markers {
+        switch value?.trimmingSpaces.lowercased() ?? "" {
+        case "", "none": return .none
+        case "emoji": return .emoji
+        case "labels", "labels_en": return .labels(.english)
+        case "labels_zh": return .labels(.chinese)
+        case let other: throw SenseVoiceError(.invalidOption, "markers '\(other.prefix(40))' is not supported; use none, emoji, labels or labels_zh")
+        }
+    }
+}
