@@ -1,6 +1,11 @@
 // Uploaded audio as files in `<data-dir>/audio/<id>.bin`.
 
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An ``AudioBlobStore`` in a folder: one file per job, written to a temporary name and renamed,
 /// so a crash never leaves half a file under a job's name.
@@ -26,10 +31,9 @@ public struct FileBlobStore: AudioBlobStore {
         let temporary = directory.appendingPathComponent(".\(id).\(UUID().uuidString.lowercased()).tmp")
         do {
             try Data(bytes).write(to: temporary)
-            if FileManager.default.fileExists(atPath: target.path) {
-                _ = try FileManager.default.replaceItemAt(target, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: target)
+            // rename(2) replaces the target atomically.
+            guard rename(temporary.path, target.path) == 0 else {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             }
         } catch {
             try? FileManager.default.removeItem(at: temporary)

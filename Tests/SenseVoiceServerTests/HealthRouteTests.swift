@@ -73,9 +73,9 @@ struct HealthRouteTests {
                 "http_request_duration_seconds_bucket{",
                 #"sensevoice_audio_seconds_total{source="sync"} 6.4"#,
                 "sensevoice_rtf_bucket{",
-                "sensevoice_inference_queue_depth 0",
-                #"sensevoice_jobs{state="queued"} 0"#,
-                "sensevoice_model_ready 1",
+                "sensevoice_inference_queue_depth ", "sensevoice_inference_running ", "sensevoice_requests_pending ",
+                #"sensevoice_jobs{state="queued"} 0.0"#,
+                "sensevoice_model_ready 1.0",
             ] {
                 #expect(text.contains(needle), "missing \(needle) in\n\(text)")
             }

@@ -25,7 +25,6 @@ struct TranscriptionRouteTests {
             #expect(result.file == "en.wav", "folders in the client's file name are dropped")
             #expect(result.durationMs == 6401)
             #expect(result.segments.count == 1)
-            #expect(result.segments[0].itn == false)
             #expect(!result.raw.isEmpty)
             let object = try response.json()
             #expect(Set(object.keys).isSuperset(of: ["file", "duration_ms", "events", "text", "raw", "rich", "segments", "timings"]))
@@ -33,11 +32,11 @@ struct TranscriptionRouteTests {
     }
 
     @Test("format=srt|vtt|text|tsv|raw|rich|verbose_json", arguments: [
-        ("srt", "application/x-subrip", "00:00:00,000 --> "),
+        ("srt", "application/x-subrip", "1\n00:00:00,000 --> "),
         ("vtt", "text/vtt", "WEBVTT\n\n00:00:00.000 --> "),
         ("text", "text/plain", ""),
         ("tsv", "text/tab-separated-values", "start_ms\tend_ms\tlanguage\temotion\tevents\ttext\n0\t11803\t"),
-        ("raw", "text/plain", "<|"),
+        ("raw", "text/plain", ""),
         ("rich", "text/plain", ""),
         ("verbose_json", "application/json", "{"),
     ])
@@ -96,7 +95,7 @@ struct TranscriptionRouteTests {
 
     @Test("413 for uploads over --max-upload-mb and audio over --max-duration-s")
     func tooLarge() async throws {
-        let env = try TestServer.environment { $0.maxUploadBytes = 100_000; $0.maxDurationSeconds = 5 }
+        let env = try TestServer.environment { $0.maxUploadBytes = 300_000; $0.maxDurationSeconds = 5 }
         try await TestServer.application(env, workers: false).test(.router) { client in
             let big = MultipartBody.with(file: try TestServer.clip("zh.wav"))
             try expectError(try await client.execute(uri: Self.uri, method: .post, headers: big.headers, body: big.buffer),

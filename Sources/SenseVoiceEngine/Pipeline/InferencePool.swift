@@ -74,11 +74,13 @@ public final class InferencePool: Sendable {
         self.threadCount = threads
         for index in 0..<threads {
             threadsAlive.enter()
+            let threadName = "\(name)-\(index)"
             let thread = Thread { [self] in
+                // Named from inside: on Linux a name set before start does not reach the OS thread.
+                Thread.current.name = threadName
                 self.workerLoop()
                 self.threadsAlive.leave()
             }
-            thread.name = "\(name)-\(index)"
             thread.stackSize = 8 << 20
             thread.start()
         }
@@ -160,9 +162,9 @@ public final class InferencePool: Sendable {
     public static func runDetached<T: Sendable>(name: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let thread = Thread {
+                Thread.current.name = name
                 do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
             }
-            thread.name = name
             thread.stackSize = 8 << 20
             thread.start()
         }

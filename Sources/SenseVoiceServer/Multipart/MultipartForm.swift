@@ -116,16 +116,17 @@ struct MultipartForm: Sendable {
                 guard parts.count < limits.maxParts else {
                     throw MultipartError("the form has more than \(limits.maxParts) parts")
                 }
-                // Headers end at an empty line.
+                // Headers end at an empty line: CRLF CRLF, or LF LF from lenient clients.
+                let window = min(count, position + limits.maxHeaderBytes + 4)
+                let crlf = find([13, 10, 13, 10], from: position).flatMap { $0 + 4 <= window ? $0 : nil }
+                let lf = find([10, 10], from: position).flatMap { $0 + 2 <= window ? $0 : nil }
                 let headerEnd: Int
                 let bodyStart: Int
-                if position + 2 <= count && raw[position] == 13 && raw[position + 1] == 10 {
-                    headerEnd = position
-                    bodyStart = position + 2
-                } else if let crlf = find([13, 10, 13, 10], from: position), crlf - position <= limits.maxHeaderBytes {
-                    headerEnd = crlf
-                    bodyStart = crlf + 4
-                } else {
+                switch (crlf, lf) {
+                case let (c?, l?): (headerEnd, bodyStart) = c <= l ? (c, c + 4) : (l, l + 2)
+                case let (c?, nil): (headerEnd, bodyStart) = (c, c + 4)
+                case let (nil, l?): (headerEnd, bodyStart) = (l, l + 2)
+                case (nil, nil):
                     throw MultipartError("a part's headers are missing, unterminated or longer than \(limits.maxHeaderBytes) bytes")
                 }
                 let headers = String(decoding: UnsafeRawBufferPointer(rebasing: raw[position..<headerEnd]), as: UTF8.self)

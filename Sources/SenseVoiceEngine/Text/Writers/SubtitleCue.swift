@@ -24,11 +24,14 @@ public struct SubtitleCue: Sendable, Equatable {
         var cues: [SubtitleCue] = []
         for segment in result.segments {
             let (prefix, suffix) = marks(of: segment, options.markers)
+            // Labels stand one space from the text; glyphs are glued to it, as FunASR writes them.
+            var spaced = false
+            if case .labels = options.markers { spaced = true }
             var units = TextUnits.split(prefix)
-            units += TextUnits.split(segment.text)
-            var tail = TextUnits.split(suffix)
-            if !tail.isEmpty { tail[0].spaceBefore = !units.isEmpty }
-            units += tail
+            for var part in [TextUnits.split(segment.text), TextUnits.split(suffix)] where !part.isEmpty {
+                part[0].spaceBefore = spaced && !units.isEmpty
+                units += part
+            }
             guard !units.isEmpty else { continue }
             let lines = TextUnits.wrap(units, width: options.maxLineWidth)
             var groups: [[TextUnits.Line]] = []
