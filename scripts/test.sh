@@ -7,4 +7,6 @@ if [[ -x scripts/fetch-test-models.sh ]]; then
     scripts/fetch-test-models.sh
 fi
 swift build --build-tests
-swift test --skip-build "$@"
+# Serial: several suites are CPU-heavy or block on child processes; run in parallel on a
+# 2-core machine they starve the cooperative pool and make timing-based tests flaky.
+swift test --skip-build --no-parallel "$@"

@@ -22,6 +22,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "SenseVoiceSmall model directory (default: $SENSEVOICE_MODEL, then the usual caches).")
     var model: String?
 
+    @Option(help: "FSMN-VAD model directory for long audio (default: $SENSEVOICE_VAD_MODEL).")
+    var vadModel: String?
+
+    @Flag(help: "Transcribe each upload in one pass, without VAD segmentation.")
+    var noVad: Bool = false
+
+    @Option(name: .customLong("max-no-vad-s"), help: "Longest audio transcribed without VAD, in seconds.")
+    var maxNoVADSeconds: Double = 300
+
     @Option(help: "Address to listen on (use 0.0.0.0 to accept other machines).")
     var host: String = "127.0.0.1"
 
@@ -93,7 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
             modelDirectory = try ModelLocator.senseVoice(explicit: model)
         } catch let e as SenseVoiceError { throw CLIError(e) }
 
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, modelDirectory: modelDirectory,
             dataDirectory: URL(fileURLWithPath: dataDirectory ?? Self.defaultDataDirectory(environment)),
             workers: workers, blasThreads: blasThreads ?? InferencePool.blasThreads(cores: cores, workers: workers),
@@ -101,6 +110,8 @@ struct ServeCommand: AsyncParsableCommand {
             maxUploadBytes: maxUploadMB * 1024 * 1024, maxDurationSeconds: maxDurationSeconds,
             maxPendingRequests: maxPending, maxQueuedJobs: maxQueuedJobs, retention: retentionHours * 3600,
             lease: leaseSeconds, shutdownGrace: .milliseconds(Int64(shutdownGraceSeconds * 1000)))
+        configuration.vadModelDirectory = noVad ? nil : (vadModel ?? environment["SENSEVOICE_VAD_MODEL"].flatMap { $0.isEmpty ? nil : $0 })
+        configuration.maxWholeFileSeconds = maxNoVADSeconds
         do {
             let env = try ServerEnvironment.embedded(configuration: configuration, logger: logger)
             logger.info("data in \(configuration.dataDirectory.path)\(configuration.apiKey == nil ? "; no API key: the API is open to whoever reaches \(host)" : "; API key required")")

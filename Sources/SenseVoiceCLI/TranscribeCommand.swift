@@ -4,11 +4,6 @@ import ArgumentParser
 import Foundation
 import SenseVoiceEngine
 
-/// Output formats of `transcribe`.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, rich, raw, json, labels
-}
-
 struct TranscribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transcribe",
@@ -27,6 +22,27 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "SenseVoiceSmall model directory (default: $SENSEVOICE_MODEL, then the usual caches).")
     var model: String?
 
+    @Option(help: "FSMN-VAD model directory for long audio (default: $SENSEVOICE_VAD_MODEL).")
+    var vadModel: String?
+
+    @Flag(help: "Transcribe each file in one pass, without VAD segmentation.")
+    var noVad: Bool = false
+
+    @Option(help: "VAD end-of-speech thresholds: dynamic (FunASR ≥ 1.3.9) or classic.")
+    var vadMode: String = "dynamic"
+
+    @Option(help: "Longest VAD segment in ms before a forced split.")
+    var maxSegmentMs: Int = 30_000
+
+    @Option(name: .customLong("merge-length-s"), help: "Merge VAD segments up to this many seconds (0: no merging).")
+    var mergeLengthSeconds: Double = 15
+
+    @Option(name: .customLong("max-no-vad-s"), help: "Longest file transcribed without VAD, in seconds.")
+    var maxNoVADSeconds: Double = 120
+
+    @Flag(help: "Per-word times (JSON `words`).")
+    var timestamps: Bool = false
+
     @Option(help: "Language: auto, zh, en, yue, ja or ko.")
     var language: String = "auto"
 
@@ -36,8 +52,17 @@ struct TranscribeCommand: ParsableCommand {
     @Flag(name: .customLong("ban-emo-unk"), help: "Never output the unknown-emotion tag.")
     var banEmotionUnknown: Bool = false
 
-    @Option(help: "Output format: text, rich, raw, json or labels.")
-    var format: OutputFormat = .text
+    @Option(help: "Output format(s), comma-separated: text, rich, raw, json, srt, vtt, tsv, labels.")
+    var format: String = "text"
+
+    @Option(help: "Write one file per input and format here (mirrors folders), skip inputs already done, and write summary.csv.")
+    var outputDir: String?
+
+    @Flag(help: "With --output-dir: redo inputs whose outputs already exist.")
+    var overwrite: Bool = false
+
+    @Option(help: "Subtitle marks for srt/vtt: none, emoji or labels.")
+    var subtitleMarkers: String = "none"
 
     @Option(help: "Label language for --format labels: en or zh.")
     var labelStyle: String = "en"
@@ -54,14 +79,27 @@ struct TranscribeCommand: ParsableCommand {
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if labelStyle != "en" && labelStyle != "zh" { throw ValidationError("--label-style must be en or zh") }
+        guard let formats = OutputFormat.parseList(format) else {
+            throw ValidationError("--format takes a comma-separated list of: \(OutputFormat.names.joined(separator: ", "))")
+        }
+        if formats.count > 1 && outputDir == nil { throw ValidationError("several formats need --output-dir") }
+        if !["none", "emoji", "labels"].contains(subtitleMarkers) { throw ValidationError("--subtitle-markers must be none, emoji or labels") }
         if let m = maxDurationSeconds, !(m > 0) { throw ValidationError("--max-duration-s must be positive") }
+        if VADMode(rawValue: vadMode) == nil { throw ValidationError("--vad-mode must be dynamic or classic") }
+        if noVad && vadModel != nil { throw ValidationError("--no-vad and --vad-model exclude each other") }
+        if !(mergeLengthSeconds >= 0 && mergeLengthSeconds <= 600) { throw ValidationError("--merge-length-s must be in 0…600") }
+        if !(maxNoVADSeconds > 0) { throw ValidationError("--max-no-vad-s must be positive") }
     }
 
     func run() throws {
         let options: TranscriptionOptions
         do {
             options = TranscriptionOptions(language: try Language(parsing: language), useITN: itn,
-                                           banEmotionUnknown: banEmotionUnknown)
+                                           banEmotionUnknown: banEmotionUnknown, timestamps: timestamps,
+                                           vadMode: VADMode(rawValue: vadMode) ?? .dynamic, maxSegmentMs: maxSegmentMs,
+                                           mergeVAD: mergeLengthSeconds > 0,
+                                           mergeLengthMs: Int((mergeLengthSeconds * 1000).rounded()))
+            try options.validate()
         } catch let e as SenseVoiceError { throw CLIError(e) }
         let files = try AudioFiles.expand(paths)
         BLAS.setThreads(threads)
@@ -71,45 +109,60 @@ struct TranscribeCommand: ParsableCommand {
         } catch let e as SenseVoiceError { throw CLIError(e) }
         if !quiet { printError("loaded \(bundle.directory) in \(String(format: "%.2f", bundle.loadSeconds)) s") }
 
-        let transcriber = Transcriber(bundle: bundle)
+        var vad: FSMNVAD?
+        let vadDirectory = noVad ? nil : (vadModel ?? ProcessInfo.processInfo.environment["SENSEVOICE_VAD_MODEL"].flatMap { $0.isEmpty ? nil : $0 })
+        if let vadDirectory {
+            do { vad = try FSMNVAD(modelDirectory: vadDirectory) } catch let e as SenseVoiceError { throw CLIError(e) }
+        }
+        let transcriber = Transcriber(bundle: bundle, vad: vad, maxWholeFileSeconds: maxNoVADSeconds)
         let session = bundle.makeSession()
         let decoder = AudioDecoder(options: AudioDecodingOptions(maxDurationSeconds: maxDurationSeconds))
-        var failures = 0
-        for (i, file) in files.enumerated() {
+        let formats = OutputFormat.parseList(format)!
+        let style: ReadableLabels.Style = labelStyle == "zh" ? .chinese : .english
+        let cues = SubtitleCueOptions(markers: subtitleMarkers == "emoji" ? .emoji : subtitleMarkers == "labels" ? .labels(style) : .none)
+        var batch = outputDir.map { BatchOutput(directory: $0, formats: formats, overwrite: overwrite) }
+        let progress = BatchProgress(files: files, quiet: quiet)
+        for (i, input) in files.enumerated() {
+            if let b = batch, b.isDone(input) {
+                batch?.skip(input)
+                progress.skipped(i, input)
+                continue
+            }
             do {
                 let clock = Stopwatch()
-                let audio = try decoder.decode(path: file)
-                let result = try transcriber.transcribe(audio, file: file, options: options, session: session,
+                let audio = try decoder.decode(path: input.path)
+                let result = try transcriber.transcribe(audio, file: input.path, options: options, session: session,
                                                         decodeSeconds: clock.seconds)
-                try emit(result, multiple: files.count > 1)
-                if !quiet {
-                    printError(String(format: "[%d/%d] %@: %.2f s audio, %.0f ms, RTF %.3f", i + 1, files.count, file,
-                                      audio.duration, result.timings.totalMs, result.timings.rtf))
+                if batch != nil {
+                    try batch!.write(result, for: input, labelStyle: style, cues: cues)
+                } else {
+                    var text = try formats[0].render(result, labelStyle: style, cues: cues)
+                    if text.hasSuffix("\n") { text.removeLast() }
+                    if case .writer(let f) = formats[0], f == .json || f == .srt || f == .vtt || f == .tsv {
+                        print(text)
+                    } else {
+                        print(files.count > 1 ? "\(input.path)\t\(text)" : text)
+                    }
                 }
+                progress.done(i, input, audioSeconds: audio.duration, computeSeconds: clock.seconds)
             } catch let e as SenseVoiceError {
-                failures += 1
-                printError("error [\(e.code)]: \(file): \(e.message)")
+                batch?.fail(input, reason: "\(e.code): \(e.message)")
+                progress.failed(i, input, reason: "error [\(e.code)]: \(input.path): \(e.message)")
+            } catch {
+                batch?.fail(input, reason: "\(error)")
+                progress.failed(i, input, reason: "error: \(input.path): \(error)")
             }
         }
-        if failures > 0 { throw ExitCode(1) }
+        if let batch { try batch.writeSummary() }
+        progress.finish()
+        if progress.failures > 0 { throw ExitCode(1) }
     }
+}
 
-    private func emit(_ r: TranscriptionResult, multiple: Bool) throws {
-        let line: String
-        switch format {
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-            line = String(decoding: try encoder.encode(r), as: UTF8.self)
-            print(line)
-            return
-        case .text: line = r.text
-        case .rich: line = r.rich
-        case .raw: line = r.raw
-        case .labels: line = ReadableLabels.render(r.raw, style: labelStyle == "zh" ? .chinese : .english)
-        }
-        print(multiple ? "\(r.file ?? "")\t\(line)" : line)
-    }
+/// An input audio file and its path relative to the folder it was found in.
+struct InputFile {
+    let path: String
+    let relative: String
 }
 
 /// Expands folders into the audio files they contain.
@@ -117,22 +170,25 @@ enum AudioFiles {
     static let extensions: Set<String> = ["wav", "wave", "mp3", "flac", "ogg", "oga", "opus", "m4a", "aac", "mp4",
                                           "m4v", "mov", "mkv", "webm", "amr", "wma", "aif", "aiff", "3gp"]
 
-    static func expand(_ paths: [String]) throws -> [String] {
-        var out: [String] = []
+    static func expand(_ paths: [String]) throws -> [InputFile] {
+        var out: [InputFile] = []
         let fm = FileManager.default
         for p in paths {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
                 throw CLIError(message: "error [file_not_found]: \(p) does not exist", exitCode: 4)
             }
-            if !isDir.boolValue { out.append(p); continue }
+            if !isDir.boolValue {
+                out.append(InputFile(path: p, relative: URL(fileURLWithPath: p).lastPathComponent))
+                continue
+            }
             guard let walker = fm.enumerator(atPath: p) else { continue }
             var found: [String] = []
             for case let rel as String in walker
             where extensions.contains(URL(fileURLWithPath: rel).pathExtension.lowercased()) {
-                found.append(URL(fileURLWithPath: p).appendingPathComponent(rel).path)
+                found.append(rel)
             }
-            out += found.sorted()
+            out += found.sorted().map { InputFile(path: URL(fileURLWithPath: p).appendingPathComponent($0).path, relative: $0) }
         }
         return out
     }

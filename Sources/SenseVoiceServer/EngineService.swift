@@ -16,8 +16,15 @@ public struct EngineService: Service {
     public let threads: Int
     public let blasThreads: Int
     public let logger: Logger
+    /// FSMN-VAD model directory; `nil` runs files in one pass.
+    public let vadModelDirectory: String?
+    /// Longest audio without VAD, in seconds.
+    public let maxWholeFileSeconds: Double
 
-    public init(host: ModelHost, modelDirectory: String, threads: Int, blasThreads: Int, logger: Logger) {
+    public init(host: ModelHost, modelDirectory: String, threads: Int, blasThreads: Int, logger: Logger,
+                vadModelDirectory: String? = nil, maxWholeFileSeconds: Double = 300) {
+        self.vadModelDirectory = vadModelDirectory
+        self.maxWholeFileSeconds = maxWholeFileSeconds
         self.host = host
         self.modelDirectory = modelDirectory
         self.threads = threads
@@ -29,15 +36,19 @@ public struct EngineService: Service {
         BLAS.setThreads(blasThreads)
         logger.info("loading model", metadata: ["model": "\(modelDirectory)", "workers": "\(threads)", "blas_threads": "\(blasThreads)"])
         let bundle: SenseVoice
+        var vad: FSMNVAD?
         do {
             let directory = modelDirectory
             bundle = try await InferencePool.runDetached(name: "sensevoice-model-load") { try SenseVoice(modelDirectory: directory) }
+            if let vadDirectory = vadModelDirectory {
+                vad = try await InferencePool.runDetached(name: "sensevoice-vad-load") { try FSMNVAD(modelDirectory: vadDirectory) }
+            }
         } catch let error as SenseVoiceError {
             host.setFailed(error)
             logger.critical("the model failed to load [\(error.code)]: \(error.message)")
             throw error
         }
-        let pool = InferencePool(bundle: bundle, threads: threads)
+        let pool = InferencePool(bundle: bundle, threads: threads, vad: vad, maxWholeFileSeconds: maxWholeFileSeconds)
         host.setReady(pool)
         logger.info("model ready", metadata: ["load_s": "\(bundle.loadSeconds)"])
         try? await gracefulShutdown()

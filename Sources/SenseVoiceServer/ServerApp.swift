@@ -67,7 +67,8 @@ public enum ServerApp {
         if loadModel {
             services.append(EngineService(host: env.host, modelDirectory: env.configuration.modelDirectory,
                                           threads: env.configuration.workers, blasThreads: env.configuration.blasThreads,
-                                          logger: env.logger))
+                                          logger: env.logger, vadModelDirectory: env.configuration.vadModelDirectory,
+                                          maxWholeFileSeconds: env.configuration.maxWholeFileSeconds))
         }
         services.append(RetentionSweeper(store: env.store, blobs: env.blobs, retention: env.configuration.retention, logger: env.logger))
         services.append(LeaseReaper(store: env.store, maxAttempts: workerConfiguration.maxAttempts,

@@ -33,6 +33,10 @@ public struct ServerConfiguration: Sendable {
     public var lease: TimeInterval
     /// Time running jobs get to finish at shutdown before they are re-queued.
     public var shutdownGrace: Duration
+    /// FSMN-VAD model directory for long audio; `nil` transcribes each file in one pass.
+    public var vadModelDirectory: String? = nil
+    /// Longest audio transcribed in one pass when there is no VAD, in seconds.
+    public var maxWholeFileSeconds: Double = 300
 
     public init(host: String = "127.0.0.1", port: Int = 6006, modelDirectory: String,
                 dataDirectory: URL, workers: Int = 1, blasThreads: Int = 1, apiKey: String? = nil,

@@ -51,7 +51,7 @@ public struct CMVN: Sendable, Equatable {
             SenseVoiceError(.modelFileCorrupt,
                             "CMVN file \(path) is malformed: \(problem); re-download the model's am.mvn")
         }
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" })
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline })
             .map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }) }
         guard lines.contains(where: { !$0.isEmpty }) else { throw corrupt("the file is empty") }
 

@@ -39,30 +39,18 @@ public struct EncoderConfig: Sendable, Equatable {
     public var headSize: Int { outputSize / attentionHeads }
 }
 
-/// Frontend settings from `config.yaml` `frontend_conf`.
-public struct FrontendSettings: Sendable, Equatable {
-    public var sampleRate = 16_000
-    public var window = "hamming"
-    public var numMelBins = 80
-    public var frameLengthMs = 25.0
-    public var frameShiftMs = 10.0
-    public var lfrM = 7
-    public var lfrN = 6
-    public var dither = 0.0
-    public init() {}
-}
-
 /// The parts of a SenseVoiceSmall `config.yaml` the engine needs. Every dimension comes from here.
 public struct SenseVoiceConfig: Sendable, Equatable {
     public var encoder: EncoderConfig
-    public var frontend: FrontendSettings
+    /// `frontend_conf` (fbank, LFR; CMVN comes from `cmvnFile`).
+    public var frontend: FrontendConfig
     public var vocabSize: Int
     /// Tokenizer file named by `tokenizer_conf.bpemodel`, when set.
     public var bpeModel: String?
     /// CMVN file named by `frontend_conf.cmvn_file`, when set.
     public var cmvnFile: String?
 
-    public init(encoder: EncoderConfig = .init(), frontend: FrontendSettings = .init(), vocabSize: Int = 25055,
+    public init(encoder: EncoderConfig = .init(), frontend: FrontendConfig = .senseVoiceSmall, vocabSize: Int = 25055,
                 bpeModel: String? = nil, cmvnFile: String? = nil) {
         self.encoder = encoder
         self.frontend = frontend
@@ -107,17 +95,12 @@ public struct SenseVoiceConfig: Sendable, Equatable {
             throw SenseVoiceError(.configInvalid, "\(path): encoder_conf.normalize_before false is not supported")
         }
         let fc = top["frontend_conf"] as? [String: Any] ?? [:]
-        var fe = FrontendSettings()
-        fe.sampleRate = try reader.int(fc, "fs", default: 16_000, in: "frontend_conf")
-        fe.window = (fc["window"] as? String) ?? "hamming"
-        fe.numMelBins = try reader.int(fc, "n_mels", default: 80, in: "frontend_conf")
-        fe.frameLengthMs = try reader.double(fc, "frame_length", default: 25, in: "frontend_conf")
-        fe.frameShiftMs = try reader.double(fc, "frame_shift", default: 10, in: "frontend_conf")
-        fe.lfrM = try reader.int(fc, "lfr_m", default: 1, in: "frontend_conf")
-        fe.lfrN = try reader.int(fc, "lfr_n", default: 1, in: "frontend_conf")
-        // SenseVoice's own config sets no dither (FunASR would default to 1.0, random); the engine is
-        // deterministic and always uses 0 unless the file names a value explicitly.
-        fe.dither = try reader.double(fc, "dither", default: 0, in: "frontend_conf")
+        // Missing keys keep SenseVoiceSmall's values; dither stays 0 unless the file names one
+        // (FunASR would default to 1.0, which makes its own output random).
+        let fe: FrontendConfig
+        do { fe = try FrontendConfig(frontendConf: fc) } catch let e as SenseVoiceError {
+            throw SenseVoiceError(.configInvalid, "\(path): \(e.message)")
+        }
         cmvnFile = fc["cmvn_file"] as? String
         if let tc = top["tokenizer_conf"] as? [String: Any] { bpeModel = tc["bpemodel"] as? String }
 

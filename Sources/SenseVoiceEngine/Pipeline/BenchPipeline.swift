@@ -10,7 +10,7 @@ public struct BenchPipeline {
     public init(synthetic name: String) throws {
         let config = try SyntheticModel.config(named: name)
         model = SyntheticModel.make(config: config)
-        frontend = WavFrontend(config: config.frontend.frontendConfig, cmvn: nil)
+        frontend = WavFrontend(config: config.frontend, cmvn: nil)
         session = EncoderSession(model: model)
     }
 

@@ -20,6 +20,10 @@ import Synchronization
 public final class InferencePool: Sendable {
     /// The loaded model every session of the pool uses.
     public let bundle: SenseVoice
+    /// Segmenter for long audio, shared by every thread (it keeps no state between calls).
+    public let vad: (any VoiceActivityDetecting)?
+    /// Longest audio accepted without VAD, in seconds.
+    public let maxWholeFileSeconds: Double
     /// Number of dedicated threads (concurrent inferences).
     public let threadCount: Int
 
@@ -68,9 +72,14 @@ public final class InferencePool: Sendable {
     ///   - bundle: the loaded model.
     ///   - threads: number of concurrent inferences (at least 1).
     ///   - name: thread name prefix (shown by debuggers and `top -H`).
-    public init(bundle: SenseVoice, threads: Int, name: String = "sensevoice-inference") {
+    ///   - vad: segmenter for long audio (FunASR's VAD flow); nil transcribes each file in one pass.
+    ///   - maxWholeFileSeconds: longest audio accepted without VAD.
+    public init(bundle: SenseVoice, threads: Int, name: String = "sensevoice-inference",
+                vad: (any VoiceActivityDetecting)? = nil, maxWholeFileSeconds: Double = 300) {
         precondition(threads >= 1, "an inference pool needs at least one thread")
         self.bundle = bundle
+        self.vad = vad
+        self.maxWholeFileSeconds = maxWholeFileSeconds
         self.threadCount = threads
         for index in 0..<threads {
             threadsAlive.enter()
@@ -215,8 +224,11 @@ extension InferencePool {
             let decodeSeconds = clock.seconds
             try token.check()
             progress?(0.25)
-            let result = try Transcriber(bundle: session.bundle).transcribe(
-                audio, file: filename, options: options, session: session, decodeSeconds: decodeSeconds)
+            let transcriber = Transcriber(bundle: session.bundle, vad: self.vad, maxWholeFileSeconds: self.maxWholeFileSeconds)
+            let result = try transcriber.transcribe(
+                audio, file: filename, options: options, session: session, decodeSeconds: decodeSeconds,
+                progress: { done, total in progress?(0.25 + 0.75 * Double(done) / Double(max(total, 1))) },
+                isCancelled: { token.isCancelled })
             progress?(1)
             return result
         }

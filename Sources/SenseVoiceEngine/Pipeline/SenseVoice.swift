@@ -67,7 +67,7 @@ public struct SenseVoice: Sendable {
         self.directory = modelDirectory
         self.config = config
         self.model = SenseVoiceModel(config: config, tensors: tensors)
-        self.frontend = WavFrontend(config: config.frontend.frontendConfig, cmvn: cmvn)
+        self.frontend = WavFrontend(config: config.frontend, cmvn: cmvn)
         self.tokenizer = tokenizer
         self.loadSeconds = clock.seconds
     }
@@ -77,7 +77,7 @@ public struct SenseVoice: Sendable {
         self.directory = directory
         self.config = model.config
         self.model = model
-        self.frontend = WavFrontend(config: model.config.frontend.frontendConfig, cmvn: cmvn)
+        self.frontend = WavFrontend(config: model.config.frontend, cmvn: cmvn)
         self.tokenizer = tokenizer
         self.loadSeconds = 0
     }
@@ -85,13 +85,5 @@ public struct SenseVoice: Sendable {
     /// A new inference session (own scratch memory; one per concurrent inference).
     public func makeSession() -> RecognitionSession {
         RecognitionSession(bundle: self)
-    }
-}
-
-extension FrontendSettings {
-    /// The frontend's own configuration type.
-    var frontendConfig: FrontendConfig {
-        FrontendConfig(sampleRate: sampleRate, window: window, numMelBins: numMelBins, frameLengthMs: frameLengthMs,
-                       frameShiftMs: frameShiftMs, lfrM: lfrM, lfrN: lfrN, dither: dither)
     }
 }

@@ -1,37 +1,77 @@
-// Follows funasr/auto/auto_model.py: inference_with_vad (whole-file path until VAD is attached); spec §7.
+// Follows funasr/auto/auto_model.py: inference_with_vad (VAD → merge_vad → per-segment ASR → join); spec §7.
 
-/// Turns decoded audio into a `TranscriptionResult`.
+
+import Foundation
+/// Turns decoded audio into a `TranscriptionResult`: one segment without VAD, FunASR's long-audio
+/// flow with it.
 public struct Transcriber: Sendable {
     public let bundle: SenseVoice
+    /// The segmenter; nil runs the whole file through the encoder at once.
+    public let vad: (any VoiceActivityDetecting)?
+    /// Longest audio accepted without VAD, in seconds (attention grows with the square of the length).
+    public let maxWholeFileSeconds: Double
 
-    public init(bundle: SenseVoice) {
+    public init(bundle: SenseVoice, vad: (any VoiceActivityDetecting)? = nil, maxWholeFileSeconds: Double = 120) {
         self.bundle = bundle
+        self.vad = vad
+        self.maxWholeFileSeconds = maxWholeFileSeconds
     }
 
-    /// Transcribes 16 kHz mono audio as one segment.
+    /// Transcribes 16 kHz mono audio.
     /// - Parameters:
     ///   - audio: decoded audio at the model's sample rate.
     ///   - file: name reported in the result.
     ///   - session: the caller's inference session (scratch memory).
     ///   - decodeSeconds: time already spent decoding the file, for the timings.
+    ///   - progress: called after each segment with (segments done, segments total).
+    ///   - isCancelled: checked between segments; returning true throws `.cancelled`.
     public func transcribe(_ audio: AudioBuffer, file: String?, options: TranscriptionOptions,
-                           session: RecognitionSession, decodeSeconds: Double = 0) throws -> TranscriptionResult {
-        guard audio.sampleRate == bundle.config.frontend.sampleRate else {
-            throw SenseVoiceError(.invalidOption, "audio is at \(audio.sampleRate) Hz; the model needs \(bundle.config.frontend.sampleRate) Hz (decode with AudioDecoder to resample)")
+                           session: RecognitionSession, decodeSeconds: Double = 0,
+                           progress: ((Int, Int) -> Void)? = nil,
+                           isCancelled: (() -> Bool)? = nil) throws -> TranscriptionResult {
+        try options.validate()
+        let rate = bundle.config.frontend.sampleRate
+        guard audio.sampleRate == rate else {
+            throw SenseVoiceError(.invalidOption, "audio is at \(audio.sampleRate) Hz; the model needs \(rate) Hz (decode with AudioDecoder to resample)")
         }
         guard !audio.samples.isEmpty else {
             throw SenseVoiceError(.audioEmpty, "\(file ?? "audio") has no samples")
         }
         let clock = Stopwatch()
-        let r = session.recognize(audio.samples, options: options)
-        var segment = SegmentResult(startMs: 0, endMs: audio.durationMs, recognition: r)
-        if options.timestamps { segment.words = [] }
         var timings = Timings()
         timings.decodeMs = decodeSeconds * 1000
-        timings.featuresMs = r.featuresSeconds * 1000
-        timings.encoderMs = r.encoderSeconds * 1000
+
+        // Segment boundaries in ms.
+        var spans: [[Int]]
+        if let vad {
+            let vadClock = Stopwatch()
+            spans = try vad.segments(audio.samples, options: VADOptions(mode: options.vadMode, maxSingleSegmentMs: options.maxSegmentMs))
+            if options.mergeVAD { spans = VADMerge.merge(spans, mergeLengthMs: options.mergeLengthMs) }
+            timings.vadMs = vadClock.seconds * 1000
+        } else {
+            guard audio.duration <= maxWholeFileSeconds else {
+                throw SenseVoiceError(.audioTooLong, String(format: "%@ is %.0f s long; without VAD at most %.0f s is transcribed in one pass. Use a VAD model (--vad-model DIR) to segment long audio.",
+                                                            file ?? "audio", audio.duration, maxWholeFileSeconds))
+            }
+            spans = [[0, audio.durationMs]]
+        }
+
+        var segments: [SegmentResult] = []
+        let perMs = rate / 1000
+        for (i, span) in spans.enumerated() {
+            if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
+            let lo = min(span[0] * perMs, audio.samples.count)
+            let hi = vad == nil ? audio.samples.count : min(span[1] * perMs, audio.samples.count)
+            guard hi > lo else { continue }
+            let r = session.recognize(Array(audio.samples[lo..<hi]), options: options)
+            timings.featuresMs += r.featuresSeconds * 1000
+            timings.encoderMs += r.encoderSeconds * 1000
+            let words = options.timestamps ? TokenTimestamps.words(r.ctc, tokenizer: bundle.tokenizer, offsetMs: span[0]) : nil
+            segments.append(SegmentResult(startMs: span[0], endMs: span[1], recognition: r, words: words))
+            progress?(i + 1, spans.count)
+        }
         timings.totalMs = (clock.seconds + decodeSeconds) * 1000
         timings.rtf = audio.duration > 0 ? timings.totalMs / 1000 / audio.duration : 0
-        return TranscriptionResult(file: file, durationMs: audio.durationMs, segments: [segment], timings: timings)
+        return TranscriptionResult(file: file, durationMs: audio.durationMs, segments: segments, timings: timings)
     }
 }
