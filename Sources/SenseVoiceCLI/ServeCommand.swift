@@ -11,13 +11,12 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the HTTP API and the web UI (jobs stored in SQLite under --data-dir).",
-        discussion: """
-        Routes: GET /health, /ready, /metrics, /openapi.json; POST /api/v1/transcriptions;
-        POST /v1/audio/transcriptions (OpenAI-compatible); /api/v1/jobs (submit, list, get,
-        result, events, delete); the web UI at /. The server listens at once and loads the model
-        in the background (/ready answers 503 until it is loaded). SIGTERM or SIGINT stop it
-        gracefully: running jobs get --shutdown-grace-s to finish, then go back to the queue.
-        """)
+        discussion: "Routes: GET /health, /ready, /metrics, /openapi.json; POST /api/v1/transcriptions; "
+            + "POST /v1/audio/transcriptions (OpenAI-compatible); /api/v1/jobs (submit, list, get, result, events, "
+            + "audio, delete); the web UI at /. The server listens at once and loads the model in the background "
+            + "(/ready answers 503 until it is loaded). SIGTERM or SIGINT stop it gracefully: running jobs get "
+            + "--shutdown-grace-s to finish, then go back to the queue; jobs of a killed server restart when their "
+            + "lease (--lease-s) expires.")
 
     @Option(help: "SenseVoiceSmall model directory (default: $SENSEVOICE_MODEL, then the usual caches).")
     var model: String?
