@@ -46,7 +46,7 @@ workers="${workers:-$cores}"
 data=$(mktemp -d /tmp/sv-load-XXXXXX)
 log="$out/server.log"
 "$binary" serve --model "$model" --host 127.0.0.1 --port 0 --data-dir "$data" --workers "$workers" \
-    --max-pending "$max_pending" --log-level notice >"$log" 2>&1 &
+    --max-pending "$max_pending" --no-vad --log-level notice >"$log" 2>&1 &
 server=$!
 cleanup() {
     kill -TERM "$server" 2>/dev/null || true
