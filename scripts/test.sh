@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
+# Headless Chromium + chromium-driver + selenium (web UI test) and wrk (load test script).
+scripts/install-test-services.sh
 if [[ -x scripts/fetch-test-models.sh ]]; then
     scripts/fetch-test-models.sh
 fi
