@@ -23,7 +23,7 @@ public enum TokenTimestamps {
         for (id, run) in zip(ctc.tokenIds, ctc.tokenFrames) where run.lowerBound >= promptFrames {
             let piece = tokenizer.piece(id)
             let type = tokenizer.type(id)
-            if type == .control || type == .unknown || (piece.hasPrefix("<|") && piece.hasSuffix("|>")) { continue }
+            if type == .control || type == .unknown || TranscriptTags.isTag(piece) { continue }
             let s = run.lowerBound - promptFrames
             let e = run.upperBound - promptFrames
             let start = max(Double(frameMs * s - 30) / 1000, 0)

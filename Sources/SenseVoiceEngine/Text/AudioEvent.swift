@@ -27,11 +27,7 @@ public enum AudioEvent: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// The event of a tag (`<|BGM|>`) or tag name (`BGM`), or `nil` for anything else.
     public init?(tag: String) {
-        var name = Substring(tag)
-        if name.hasPrefix("<|") && name.hasSuffix("|>") && name.count >= 4 {
-            name = name.dropFirst(2).dropLast(2)
-        }
-        self.init(rawValue: String(name))
+        self.init(rawValue: TranscriptTags.tagName(tag))
     }
 
     /// The glyph FunASR's `rich_transcription_postprocess` prepends for this event, or `nil` when

@@ -23,11 +23,7 @@ public enum Emotion: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// The emotion of a tag (`<|HAPPY|>`) or tag name (`HAPPY`), or `nil` for anything else.
     public init?(tag: String) {
-        var name = Substring(tag)
-        if name.hasPrefix("<|") && name.hasSuffix("|>") && name.count >= 4 {
-            name = name.dropFirst(2).dropLast(2)
-        }
-        self.init(rawValue: String(name))
+        self.init(rawValue: TranscriptTags.tagName(tag))
     }
 
     /// The glyph FunASR's `rich_transcription_postprocess` appends for this emotion, or `nil`

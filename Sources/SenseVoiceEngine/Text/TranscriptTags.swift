@@ -6,6 +6,16 @@ public enum TranscriptTags {
     /// The language tag names SenseVoice emits (`nospeech` for no speech).
     public static let languages: [String] = ["zh", "en", "yue", "ja", "ko", "nospeech"]
 
+    /// Whether `piece` is a whole `<|…|>` tag.
+    static func isTag(_ piece: String) -> Bool {
+        piece.hasPrefix("<|") && piece.hasSuffix("|>") && piece.utf8.count >= 4
+    }
+
+    /// The name inside a `<|…|>` tag (`<|BGM|>` → `BGM`); other text is returned unchanged.
+    static func tagName(_ tag: String) -> String {
+        isTag(tag) ? String(tag.dropFirst(2).dropLast(2)) : tag
+    }
+
     /// Reads language, emotion, events and text normalisation from raw output, by pattern.
     ///
     /// Every `<|name|>` anywhere in the text is examined, not just the first four tokens, so
