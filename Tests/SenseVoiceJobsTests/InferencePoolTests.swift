@@ -24,7 +24,7 @@ struct InferencePoolTests {
                         _ = counts.peak.max(now, ordering: .relaxed)
                         Thread.sleep(forTimeInterval: 0.05)
                         counts.running.subtract(1, ordering: .relaxed)
-                        return Thread.current.name ?? ""
+                        return Self.osThreadName()
                     }
                 }
             }
@@ -34,6 +34,14 @@ struct InferencePoolTests {
         #expect(peak == 2)
         #expect(names == ["pool-test-0", "pool-test-1"])
         await pool.shutdown()
+    }
+
+    /// The kernel's name for the calling thread (what `top -H` shows). Foundation's
+    /// `Thread.current.name` can report a Dispatch worker's name on Linux, so ask pthreads.
+    static func osThreadName() -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard pthread_getname_np(pthread_self(), &buffer, buffer.count) == 0 else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     @Test("cancelling a waiting task removes its work from the queue at once")
