@@ -19,6 +19,7 @@
 #                           ~/.cache/sensevoice]
 #   SENSEVOICE_MODEL_SOURCE modelscope or huggingface [sensevoice's default]
 #   SENSEVOICE_PULL         auto: pull what is missing; never: fail if a model is missing [auto]
+#   SENSEVOICE_ROLE         the mode when $1 is none: serve or worker [serve]
 #   SENSEVOICE_BIN          the sensevoice binary [sensevoice on PATH, else .build/release/sensevoice]
 set -euo pipefail
 
