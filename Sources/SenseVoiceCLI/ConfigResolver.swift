@@ -221,7 +221,7 @@ struct ConfigResolver {
     }
 
     private func environmentValues(command: Command, environment: [String: String]) throws -> [Setting] {
-        try command.options.compactMap { option in
+        try command.options.compactMap { (option: Option) throws -> Setting? in
             guard let raw = environment[option.environmentName], !raw.isEmpty else { return nil }
             let source = "$\(option.environmentName)"
             let value: Value = option.isRepeating && !option.isFlag
@@ -270,7 +270,7 @@ struct ConfigResolver {
             mapping = current.first { $0.key.string == name }?.value.mapping
             location += ": \(name)"
         }
-        return try command.options.compactMap { option in
+        return try command.options.compactMap { (option: Option) throws -> Setting? in
             guard let (value, source) = values[option.name] else { return nil }
             return Setting(option: option, arguments: try arguments(for: option, value: value, source: source, in: command))
         }

@@ -33,12 +33,12 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var merged = self.metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-        if let explicit { merged.merge(explicit) { $1 } }
-        write(Self.line(date: Date(), level: level, message: message.description, label: label, metadata: merged))
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        if let error = event.error, merged["error"] == nil { merged["error"] = .string("\(error)") }
+        write(Self.line(date: Date(), level: event.level, message: event.message.description, label: label, metadata: merged))
     }
 
     /// The JSON line (newline included) for one record.

@@ -186,13 +186,16 @@ struct DeployFilesTests {
         #expect("\(apiEnv["SENSEVOICE_WORKERS"] ?? "")" == "0")
         let workerEnv = try #require(try service("worker")["environment"] as? [String: Any])
         #expect((workerEnv["SENSEVOICE_DATABASE"] as? String)?.hasPrefix("postgres://") == true)
+        // Variables of the shared block (x-sensevoice) reach every role: each must be an option of
+        // serve or worker; a service's own variables must fit the role it runs.
+        let sharedEnv = try #require((compose["x-sensevoice"] as? [String: Any])?["environment"] as? [String: Any])
+        let anyRole = try Deploy.allowedVariables(role: "serve", tree: tree).union(try Deploy.allowedVariables(role: "worker", tree: tree))
+        for key in sharedEnv.keys { #expect(anyRole.contains(key), "compose x-sensevoice: \(key)") }
         for (name, role) in [("api", "serve"), ("worker", "worker"), ("models", "pull")] {
             let env = try #require(try service(name)["environment"] as? [String: Any])
             let allowed = try Deploy.allowedVariables(role: role, tree: tree)
-            for key in env.keys where key.hasPrefix("SENSEVOICE_") {
-                // The shared block (anchor) is merged into every service: allowed for any role.
-                let shared = try Deploy.allowedVariables(role: "serve", tree: tree).union(try Deploy.allowedVariables(role: "worker", tree: tree))
-                #expect(allowed.contains(key) || shared.contains(key), "compose \(name): \(key) is no option of `\(role)` nor a start.sh variable")
+            for key in env.keys where key.hasPrefix("SENSEVOICE_") && sharedEnv[key] == nil {
+                #expect(allowed.contains(key), "compose \(name): \(key) is no option of `\(role)` nor a start.sh variable")
             }
         }
     }
