@@ -250,7 +250,7 @@ struct ConfigResolver {
         guard let top = node.mapping else {
             throw Failure(message: "the config file \(file) must be a mapping of option names to values (e.g. `port: 6006`)")
         }
-        try validate(top, in: root, where: file, isTopLevel: true)
+        try validate(top, in: root, where: file, isTopLevel: true, selected: commandPath.last)
 
         // Top-level keys apply to whichever command has that option; each section along the
         // subcommand path (`serve:`, `models: {pull: …}`) overrides what comes before it.
@@ -278,7 +278,8 @@ struct ConfigResolver {
 
     /// Checks every key of `mapping` against `command`: its options, its subcommands' sections, and
     /// at the top level any option some subcommand declares.
-    private func validate(_ mapping: Node.Mapping, in command: Command, where location: String, isTopLevel: Bool) throws {
+    private func validate(_ mapping: Node.Mapping, in command: Command, where location: String, isTopLevel: Bool,
+                          selected: Command? = nil) throws {
         let optionNames = isTopLevel ? command.allOptionNames : Set(command.options.map(\.name))
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.string else {
@@ -290,12 +291,18 @@ struct ConfigResolver {
                 }
                 try validate(section, in: sub, where: "\(location): \(key)", isTopLevel: false)
             } else if !optionNames.contains(key) {
-                let valid = (command.options.map(\.name) + command.subcommands.map { "\($0.name): {…}" })
-                let scope = isTopLevel ? "any subcommand" : "`\(command.name)`"
-                let suggestion = isTopLevel
-                    ? "top-level keys must be options of \(scope) or subcommand sections (\(command.subcommands.map(\.name).joined(separator: ", ")))"
-                    : "valid keys here: \(valid.joined(separator: ", "))"
-                throw Failure(message: "\(location): unknown key `\(key)`: not an option of \(scope); \(suggestion)")
+                let sections = command.subcommands.map(\.name).filter { $0 != "help" }
+                let message: String
+                if isTopLevel {
+                    let selectedKeys = selected.map { "options of \($0.name): \($0.options.map(\.name).joined(separator: ", ")); " } ?? ""
+                    message = "\(location): unknown key `\(key)`: no subcommand has such an option. Top-level keys are "
+                        + "options of any subcommand (\(selectedKeys)others too) or sections \(sections.joined(separator: ", "))"
+                } else {
+                    let valid = command.options.map(\.name) + sections.map { "\($0): {…}" }
+                    message = "\(location): unknown key `\(key)`: not an option of `\(command.name)`; valid keys here: "
+                        + valid.joined(separator: ", ")
+                }
+                throw Failure(message: message)
             }
         }
     }
@@ -359,7 +366,6 @@ struct ConfigResolver {
     /// The help text's section on the environment and config file for `command`.
     static func helpSection(for command: Command?) -> String {
         var text = """
-
         ENVIRONMENT AND CONFIG FILE:
           Every option can also come from an environment variable SENSEVOICE_<OPTION> (the long name
           in upper snake case: --max-upload-mb → SENSEVOICE_MAX_UPLOAD_MB) or from a config file
@@ -373,7 +379,18 @@ struct ConfigResolver {
           have are ignored.
         """
         if let command, !command.options.isEmpty {
-            text += "\n  Variables here: " + command.options.map(\.environmentName).joined(separator: ", ") + "."
+            var line = "\n  Variables of \(command.name):"
+            var width = line.count
+            for (i, name) in command.options.map(\.environmentName).enumerated() {
+                let word = " " + name + (i == command.options.count - 1 ? "." : ",")
+                if width + word.count > 92 {
+                    line += "\n   "
+                    width = 3
+                }
+                line += word
+                width += word.count
+            }
+            text += line
         }
         return text + "\n"
     }
