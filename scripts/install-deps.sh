@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sensevoice needs to build and run (idempotent; skips what is present).
 # Usage: scripts/install-deps.sh [--test | --runtime]
-#   (none)     build: compilers' libraries and headers (also what deploy/Dockerfile's build stage runs)
-#   --test     build + what the test suite needs
+#   (none)     the libraries and headers to build (also what deploy/Dockerfile's build stage runs)
+#   --test     build + what the test suite needs (shellcheck lints the scripts in DeployFilesTests)
 #   --runtime  only the shared libraries the built binary loads (deploy/Dockerfile's runtime stage)
 set -euo pipefail
 
@@ -14,7 +14,7 @@ runtime_packages=(libopenblas0 libavformat59 libavcodec59 libavutil57 libswresam
 
 case "${1:-}" in
     "") packages=("${build_packages[@]}") ;;
-    --test) packages=("${build_packages[@]}" ffmpeg python3-pip unzip) ;;
+    --test) packages=("${build_packages[@]}" ffmpeg python3-pip unzip shellcheck) ;;
     --runtime) packages=("${runtime_packages[@]}") ;;
     *) echo "usage: $0 [--test | --runtime]" >&2; exit 2 ;;
 esac

@@ -151,6 +151,37 @@ struct DeployFilesTests {
         }
     }
 
+    @Test("the runtime stage's packages provide every shared library the binary links (Swift's own aside)")
+    func runtimePackagesCoverTheBinary() throws {
+        let deps = try Deploy.text("scripts/install-deps.sh")
+        let list = try #require(deps.firstMatch(of: /runtime_packages=\(([^)]*)\)/)).1
+        let runtime = Set(list.split(whereSeparator: \.isWhitespace).map(String.init))
+        // apt installs what the listed packages depend on; slim images already hold the C/C++ runtimes.
+        var provided = runtime.union(["libc6", "libgcc-s1", "libstdc++6"])
+        for package in runtime {
+            let depends = try shell(["dpkg-query", "-W", "-f=${Depends}", package]).output
+            for alternative in depends.split(whereSeparator: { $0 == "," || $0 == "|" }) {
+                if let name = alternative.split(separator: " ").first { provided.insert(String(name)) }
+            }
+        }
+        let binary = CLIRunner.binary.path
+        let needed = try shell(["readelf", "-d", binary]).output.matches(of: /NEEDED\)\s+Shared library: \[([^\]]+)\]/).map { String($0.1) }
+        let ldd = try shell(["ldd", binary]).output
+        var checked: [String] = []
+        for library in needed {
+            guard let path = ldd.firstMatch(of: try Regex("\\s\(NSRegularExpression.escapedPattern(for: library)) => (\\S+)"))?.output[1].substring else { continue }
+            let real = URL(fileURLWithPath: String(path)).resolvingSymlinksInPath().path
+            let owner = try shell(["dpkg-query", "-S", real])
+            guard owner.status == 0 else { continue }   // the Swift toolchain's libraries: static in the image
+            let package = String(owner.output.prefix { $0 != ":" })
+            #expect(provided.contains(package), "\(library) comes from \(package), which install-deps.sh --runtime does not install")
+            checked.append(library)
+        }
+        for library in ["libopenblas.so.0", "libavformat.so.59", "libavcodec.so.59", "libsqlite3.so.0"] {
+            #expect(checked.contains(library), "\(library) not checked: \(checked)")
+        }
+    }
+
     // MARK: compose
 
     @Test("compose: postgres, a one-shot model pull, api and workers with health checks and dependencies")
