@@ -27,6 +27,8 @@ struct LoggingOptions: ParsableArguments {
     var level: Logger.Level { Logger.Level(rawValue: logLevel) ?? .info }
 
     /// Sets up swift-log for the whole process (call once, before the first `Logger` is made).
+    /// Under `--log-format json` the command's own stderr messages (`printError`: progress,
+    /// per-file errors, the final error) become JSON log records too.
     func bootstrap() {
         let level = self.level
         switch logFormat {
@@ -36,21 +38,13 @@ struct LoggingOptions: ParsableArguments {
                 handler.logLevel = level
                 return handler
             }
+            Self.diagnosticsLogger.withLock { $0 = Logger(label: "sensevoice") }
         case .text:
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = level
                 return handler
             }
-        }
-    }
-
-    /// For one-shot commands (`transcribe`): bootstraps logging and, under `--log-format json`,
-    /// turns the command's stderr messages (progress, per-file errors) into JSON log records.
-    func bootstrapDiagnostics() {
-        bootstrap()
-        if logFormat == .json {
-            Self.diagnosticsLogger.withLock { $0 = Logger(label: "sensevoice") }
         }
     }
 

@@ -95,7 +95,7 @@ struct TranscribeCommand: ParsableCommand {
     }
 
     func run() throws {
-        logging.bootstrapDiagnostics()
+        logging.bootstrap()
         let options: TranscriptionOptions
         do {
             options = TranscriptionOptions(language: try Language(parsing: language), useITN: itn,

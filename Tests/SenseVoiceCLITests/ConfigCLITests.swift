@@ -110,5 +110,13 @@ struct ConfigCLITests {
                                        "--log-format", "json"], environment: ["SENSEVOICE_LOG_LEVEL": "warning", "SENSEVOICE_CONFIG": ""])
         #expect(quiet.status == 0)
         #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
+        // A fatal error of serve is a JSON record at level error, with the usual exit status.
+        let failed = try CLIRunner.run(["serve", "--model", "/nonexistent/model", "--port", "0"],
+                                       environment: ["SENSEVOICE_LOG_FORMAT": "json", "SENSEVOICE_CONFIG": ""])
+        #expect(failed.status == 3, "\(failed.stderr)")
+        let last = try #require(failed.stderr.split(separator: "\n").last)
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], "\(last)")
+        #expect(record["level"] as? String == "error")
+        #expect((record["msg"] as? String)?.contains("/nonexistent/model") == true)
     }
 }
