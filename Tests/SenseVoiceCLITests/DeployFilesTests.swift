@@ -275,6 +275,8 @@ struct DeployFilesTests {
             let labels = try #require((template["metadata"] as? [String: Any])?["labels"] as? [String: String])
             for (k, v) in selector { #expect(labels[k] == v, "\(name) selector \(k)") }
             let pod = try #require(template["spec"] as? [String: Any])
+            // Service links would inject SENSEVOICE_*_PORT-style variables the resolver reads.
+            #expect(pod["enableServiceLinks"] as? Bool == false, "\(name) enableServiceLinks")
             let containers = try #require(pod["containers"] as? [[String: Any]])
             let inits = try #require(pod["initContainers"] as? [[String: Any]], "\(name) pulls models in an init container")
             #expect(inits.contains { $0["args"] as? [String] == ["pull"] })
