@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 @testable import SenseVoiceCLI
+import SenseVoiceTestSupport
 import Testing
 
 /// A command tree with every kind of argument the resolver has to handle.
@@ -187,5 +188,18 @@ struct ConfigResolverTests {
         let transcribe = try #require(tree.subcommand(named: "transcribe"))
         #expect(transcribe.option(named: "itn") != nil && transcribe.option(named: "no-itn") != nil)
         #expect(transcribe.option(named: "log-format") != nil)
+    }
+
+    @Test func theExampleConfigFileFitsTheRealCommands() throws {
+        let resolver = ConfigResolver(root: try ConfigResolver.tree(of: SenseVoiceCommand.self))
+        let file = Fixtures.packageRoot.appendingPathComponent("deploy/sensevoice.example.yaml").path
+        let serve = try resolver.expand(["serve", "--config", file, "--port", "7000"], environment: [:])
+        #expect(serve.contains("--host=0.0.0.0") && serve.contains("--max-upload-mb=200") && serve.contains("--log-format=json"))
+        #expect(!serve.contains("--port=6006"))
+        _ = try SenseVoiceCommand.parseAsRoot(serve)
+        let transcribe = try resolver.expand(["transcribe", "a.wav", "--config", file], environment: [:])
+        #expect(transcribe.contains("--itn") && transcribe.contains("--format=json") && !transcribe.contains("--ban-emo-unk"))
+        #expect(!transcribe.contains("--host=0.0.0.0"))
+        _ = try SenseVoiceCommand.parseAsRoot(transcribe)
     }
 }
