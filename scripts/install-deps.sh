@@ -2,7 +2,7 @@
 # Installs the Debian packages sensevoice needs to build and run (idempotent; skips what is present).
 # Usage: scripts/install-deps.sh [--test | --runtime]
 #   (none)     the libraries and headers to build (also what deploy/Dockerfile's build stage runs)
-#   --test     build + what the test suite needs (shellcheck lints the scripts in DeployFilesTests)
+#   --test     build + what the test suite needs (shellcheck and curl: DeployFilesTests)
 #   --runtime  only the shared libraries the built binary loads (deploy/Dockerfile's runtime stage)
 set -euo pipefail
 
@@ -14,7 +14,7 @@ runtime_packages=(libopenblas0 libavformat59 libavcodec59 libavutil57 libswresam
 
 case "${1:-}" in
     "") packages=("${build_packages[@]}") ;;
-    --test) packages=("${build_packages[@]}" ffmpeg python3-pip unzip shellcheck) ;;
+    --test) packages=("${build_packages[@]}" ffmpeg python3-pip unzip shellcheck curl) ;;
     --runtime) packages=("${runtime_packages[@]}") ;;
     *) echo "usage: $0 [--test | --runtime]" >&2; exit 2 ;;
 esac

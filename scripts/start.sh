@@ -34,9 +34,11 @@ else bin="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.build/release/sensev
 fi
 
 if [[ "$mode" == health ]]; then
-    if [[ "${SENSEVOICE_ROLE:-serve}" == worker ]]; then
-        # A worker has no HTTP port: it is healthy while its process (PID 1 in the container) runs.
-        tr '\0' ' ' </proc/1/cmdline | grep -q "worker"
+    # PID 1 of the container: this script while it pulls models, then sensevoice itself.
+    main="$(tr '\0' ' ' </proc/1/cmdline 2>/dev/null || true)"
+    if [[ "${SENSEVOICE_ROLE:-}" == worker || "$main" == *" worker"* ]]; then
+        # A worker has no HTTP port: it is healthy while its process runs.
+        [[ "$main" == *worker* ]]
     else
         exec curl -fsS -o /dev/null --max-time 3 "http://127.0.0.1:${SENSEVOICE_PORT:-6006}/health"
     fi

@@ -437,4 +437,46 @@ struct DeployFilesTests {
         #expect(calls().last == "worker --no-vad")
         #expect(!FileManager.default.fileExists(atPath: cache + "/fsmn-vad"))
     }
+
+    @Test("start.sh health: 0 while serve answers /health, non-zero once it is gone")
+    func startScriptHealth() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("sv-health-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let server = Process()
+        server.executableURL = CLIRunner.binary
+        server.arguments = ["serve", "--model", CLIRunner.tinyModel, "--no-vad", "--port", "0", "--data-dir", data.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SENSEVOICE_CONFIG"] = ""
+        server.environment = environment
+        let errors = Pipe()
+        server.standardError = errors
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        // The bound port from the "listening on http://127.0.0.1:PORT" line.
+        var log = ""
+        var port: String?
+        let deadline = Date().addingTimeInterval(30)
+        while port == nil && Date() < deadline {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            log += String(decoding: chunk, as: UTF8.self)
+            port = log.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) }
+        }
+        let bound = try #require(port, "no port in: \(log)")
+        func health() throws -> Int32 {
+            let process = Process()
+            process.executableURL = Deploy.root.appendingPathComponent("scripts/start.sh")
+            process.arguments = ["health"]
+            process.environment = ["PATH": "/usr/bin:/bin", "SENSEVOICE_PORT": bound, "SENSEVOICE_BIN": CLIRunner.binary.path]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        #expect(try health() == 0)
+        server.terminate()
+        server.waitUntilExit()
+        #expect(try health() != 0)
+    }
 }
