@@ -69,6 +69,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .executableTarget(name: "SenseVoiceCLI",
                           dependencies: ["SenseVoiceEngine", "SenseVoiceAudio", "SenseVoiceTensor", "SenseVoiceServer", "SenseVoiceJobs",
+                                         .product(name: "Yams", package: "Yams"),
                                          .product(name: "Logging", package: "swift-log"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),

@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
 # Installs the Debian packages sensevoice needs to build and run (idempotent; skips what is present).
-# Usage: scripts/install-deps.sh [--test]   (--test adds what the test suite needs)
+# Usage: scripts/install-deps.sh [--test | --runtime]
+#   (none)     the libraries and headers to build (also what deploy/Dockerfile's build stage runs)
+#   --test     build + what the test suite needs (shellcheck and curl: DeployFilesTests)
+#   --runtime  only the shared libraries the built binary loads (deploy/Dockerfile's runtime stage)
 set -euo pipefail
 
-packages=(pkg-config libopenblas-dev libavformat-dev libavcodec-dev libavutil-dev libswresample-dev)
-if [[ "${1:-}" == "--test" ]]; then
-    packages+=(ffmpeg python3-pip unzip)
-fi
+build_packages=(pkg-config libopenblas-dev libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libsqlite3-dev)
+# Debian 12 (bookworm) runtime names of the same libraries; curl for health checks, libcurl4 and
+# ca-certificates for `sensevoice models pull` over HTTPS.
+runtime_packages=(libopenblas0 libavformat59 libavcodec59 libavutil57 libswresample4 libsqlite3-0
+                  libcurl4 ca-certificates curl tzdata)
+
+case "${1:-}" in
+    "") packages=("${build_packages[@]}") ;;
+    --test) packages=("${build_packages[@]}" ffmpeg python3-pip unzip shellcheck curl) ;;
+    --runtime) packages=("${runtime_packages[@]}") ;;
+    *) echo "usage: $0 [--test | --runtime]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 // Maps engine errors to CLI messages and exit codes (exit codes are decided only here).
 
 import ArgumentParser
+import Logging
 import SenseVoiceEngine
 
 /// A failure the CLI reports on stderr and exits with.
@@ -32,8 +33,12 @@ struct CLIError: Error, CustomStringConvertible {
     }
 }
 
-/// Prints a message to standard error.
-func printError(_ text: String) {
+/// Prints a message to standard error (a JSON log record at `level` under `--log-format json`).
+func printError(_ text: String, level: Logger.Level = .info) {
+    if let logger = LoggingOptions.diagnostics {
+        logger.log(level: level, "\(text)")
+        return
+    }
     var stderr = StandardError()
     print(text, to: &stderr)
 }

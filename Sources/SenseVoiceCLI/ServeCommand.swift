@@ -69,8 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("shutdown-grace-s"), help: "Seconds running jobs may take to finish at shutdown before they are re-queued.")
     var shutdownGraceSeconds: Double = 10
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = "info"
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
 
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
@@ -82,16 +82,10 @@ struct ServeCommand: AsyncParsableCommand {
         if !(retentionHours > 0) { throw ValidationError("--retention-hours must be positive") }
         if !(leaseSeconds >= 1) { throw ValidationError("--lease-s must be at least 1") }
         if !(shutdownGraceSeconds >= 0) { throw ValidationError("--shutdown-grace-s must not be negative") }
-        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        logging.bootstrap()
         let logger = Logger(label: "sensevoice")
         let environment = ProcessInfo.processInfo.environment
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -105,7 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, modelDirectory: modelDirectory,
             dataDirectory: URL(fileURLWithPath: dataDirectory ?? Self.defaultDataDirectory(environment)),
             workers: workers, blasThreads: blasThreads ?? InferencePool.blasThreads(cores: cores, workers: workers),
-            apiKey: apiKey ?? environment["SENSEVOICE_API_KEY"],
+            apiKey: apiKey ?? environment["SENSEVOICE_API_KEY"].flatMap { $0.isEmpty ? nil : $0 },
             maxUploadBytes: maxUploadMB * 1024 * 1024, maxDurationSeconds: maxDurationSeconds,
             maxPendingRequests: maxPending, maxQueuedJobs: maxQueuedJobs, retention: retentionHours * 3600,
             lease: leaseSeconds, shutdownGrace: .milliseconds(Int64(shutdownGraceSeconds * 1000)))

@@ -76,6 +76,9 @@ struct TranscribeCommand: ParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet: Bool = false
 
+    @OptionGroup(title: "Logging")
+    var logging: LoggingOptions
+
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if labelStyle != "en" && labelStyle != "zh" { throw ValidationError("--label-style must be en or zh") }
@@ -92,6 +95,7 @@ struct TranscribeCommand: ParsableCommand {
     }
 
     func run() throws {
+        logging.bootstrap()
         let options: TranscriptionOptions
         do {
             options = TranscriptionOptions(language: try Language(parsing: language), useITN: itn,

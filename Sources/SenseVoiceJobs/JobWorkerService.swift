@@ -316,10 +316,10 @@ final class ProgressBox: Sendable {
 }
 
 extension Logger {
-    /// A copy with the job id in its metadata.
+    /// A copy with the job id in its metadata (`job_id`, as in the JSON logs' docs).
     func with(job id: String) -> Logger {
         var copy = self
-        copy[metadataKey: "job"] = .string(id)
+        copy[metadataKey: "job_id"] = .string(id)
         return copy
     }
 }

@@ -15,11 +15,12 @@ public enum ServerApp {
         path == "/health" || path == "/ready" || path == "/openapi.json" || staticPaths.contains(path)
     }
 
-    /// The router with every route and middleware (metrics → errors → auth → routes).
+    /// The router with every route and middleware (request id → metrics → errors → auth → routes).
     public static func makeRouter(_ env: ServerEnvironment) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let staticFiles = StaticFiles.load()
         let limiter = RequestLimiter(limit: env.configuration.maxPendingRequests)
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: HTTPMetricsMiddleware(metrics: env.metrics))
         router.add(middleware: ErrorMiddleware())
         if let key = env.configuration.apiKey {

@@ -21,7 +21,8 @@ struct BenchCLITests {
     }
 
     @Test func needsExactlyOneModelSource() throws {
-        let out = try CLIRunner.run(["bench", "--seconds", "2"])
+        // $SENSEVOICE_MODEL / $SENSEVOICE_SYNTHETIC would be read as --model / --synthetic.
+        let out = try CLIRunner.run(["bench", "--seconds", "2"], environment: ["SENSEVOICE_MODEL": "", "SENSEVOICE_SYNTHETIC": "", "SENSEVOICE_CONFIG": ""])
         #expect(out.status != 0)
     }
 }
