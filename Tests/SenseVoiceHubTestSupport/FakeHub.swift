@@ -4,6 +4,7 @@
 public import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import SenseVoiceHub
 import SenseVoiceTestSupport
@@ -118,6 +119,13 @@ public final class FakeHub: Sendable {
     /// The bytes of a repository file.
     public func bytes(repo: String, file: String) -> [UInt8]? { repos[repo]?.files[file] }
 
+    /// Start, stop and cancelled connections are expected here: only critical messages are shown.
+    private static let quietLogger: Logger = {
+        var logger = Logger(label: "fake-hub")
+        logger.logLevel = .critical
+        return logger
+    }()
+
     /// Runs the hub on a free port for the duration of `body`, which gets its base URL.
     public func run<T: Sendable>(_ body: @Sendable (URL) async throws -> T) async throws -> T {
         let router = Router()
@@ -128,7 +136,8 @@ public final class FakeHub: Sendable {
                               onServerRunning: { channel in
                                   portContinuation.yield(channel.localAddress?.port ?? 0)
                                   portContinuation.finish()
-                              })
+                              },
+                              logger: Self.quietLogger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await app.runService(gracefulShutdownSignals: [])
