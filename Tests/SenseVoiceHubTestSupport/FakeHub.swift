@@ -13,7 +13,8 @@ import Synchronization
 /// A fake hub on 127.0.0.1 (a free port) speaking both hubs' HTTP APIs.
 ///
 /// Routes: Hugging Face `GET /api/models/{owner}/{name}/revision/{rev}[?blobs=true]` and
-/// `GET /{owner}/{name}/resolve/{rev}/{file}`; ModelScope
+/// `GET /{owner}/{name}/resolve/{rev}/{file}` (LFS files answer 302 to `http://localhost:{port}/lfs-cdn/…`,
+/// another host, as the real hub redirects to its CDN); ModelScope
 /// `GET /api/v1/models/{owner}/{name}/repo/files?Revision=…&Recursive=true` and
 /// `GET /api/v1/models/{owner}/{name}/repo?Revision=…&FilePath=…`. Downloads honour
 /// `Range: bytes=N-` (206, or 416 past the end). ``Faults`` corrupt or cut a file's first download.
@@ -74,6 +75,8 @@ public final class FakeHub: Sendable {
         public var query: String
         public var range: String?
         public var authorization: String?
+        /// The Host header.
+        public var host: String?
         /// The repository file a download request asked for.
         public var file: String?
     }
@@ -180,10 +183,24 @@ public final class FakeHub: Sendable {
         router.get("/:owner/:name/resolve/:rev/**") { request, context in
             let id = "\(context.parameters.get("owner") ?? "")/\(context.parameters.get("name") ?? "")"
             let file = context.parameters.getCatchAll().joined(separator: "/")
-            self.log(request, file: file)
+            self.log(request, file: nil)
             guard self.knownRevision(context.parameters.get("rev") ?? "", hub: .huggingface) else {
                 return self.json(["error": "Revision not found"], status: .notFound)
             }
+            // Like the real hub, LFS files redirect to a CDN on another host (here: localhost).
+            if Self.lfsSuffixes.contains(where: { file.hasSuffix($0) }), self.repos[id]?.files[file] != nil,
+               let authority = request.head.authority, let port = authority.split(separator: ":").last {
+                var headers: HTTPFields = [.location: "http://localhost:\(port)/lfs-cdn/\(id)/\(file)"]
+                headers[HTTPField.Name("X-Repo-Commit")!] = Self.commit
+                return Response(status: .found, headers: headers)
+            }
+            self.log(request, file: file)
+            return self.serve(repo: id, file: file, request: request)
+        }
+        router.get("/lfs-cdn/:owner/:name/**") { request, context in
+            let id = "\(context.parameters.get("owner") ?? "")/\(context.parameters.get("name") ?? "")"
+            let file = context.parameters.getCatchAll().joined(separator: "/")
+            self.log(request, file: file)
             return self.serve(repo: id, file: file, request: request)
         }
         // ModelScope
@@ -219,7 +236,8 @@ public final class FakeHub: Sendable {
 
     private func log(_ request: Request, file: String?) {
         let record = Record(path: request.uri.path, query: request.uri.query ?? "",
-                            range: request.headers[.range], authorization: request.headers[.authorization], file: file)
+                            range: request.headers[.range], authorization: request.headers[.authorization],
+                            host: request.head.authority, file: file)
         state.withLock { $0.records.append(record) }
     }
 

@@ -64,6 +64,30 @@ struct HubProtocolTests {
         #expect(hub.records.first?.authorization == "Bearer hf_secret")
     }
 
+    /// LFS files redirect to another host: the range survives, the token stays with the hub.
+    @Test func redirectToTheCDNKeepsTheRangeAndDropsTheToken() async throws {
+        let env = try HubTestEnvironment()
+        defer { env.remove() }
+        let staging = env.cache + "/sensevoice-small.partial"
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        let original = try Data(contentsOf: Fixtures.tinyModel.appendingPathComponent("model.pt"))
+        try original.prefix(1_000_000).write(to: URL(fileURLWithPath: staging + "/model.pt.part"))
+        let hub = try FakeHub.standard()
+        let result = try await hub.run { url in
+            var options = PullOptions(model: ModelCatalog.senseVoiceSmall, cacheDirectory: env.cache)
+            options.environment = env.variables()
+            return try await ModelDownloader(source: HuggingFaceHub(endpoint: url, token: "hf_secret")).pull(options)
+        }
+        let resolve = try #require(hub.records.first { $0.path.hasSuffix("/resolve/main/model.pt") })
+        #expect(resolve.authorization == "Bearer hf_secret" && resolve.range == "bytes=1000000-")
+        let cdn = try #require(hub.downloads(of: "model.pt").first)
+        #expect(cdn.path.hasPrefix("/lfs-cdn/") && cdn.host?.hasPrefix("localhost") == true)
+        #expect(cdn.range == "bytes=1000000-")
+        #expect(cdn.authorization == nil)
+        #expect(hub.downloads(of: "config.yaml").first?.authorization == "Bearer hf_secret")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: result.directory + "/model.pt")) == original)
+    }
+
     @Test func endpointsFromTheEnvironment() throws {
         #expect(try HuggingFaceHub(environment: [:]).endpoint.absoluteString == "https://huggingface.co")
         #expect(try HuggingFaceHub(environment: ["HF_ENDPOINT": "https://hf-mirror.com/"]).endpoint.absoluteString == "https://hf-mirror.com")
