@@ -24,6 +24,8 @@ public struct HubError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let checksumMismatch = Code(rawValue: "checksum_mismatch")
         /// A model folder is incomplete, does not load, or its files differ from its manifest.
         public static let verificationFailed = Code(rawValue: "verification_failed")
+        /// Another pull of the same model into the same cache is running.
+        public static let busy = Code(rawValue: "busy")
         /// Reading or writing the local cache failed.
         public static let ioError = Code(rawValue: "io_error")
     }

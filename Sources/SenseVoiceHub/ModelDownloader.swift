@@ -92,6 +92,9 @@ public struct ModelDownloader: Sendable {
             return PullResult(directory: existing, downloaded: false, manifest: try? ModelManifest.read(directory: existing))
         }
 
+        let lock = try Self.lock(cache: options.cacheDirectory, name: model.name)
+        defer { close(lock) }  // releases the flock
+
         let repository = model.repositoryID(on: source.kind)
         let revision = options.revision ?? source.defaultRevision
         let listing = try await source.listing(of: repository, revision: revision)
@@ -232,6 +235,27 @@ public struct ModelDownloader: Sendable {
             }
         }
         return ModelManifest.Entry(path: file.path, size: size, sha256: digest)
+    }
+
+    /// Takes `cache/.<name>.lock` with `flock`, so two pulls never write one staging folder.
+    /// - Returns: the open descriptor (closing it releases the lock).
+    /// - Throws: `HubError(.busy)` when another process holds it, `.ioError` when the cache is not writable.
+    static func lock(cache: String, name: String) throws -> Int32 {
+        do {
+            try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        } catch {
+            throw HubError(.ioError, "cannot create the cache folder \(cache); pass --cache DIR with a writable folder", underlying: error)
+        }
+        let path = (cache as NSString).appendingPathComponent(".\(name).lock")
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw HubError(.ioError, "cannot open \(path): \(String(cString: strerror(errno))); pass --cache DIR with a writable folder")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw HubError(.busy, "another `sensevoice models pull \(name)` is downloading into \(cache); wait for it to finish")
+        }
+        return fd
     }
 
     /// Moves the staging folder into place with `rename(2)`; an existing target is moved aside first

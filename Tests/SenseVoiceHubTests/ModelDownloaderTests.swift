@@ -1,6 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SenseVoiceEngine
-import SenseVoiceHub
+@testable import SenseVoiceHub
 import SenseVoiceHubTestSupport
 import SenseVoiceTestSupport
 import Synchronization
@@ -188,8 +191,21 @@ struct ModelDownloaderTests {
         #expect(second.directory == first.directory && forced.directory == first.directory)
         #expect(hub.downloads(of: "model.pt").count == 2)
         // The forced re-install replaced the folder whole: no staging or set-aside folders remain.
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: env.cache)
-        #expect(leftovers == ["sensevoice-small"])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: env.cache).sorted()
+        #expect(leftovers == [".sensevoice-small.lock", "sensevoice-small"])
+    }
+
+    @Test func secondConcurrentPullIsRefused() async throws {
+        let env = try HubTestEnvironment()
+        defer { env.remove() }
+        let held = try ModelDownloader.lock(cache: env.cache, name: "sensevoice-small")
+        defer { close(held) }
+        let hub = try FakeHub.standard()
+        let error = await #expect(throws: HubError.self) {
+            try await hub.run { url in try await ModelDownloader(source: Self.source(.modelscope, url)).pull(Self.options(env)) }
+        }
+        #expect(error?.code == .busy)
+        #expect(hub.records.isEmpty)
     }
 
     @Test func modelInFunASRModelScopeCacheIsReused() async throws {
