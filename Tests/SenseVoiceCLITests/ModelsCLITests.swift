@@ -92,6 +92,24 @@ struct ModelsCLITests {
         #expect(notFound.status == 3, "stderr: \(notFound.stderr)")
         #expect(notFound.stderr.contains("model_not_on_hub"))
 
+        let hub = try FakeHub.standard()
+        var faults = FakeHub.Faults()
+        faults.corruptAlways = ["model.pt"]
+        hub.setFaults(faults)
+        let (badRevision, corrupt) = try await hub.run { url in
+            let badRevision = try await Self.run(["models", "pull", "sensevoice-small", "--revision", "no-such-tag", "--cache", env.cache],
+                                                 environment: env.variables(hub: url))
+            let corrupt = try await Self.run(["models", "pull", "sensevoice-small", "--attempts", "2", "--cache", env.cache],
+                                             environment: env.variables(hub: url))
+            return (badRevision, corrupt)
+        }
+        #expect(badRevision.status == 3, "stderr: \(badRevision.stderr)")
+        #expect(corrupt.status == 6, "stderr: \(corrupt.stderr)")
+        #expect(corrupt.stderr.contains("checksum_mismatch") && corrupt.stderr.contains("2 attempts"))
+        #expect(corrupt.stderr.contains("model.pt: attempt 1 failed"))
+        #expect(hub.downloads(of: "model.pt").count == 2)
+        #expect(!FileManager.default.fileExists(atPath: env.cache + "/sensevoice-small"))
+
         var variables = env.variables()
         variables["MODELSCOPE_DOMAIN"] = "http://127.0.0.1:9"
         let unreachable = try await Self.run(["models", "pull", "sensevoice-small", "--cache", env.cache], environment: variables)
