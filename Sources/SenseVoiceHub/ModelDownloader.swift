@@ -139,23 +139,21 @@ public struct ModelDownloader: Sendable {
         return PullResult(directory: target, downloaded: true, manifest: manifest)
     }
 
-    /// A complete copy: the target with a manifest whose sizes match, else (when allowed) the first
-    /// candidate from `ModelLocator` that has the required files and loads.
+    /// A complete copy: the target, else (when allowed) a `ModelLocator` candidate, that has the
+    /// required files, matches its manifest's sizes when it has one, and loads in the engine.
     func findComplete(_ options: PullOptions, target: String) -> String? {
         let model = options.model
-        if (try? ModelManifest.read(directory: target)) != nil,
-           ModelVerifier.verify(directory: target, as: model, checksums: false, load: true).isVerified {
-            return target
-        }
-        guard options.reuseOtherCaches else { return nil }
-        let candidates: [String]
-        switch model.name {
-        case ModelCatalog.senseVoiceSmall.name: candidates = ModelLocator.senseVoiceCandidates(environment: options.environment)
-        case ModelCatalog.fsmnVAD.name: candidates = ModelLocator.fsmnVADCandidates(environment: options.environment)
-        default: candidates = []
+        var candidates = [target]
+        if options.reuseOtherCaches {
+            switch model.name {
+            case ModelCatalog.senseVoiceSmall.name: candidates += ModelLocator.senseVoiceCandidates(environment: options.environment)
+            case ModelCatalog.fsmnVAD.name: candidates += ModelLocator.fsmnVADCandidates(environment: options.environment)
+            default: break
+            }
         }
         let fm = FileManager.default
-        for candidate in candidates where candidate != target {
+        var seen = Set<String>()
+        for candidate in candidates where seen.insert(candidate).inserted {
             guard model.requiredFiles.allSatisfy({ fm.fileExists(atPath: (candidate as NSString).appendingPathComponent($0)) }) else { continue }
             if ModelVerifier.verify(directory: candidate, as: model, checksums: false, load: true).isVerified { return candidate }
         }

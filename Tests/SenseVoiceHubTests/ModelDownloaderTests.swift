@@ -195,6 +195,25 @@ struct ModelDownloaderTests {
         #expect(leftovers == [".sensevoice-small.lock", "sensevoice-small"])
     }
 
+    /// An installed copy whose files no longer match its manifest is not "complete": it is replaced.
+    @Test func copyThatDiffersFromItsManifestIsDownloadedAgain() async throws {
+        let env = try HubTestEnvironment()
+        defer { env.remove() }
+        let hub = try FakeHub.standard()
+        let (first, second) = try await hub.run { url in
+            let downloader = ModelDownloader(source: Self.source(.modelscope, url))
+            let first = try await downloader.pull(Self.options(env))
+            let handle = try #require(FileHandle(forWritingAtPath: first.directory + "/configuration.json"))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("\n".utf8))
+            try handle.close()
+            return (first, try await downloader.pull(Self.options(env)))
+        }
+        #expect(first.downloaded && second.downloaded)
+        #expect(hub.downloads(of: "configuration.json").count == 2)
+        #expect(ModelVerifier.verify(directory: second.directory).isVerified)
+    }
+
     @Test func secondConcurrentPullIsRefused() async throws {
         let env = try HubTestEnvironment()
         defer { env.remove() }
