@@ -90,6 +90,13 @@ public enum HubSources {
             .joined(separator: "/")
     }
 
+    /// Percent-encodes one path segment, slashes included (`refs/pr/1` → `refs%2Fpr%2F1`, as the hub expects).
+    static func encodeSegment(_ segment: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/?#%")
+        return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
+    }
+
     /// Percent-encodes a query value.
     static func encodeQuery(_ value: String) -> String {
         var allowed = CharacterSet.urlQueryAllowed

@@ -48,7 +48,7 @@ public struct HuggingFaceHub: HubSource {
     }
 
     public func listing(of repository: String, revision: String) async throws -> HubListing {
-        let path = "api/models/\(HubSources.encodePath(repository))/revision/\(HubSources.encodeQuery(revision))?blobs=true"
+        let path = "api/models/\(HubSources.encodePath(repository))/revision/\(HubSources.encodeSegment(revision))?blobs=true"
         guard let url = URL(string: "\(endpoint.absoluteString)/\(path)") else {
             throw HubError(.invalidArgument, "cannot form a Hugging Face URL for \(repository)@\(revision)")
         }
@@ -67,7 +67,7 @@ public struct HuggingFaceHub: HubSource {
     }
 
     public func downloadRequest(repository: String, revision: String, file: String) -> HubRequest {
-        let path = "\(HubSources.encodePath(repository))/resolve/\(HubSources.encodeQuery(revision))/\(HubSources.encodePath(file))"
+        let path = "\(HubSources.encodePath(repository))/resolve/\(HubSources.encodeSegment(revision))/\(HubSources.encodePath(file))"
         return HubRequest(url: URL(string: "\(endpoint.absoluteString)/\(path)")!, headers: headers)
     }
 }

@@ -101,6 +101,8 @@ struct HubProtocolTests {
         let hf = HuggingFaceHub(endpoint: URL(string: "https://huggingface.co")!)
         #expect(hf.downloadRequest(repository: "funasr/fsmn-vad", revision: "main", file: "am.mvn").url.absoluteString
                 == "https://huggingface.co/funasr/fsmn-vad/resolve/main/am.mvn")
+        #expect(hf.downloadRequest(repository: "funasr/fsmn-vad", revision: "refs/pr/1", file: "am.mvn").url.absoluteString
+                == "https://huggingface.co/funasr/fsmn-vad/resolve/refs%2Fpr%2F1/am.mvn")
         let ms = ModelScopeHub(endpoint: URL(string: "https://www.modelscope.cn")!)
         #expect(ms.downloadRequest(repository: "iic/SenseVoiceSmall", revision: "master", file: "model.pt").url.absoluteString
                 == "https://www.modelscope.cn/api/v1/models/iic/SenseVoiceSmall/repo?Revision=master&FilePath=model.pt")
