@@ -62,7 +62,7 @@ enum HubHTTP {
     /// when the connection breaks, so the next attempt resumes.
     /// - Parameter progress: bytes on disk and the full size when known; called from a URLSession queue.
     /// - Throws: `HubError` `.modelNotOnHub`, `.unauthorized`, `.network` (with the part file kept).
-    static func download(_ request: HubRequest, to partPath: String, what: String,
+    static func download(_ request: HubRequest, to partPath: String, what: String, idleTimeout: TimeInterval = idleTimeout,
                          progress: @escaping @Sendable (Int64, Int64?) -> Void) async throws -> DownloadAttempt {
         let fm = FileManager.default
         if !fm.fileExists(atPath: partPath) {

@@ -64,6 +64,8 @@ public final class FakeHub: Sendable {
         public var corruptAlways: Set<String> = []
         /// Files whose first download sends this many bytes, then drops the connection.
         public var dropFirstDownloadAfter: [String: Int] = [:]
+        /// Files sent in 10 pieces with this many milliseconds between them.
+        public var slowDownload: [String: Int] = [:]
         /// Answer range requests with a plain 200 and the whole file.
         public var ignoreRange = false
         public init() {}
@@ -284,6 +286,15 @@ public final class FakeHub: Sendable {
                 try await writer.write(ByteBuffer(bytes: first))
                 try await Task.sleep(for: .milliseconds(100))
                 throw Dropped()
+            })
+        }
+        if let pause = faults.slowDownload[file] {
+            return Response(status: status, headers: headers, body: ResponseBody(contentLength: body.count) { writer in
+                let piece = max(1, (body.count + 9) / 10)
+                for start in stride(from: 0, to: body.count, by: piece) {
+                    try await Task.sleep(for: .milliseconds(pause))
+                    try await writer.write(ByteBuffer(bytes: body[start..<min(body.count, start + piece)]))
+                }
             })
         }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))

@@ -1,5 +1,5 @@
 import Foundation
-import SenseVoiceHub
+@testable import SenseVoiceHub
 import SenseVoiceHubTestSupport
 import SenseVoiceTestSupport
 import Testing
@@ -86,6 +86,42 @@ struct HubProtocolTests {
         #expect(cdn.authorization == nil)
         #expect(hub.downloads(of: "config.yaml").first?.authorization == "Bearer hf_secret")
         #expect(try Data(contentsOf: URL(fileURLWithPath: result.directory + "/model.pt")) == original)
+    }
+
+    /// The timeout is for silence, not for the whole transfer: a slow but steady download succeeds.
+    @Test func slowSteadyDownloadOutlastsTheIdleTimeout() async throws {
+        let env = try HubTestEnvironment()
+        defer { env.remove() }
+        let hub = try FakeHub.standard()
+        var faults = FakeHub.Faults()
+        faults.slowDownload = ["config.yaml": 400]  // 10 pieces, 4 s in all
+        hub.setFaults(faults)
+        try FileManager.default.createDirectory(atPath: env.cache, withIntermediateDirectories: true)
+        let part = env.cache + "/config.yaml.part"
+        let attempt = try await hub.run { url in
+            let request = ModelScopeHub(endpoint: url).downloadRequest(repository: "iic/SenseVoiceSmall", revision: "master", file: "config.yaml")
+            return try await HubHTTP.download(request, to: part, what: "config.yaml", idleTimeout: 2) { _, _ in }
+        }
+        #expect(attempt.bytesOnDisk == Int64(hub.bytes(repo: "iic/SenseVoiceSmall", file: "config.yaml")?.count ?? -1))
+    }
+
+    /// A download that goes silent fails as a network error (and keeps what arrived, for the retry).
+    @Test func stalledDownloadFailsAfterTheIdleTimeout() async throws {
+        let env = try HubTestEnvironment()
+        defer { env.remove() }
+        let hub = try FakeHub.standard()
+        var faults = FakeHub.Faults()
+        faults.slowDownload = ["config.yaml": 2500]
+        hub.setFaults(faults)
+        try FileManager.default.createDirectory(atPath: env.cache, withIntermediateDirectories: true)
+        let part = env.cache + "/config.yaml.part"
+        let error = await #expect(throws: HubError.self) {
+            try await hub.run { url in
+                let request = ModelScopeHub(endpoint: url).downloadRequest(repository: "iic/SenseVoiceSmall", revision: "master", file: "config.yaml")
+                return try await HubHTTP.download(request, to: part, what: "config.yaml", idleTimeout: 1) { _, _ in }
+            }
+        }
+        #expect(error?.code == .network)
     }
 
     @Test func endpointsFromTheEnvironment() throws {
