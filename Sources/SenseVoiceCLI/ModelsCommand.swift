@@ -15,8 +15,8 @@ struct ModelsCommand: AsyncParsableCommand {
         commandName: "models",
         abstract: "Download, list and verify models (sensevoice-small, fsmn-vad).",
         discussion: """
-        Exit status: 0 done, 1 local I/O problem, 2 bad options, 3 model problem (not on the hub, \\
-        or a folder that does not verify), 5 network or hub problem (unreachable, HTTP error, \\
+        Exit status: 0 done, 1 local I/O problem, 2 bad options, 3 model problem (not on the hub, \
+        or a folder that does not verify), 5 network or hub problem (unreachable, HTTP error, \
         refused token), 6 a download kept failing its size or SHA-256 check.
         """,
         subcommands: [Pull.self, List.self, Verify.self]
@@ -51,13 +51,13 @@ struct ModelsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Download a model into the cache, or find a complete copy already there.",
             discussion: """
-            Downloads only the files the engine needs (plus configuration.json) into \\
-            CACHE/NAME.partial, resuming interrupted files with HTTP range requests and checking \\
-            each file's size and SHA-256 (a mismatch restarts the file, up to --attempts times). \\
-            The folder gets a .sensevoice-manifest.json, is loaded by the engine, then renamed to \\
-            CACHE/NAME. Prints the model folder on stdout. A complete copy in the cache or in \\
-            FunASR's ModelScope / Hugging Face caches is used instead of downloading (--force \\
-            downloads anyway). Hub endpoints: HF_ENDPOINT (default https://huggingface.co), \\
+            Downloads only the files the engine needs (plus configuration.json) into \
+            CACHE/NAME.partial, resuming interrupted files with HTTP range requests and checking \
+            each file's size and SHA-256 (a mismatch restarts the file, up to --attempts times). \
+            The folder gets a .sensevoice-manifest.json, is loaded by the engine, then renamed to \
+            CACHE/NAME. Prints the model folder on stdout. A complete copy in the cache or in \
+            FunASR's ModelScope / Hugging Face caches is used instead of downloading (--force \
+            downloads anyway). Hub endpoints: HF_ENDPOINT (default https://huggingface.co), \
             HF_TOKEN; MODELSCOPE_DOMAIN (default www.modelscope.cn, or a full URL).
             """
         )
@@ -126,9 +126,9 @@ struct ModelsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the model folders found, their size and whether they verify.",
             discussion: """
-            Looks in the cache (--cache), $SENSEVOICE_MODEL / $SENSEVOICE_VAD_MODEL, FunASR's ModelScope \\
-            cache ($MODELSCOPE_CACHE, default ~/.cache/modelscope/hub) and the Hugging Face cache \\
-            ($HF_HUB_CACHE or $HF_HOME/hub). Each folder is loaded by the engine and, when it has a \\
+            Looks in the cache (--cache), $SENSEVOICE_MODEL / $SENSEVOICE_VAD_MODEL, FunASR's ModelScope \
+            cache ($MODELSCOPE_CACHE, default ~/.cache/modelscope/hub) and the Hugging Face cache \
+            ($HF_HUB_CACHE or $HF_HOME/hub). Each folder is loaded by the engine and, when it has a \
             manifest, its files are checked against it (--quick compares sizes only).
             """
         )
