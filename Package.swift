@@ -67,11 +67,14 @@ let package = Package(
                                .product(name: "Logging", package: "swift-log")],
                 resources: [.copy("Resources/Public")],
                 swiftSettings: swiftSettings),
+        // Model management: hub clients (ModelScope, Hugging Face), resumable verified downloads, manifests.
+        .target(name: "SenseVoiceHub", dependencies: ["SenseVoiceEngine"], swiftSettings: swiftSettings),
         .executableTarget(name: "SenseVoiceCLI",
                           dependencies: ["SenseVoiceEngine", "SenseVoiceAudio", "SenseVoiceTensor", "SenseVoiceServer", "SenseVoiceJobs",
                                          .product(name: "Yams", package: "Yams"),
                                          .product(name: "Logging", package: "swift-log"),
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         "SenseVoiceHub"],
                           swiftSettings: swiftSettings),
 
         .target(name: "SenseVoiceTestSupport", dependencies: ["SenseVoiceTensor"],
@@ -91,6 +94,16 @@ let package = Package(
                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "SenseVoiceCLITests",
-                    dependencies: ["SenseVoiceTestSupport", "SenseVoiceCLI"], swiftSettings: swiftSettings),
+                    dependencies: ["SenseVoiceTestSupport", "SenseVoiceCLI",
+                                   "SenseVoiceHubTestSupport"],
+                    swiftSettings: swiftSettings),
+        // A fake ModelScope + Hugging Face hub (Hummingbird on 127.0.0.1) serving the fixture models.
+        .target(name: "SenseVoiceHubTestSupport",
+                dependencies: ["SenseVoiceHub", "SenseVoiceTestSupport",
+                               .product(name: "Hummingbird", package: "hummingbird")],
+                path: "Tests/SenseVoiceHubTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "SenseVoiceHubTests",
+                    dependencies: ["SenseVoiceHub", "SenseVoiceEngine", "SenseVoiceTestSupport", "SenseVoiceHubTestSupport"],
+                    swiftSettings: swiftSettings),
     ]
 )

@@ -1,0 +1,106 @@
+// What a model hub offers the downloader: a file listing of a repository and a URL per file.
+
+public import Foundation
+
+/// A file in a hub repository, with what the hub says about it.
+public struct HubFile: Sendable, Hashable, Codable {
+    /// The path inside the repository (`model.pt`).
+    public var path: String
+    /// The size in bytes, when the hub reports it.
+    public var size: Int64?
+    /// The lowercase hex SHA-256, when the hub reports it (ModelScope: every file; Hugging Face: LFS files).
+    public var sha256: String?
+    /// The git object id (SHA-1 of `blob <size>\0` + content), which Hugging Face lists for files not in LFS.
+    public var gitBlobID: String?
+
+    public init(path: String, size: Int64?, sha256: String?, gitBlobID: String? = nil) {
+        self.path = path
+        self.size = size
+        self.sha256 = sha256
+        self.gitBlobID = gitBlobID
+    }
+}
+
+/// A repository's files at one revision.
+public struct HubListing: Sendable {
+    /// The repository id on the hub.
+    public var repository: String
+    /// The revision asked for (`main`, `master`, a tag or a commit).
+    public var revision: String
+    /// The commit the revision resolved to, when the hub says.
+    public var commit: String?
+    /// Every file (no folders).
+    public var files: [HubFile]
+}
+
+/// An HTTP GET: a URL and the headers it needs (authorisation).
+public struct HubRequest: Sendable {
+    public var url: URL
+    public var headers: [String: String]
+
+    public init(url: URL, headers: [String: String] = [:]) {
+        self.url = url
+        self.headers = headers
+    }
+}
+
+/// A model hub's protocol: how to list a repository and where each file downloads from.
+public protocol HubSource: Sendable {
+    /// Which hub this is.
+    var kind: HubKind { get }
+    /// The base URL requests go to.
+    var endpoint: URL { get }
+    /// The revision used when none is given (`main` on Hugging Face, `master` on ModelScope).
+    var defaultRevision: String { get }
+    /// Lists a repository's files at a revision.
+    /// - Throws: `HubError` `.modelNotOnHub` (404), `.unauthorized`, `.network`, `.badResponse`.
+    func listing(of repository: String, revision: String) async throws -> HubListing
+    /// The request that downloads one file.
+    func downloadRequest(repository: String, revision: String, file: String) -> HubRequest
+}
+
+/// Builds the hub client a CLI option names, reading its endpoint and credentials from the environment.
+public enum HubSources {
+    /// The client for `kind` configured from `environment` (`HF_ENDPOINT`, `HF_TOKEN`, `MODELSCOPE_DOMAIN`).
+    /// - Throws: `HubError(.invalidArgument)` for an endpoint that is not a URL.
+    public static func make(_ kind: HubKind, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any HubSource {
+        switch kind {
+        case .huggingface: try HuggingFaceHub(environment: environment)
+        case .modelscope: try ModelScopeHub(environment: environment)
+        }
+    }
+
+    /// Parses an endpoint, dropping a trailing slash.
+    static func endpoint(_ text: String, variable: String) throws -> URL {
+        var trimmed = text.trimmingCharacters(in: .whitespaces)
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              url.host != nil else {
+            throw HubError(.invalidArgument, "\(variable)=\(text) is not an http(s) URL or host name")
+        }
+        return url
+    }
+
+    /// Percent-encodes each segment of a repository path, keeping the slashes.
+    static func encodePath(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { String($0).addingPercentEncoding(withAllowedCharacters: allowed) ?? String($0) }
+            .joined(separator: "/")
+    }
+
+    /// Percent-encodes one path segment, slashes included (`refs/pr/1` → `refs%2Fpr%2F1`, as the hub expects).
+    static func encodeSegment(_ segment: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/?#%")
+        return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
+    }
+
+    /// Percent-encodes a query value.
+    static func encodeQuery(_ value: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#%")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+}

@@ -1,0 +1,74 @@
+// The models this tool can pull: their hub ids, the files the engine needs and how to load them.
+
+import SenseVoiceEngine
+
+/// Which hub a model comes from.
+public enum HubKind: String, Sendable, CaseIterable, Codable {
+    case modelscope
+    case huggingface
+}
+
+/// One model the engine can use, as published on the hubs.
+public struct HubModel: Sendable, Hashable {
+    /// The CLI name (`sensevoice-small`, `fsmn-vad`) and the folder name in the sensevoice cache.
+    public let name: String
+    /// A one-line description for `models list`.
+    public let summary: String
+    /// The ModelScope model id (`iic/SenseVoiceSmall`).
+    public let modelScopeID: String
+    /// The Hugging Face repository (`FunAudioLLM/SenseVoiceSmall`).
+    public let huggingFaceRepo: String
+    /// Files the engine cannot do without.
+    public let requiredFiles: [String]
+    /// Small metadata files downloaded when the hub has them.
+    public let optionalFiles: [String]
+
+    /// The repository id on a hub.
+    public func repositoryID(on hub: HubKind) -> String {
+        switch hub {
+        case .modelscope: modelScopeID
+        case .huggingface: huggingFaceRepo
+        }
+    }
+
+    /// Loads a folder with the engine's own loader, so a model that verifies is one `transcribe` can use.
+    /// - Throws: the engine's `SenseVoiceError` naming the file and the problem.
+    public func load(directory: String) throws {
+        switch name {
+        case ModelCatalog.senseVoiceSmall.name: _ = try SenseVoice(modelDirectory: directory)
+        case ModelCatalog.fsmnVAD.name: _ = try FSMNVAD(modelDirectory: directory)
+        default: preconditionFailure("no loader for catalog model \(name)")
+        }
+    }
+}
+
+/// The models `sensevoice models pull` knows.
+public enum ModelCatalog {
+    /// SenseVoiceSmall (see `SenseVoice.init(modelDirectory:)` for the files it reads).
+    public static let senseVoiceSmall = HubModel(
+        name: "sensevoice-small",
+        summary: "SenseVoiceSmall speech recognition",
+        modelScopeID: "iic/SenseVoiceSmall",
+        huggingFaceRepo: "FunAudioLLM/SenseVoiceSmall",
+        requiredFiles: ["model.pt", "config.yaml", "am.mvn", "chn_jpn_yue_eng_ko_spectok.bpe.model"],
+        optionalFiles: ["configuration.json"])
+
+    /// FunASR's FSMN-VAD (see `FSMNVAD.init(modelDirectory:)`).
+    public static let fsmnVAD = HubModel(
+        name: "fsmn-vad",
+        summary: "FSMN voice activity detection",
+        modelScopeID: "iic/speech_fsmn_vad_zh-cn-16k-common-pytorch",
+        huggingFaceRepo: "funasr/fsmn-vad",
+        requiredFiles: ["model.pt", "config.yaml", "am.mvn"],
+        optionalFiles: ["configuration.json"])
+
+    /// Every known model.
+    public static let all = [senseVoiceSmall, fsmnVAD]
+
+    /// The model called `name`.
+    /// - Throws: `HubError(.invalidArgument)` listing the known names.
+    public static func model(named name: String) throws -> HubModel {
+        if let model = all.first(where: { $0.name == name }) { return model }
+        throw HubError(.invalidArgument, "unknown model '\(name)'; known models: \(all.map(\.name).joined(separator: ", "))")
+    }
+}
