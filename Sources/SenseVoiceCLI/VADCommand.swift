@@ -10,9 +10,9 @@ struct VADCommand: ParsableCommand {
         commandName: "vad",
         abstract: "Find the speech segments of audio files with FSMN-VAD.",
         discussion: """
-        Prints one JSON line per file, {"file": …, "segments_ms": [[start, end], …]}, or with \\
-        --format text one "FILE<TAB>START_MS<TAB>END_MS" line per segment. Folders are searched \\
-        recursively for audio files. Exit status: 0 all files done, 1 some file failed, 2 bad \\
+        Prints one JSON line per file, {"file": …, "segments_ms": [[start, end], …]}, or with \
+        --format text one "FILE<TAB>START_MS<TAB>END_MS" line per segment. Folders are searched \
+        recursively for audio files. Exit status: 0 all files done, 1 some file failed, 2 bad \
         options, 3 model problem, 4 audio problem.
         """
     )
