@@ -1,6 +1,9 @@
 // The inference pool: dedicated threads, bounded concurrency, cancellation, shutdown, real inference.
 
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SenseVoiceEngine
 import SenseVoiceTestSupport
 import Synchronization
