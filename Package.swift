@@ -51,7 +51,8 @@ let package = Package(
                 dependencies: ["SenseVoiceTensor", "SenseVoiceAudio", "CBLAS",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: swiftSettings),
-        // Service: job store and workers (store-agnostic protocol; SQLite via GRDB), then the HTTP app.
+        // Service: job store and workers (store-agnostic protocol; SQLite via GRDB, PostgreSQL via
+        // postgres-nio), then the HTTP app.
         .target(name: "SenseVoiceJobs",
                 dependencies: ["SenseVoiceEngine",
                                .product(name: "GRDB", package: "GRDB.swift"),
@@ -72,6 +73,8 @@ let package = Package(
         .executableTarget(name: "SenseVoiceCLI",
                           dependencies: ["SenseVoiceEngine", "SenseVoiceAudio", "SenseVoiceTensor", "SenseVoiceServer", "SenseVoiceJobs",
                                          .product(name: "Logging", package: "swift-log"),
+                                         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swiftSettings),
 
@@ -85,11 +88,13 @@ let package = Package(
                     dependencies: ["SenseVoiceEngine", "SenseVoiceAudio", "SenseVoiceTensor", "SenseVoiceTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "SenseVoiceJobsTests",
-                    dependencies: ["SenseVoiceJobs", "SenseVoiceEngine", "SenseVoiceTestSupport"],
+                    dependencies: ["SenseVoiceJobs", "SenseVoiceEngine", "SenseVoiceTestSupport",
+                                   .product(name: "PostgresNIO", package: "postgres-nio")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "SenseVoiceServerTests",
                     dependencies: ["SenseVoiceServer", "SenseVoiceJobs", "SenseVoiceEngine", "SenseVoiceTestSupport",
-                                   .product(name: "HummingbirdTesting", package: "hummingbird")],
+                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "PostgresNIO", package: "postgres-nio")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "SenseVoiceCLITests",
                     dependencies: ["SenseVoiceTestSupport", "SenseVoiceCLI"], swiftSettings: swiftSettings),

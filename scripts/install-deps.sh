@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(pkg-config libopenblas-dev libavformat-dev libavcodec-dev libavutil-dev libswresample-dev)
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(ffmpeg python3-pip unzip)
+    # postgresql: the server for the PostgreSQL job-store tests (scripts/with-test-postgres.sh).
+    packages+=(ffmpeg python3-pip unzip postgresql)
 fi
 
 missing=()

@@ -11,7 +11,7 @@ struct SenseVoiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sensevoice",
         abstract: "Speech understanding with SenseVoiceSmall: text, language, emotion and audio events.",
-        subcommands: [TranscribeCommand.self, VADCommand.self, ServeCommand.self, BenchCommand.self]
+        subcommands: [TranscribeCommand.self, VADCommand.self, ServeCommand.self, WorkerCommand.self, BenchCommand.self]
     )
 
     /// Runs the command; `CLIError`s print their message and exit with their own status.

@@ -67,7 +67,7 @@ public struct JobBackend: Sendable {
     /// - Throws: `JobError(.storage)` when the store cannot be opened; `body`'s errors.
     public static func with<T: Sendable>(_ database: JobDatabase, blobDirectory: URL?, defaultAudioDirectory: URL,
                                          maxDatabaseAudioBytes: Int, wake: WakeSignal, logger: Logger,
-                                         _ body: @Sendable (JobBackend) async throws -> T) async throws -> T {
+                                         _ body: (JobBackend) async throws -> T) async throws -> T {
         switch database {
         case .sqlite(let path):
             let parent = URL(fileURLWithPath: path).deletingLastPathComponent()

@@ -60,7 +60,7 @@ public struct PostgresBlobStore: AudioBlobStore {
     public func ids(storedBefore date: Date) async throws -> [String] {
         try await store.storage("list stored uploads") {
             try await client.query("SELECT id FROM sensevoice_job_audio WHERE stored_at < \(date)", logger: logger)
-                .decode(String.self).collect()
+                .decode(String.self).all()
         }
     }
 

@@ -9,8 +9,8 @@ public import SenseVoiceEngine
 ///
 /// Claims take the oldest queued row with `FOR UPDATE SKIP LOCKED`, so concurrent workers never
 /// wait on each other nor take one job twice. Every change to a running job is conditional on
-/// `state = 'running' AND lease_owner = $owner`; workers use a fresh owner token per claim, so a
-/// worker whose lease expired (and whose job was re-queued and taken again) can neither renew nor
+/// `state = 'running' AND lease_owner = $owner` (owners are unique per process and worker loop), so
+/// a worker whose lease expired (and whose job was re-queued and taken again) can neither renew nor
 /// complete it. Each row also keeps `claimed_by` (every owner that took it) and `completions` (how
 /// many completions were accepted: never more than one), so operators and tests can audit the queue.
 ///
@@ -36,7 +36,7 @@ public struct PostgresJobStore: JobStore {
     ///   or migrated; `body`'s errors.
     public static func withStore<T: Sendable>(_ url: PostgresURL, logger: Logger = Logger(label: "sensevoice.jobs.postgres"),
                                               connectTimeout: Duration = .seconds(30),
-                                              _ body: @Sendable (PostgresJobStore) async throws -> T) async throws -> T {
+                                              _ body: (PostgresJobStore) async throws -> T) async throws -> T {
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
@@ -268,13 +268,13 @@ public struct PostgresJobStore: JobStore {
                         error_message = \(message), lease_owner = NULL, lease_expires_at = NULL, finished_at = \(now), updated_at = \(now)
                     WHERE state = 'running' AND lease_expires_at < \(now) AND attempts >= \(maxAttempts)
                     RETURNING id
-                    """, logger: logger).decode(String.self).collect()
+                    """, logger: logger).decode(String.self).all()
                 let requeued = try await db.query("""
                     UPDATE sensevoice_job SET state = 'queued', progress = 0, lease_owner = NULL, lease_expires_at = NULL,
                         started_at = NULL, updated_at = \(now)
                     WHERE state = 'running' AND lease_expires_at < \(now)
                     RETURNING id
-                    """, logger: logger).decode(String.self).collect()
+                    """, logger: logger).decode(String.self).all()
                 if !requeued.isEmpty { try await Self.notify(db, logger: logger) }
                 return (requeued, failed)
             }
@@ -285,7 +285,7 @@ public struct PostgresJobStore: JobStore {
         try await storage("delete old jobs") {
             try await client.query("""
                 DELETE FROM sensevoice_job WHERE state IN ('succeeded', 'failed') AND finished_at < \(cutoff) RETURNING id
-                """, logger: logger).decode(String.self).collect()
+                """, logger: logger).decode(String.self).all()
         }
     }
 
@@ -359,6 +359,9 @@ public struct PostgresJobStore: JobStore {
             throw error
         } catch let error as CancellationError {
             throw error
+        } catch let error as PostgresTransactionError where error.closureError is JobError {
+            // A refusal from inside a transaction (queue full), after the rollback.
+            throw error.closureError!
         } catch {
             throw JobError(.storage, "cannot \(what) in PostgreSQL: \(Self.describe(error))")
         }
@@ -366,6 +369,9 @@ public struct PostgresJobStore: JobStore {
 
     /// A readable account of a postgres-nio error (its `description` hides details on purpose).
     static func describe(_ error: any Error) -> String {
+        if let e = error as? PostgresTransactionError {
+            if let inner = e.beginError ?? e.closureError ?? e.commitError { return describe(inner) }
+        }
         if let e = error as? PSQLError {
             if let message = e.serverInfo?[.message] {
                 return message + (e.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
@@ -419,5 +425,14 @@ func withDeadline<T: Sendable>(_ limit: Duration, _ error: JobError, _ body: @es
         defer { group.cancelAll() }
         guard let first = try await group.next(), let value = first else { throw error }
         return value
+    }
+}
+
+extension AsyncSequence {
+    /// Every element, in order.
+    func all() async throws -> [Element] {
+        var out: [Element] = []
+        for try await element in self { out.append(element) }
+        return out
     }
 }

@@ -1,0 +1,177 @@
+// One API server and several `sensevoice worker` processes on one PostgreSQL queue; workers killed
+// with SIGKILL mid-job; every job must still complete exactly once.
+
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import PostgresNIO
+import SenseVoiceJobs
+import SenseVoiceTestSupport
+import Synchronization
+import Testing
+
+/// A `sensevoice worker` child process.
+final class WorkerProcess: Sendable {
+    let process: Process
+    let log: LogBuffer
+
+    private init(process: Process, log: LogBuffer) {
+        self.process = process
+        self.log = log
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Starts a worker and waits until its model is loaded and its loops run.
+    static func start(arguments: [String]) async throws -> WorkerProcess {
+        let binary = try #require(ServerProcess.binary, "build the sensevoice binary first (swift build)")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["worker", "--model", Fixtures.tinyModel.path] + arguments
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        let buffer = LogBuffer()
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { buffer.append(String(decoding: data, as: UTF8.self)) }
+        }
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if buffer.text.contains("job workers started") { return WorkerProcess(process: process, log: buffer) }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        process.terminate()
+        Issue.record("the worker did not start:\n\(buffer.text)")
+        throw CancellationError()
+    }
+
+    /// Sends a signal and waits for the process to end; returns its exit status.
+    @discardableResult
+    func stop(signal: Int32, timeout: Duration = .seconds(30)) async throws -> Int32 {
+        kill(process.processIdentifier, signal)
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            Issue.record("the worker did not exit within \(timeout) after signal \(signal):\n\(log.text.suffix(2000))")
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+}
+
+@Suite("serve --workers 0 and sensevoice worker processes on PostgreSQL", .serialized,
+       .enabled(if: ServerProcess.binary != nil, "needs the built sensevoice binary"))
+struct MultiProcessTests {
+    static let jobs = 200
+    static let lease = 4
+
+    @Test("200 jobs, three workers, two killed with SIGKILL mid-job: every job completes exactly once")
+    func killWorkers() async throws {
+        try await TestPostgres.withDatabase { url in
+            let database = TestPostgres.text(url)
+            let data = FileManager.default.temporaryDirectory.appendingPathComponent("sv-multi-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: data) }
+            let common = ["--database", database, "--lease-s", "\(Self.lease)", "--no-vad", "--shutdown-grace-s", "5"]
+            let started = ContinuousClock.now
+
+            let api = try await ServerProcess.start(dataDirectory: data, arguments: common + [
+                "--workers", "0", "--max-queued-jobs", "1000", "--db-audio-limit-mb", "1"])
+            try await api.waitReady()
+            var workers: [WorkerProcess] = []
+            for _ in 0..<3 {
+                workers.append(try await WorkerProcess.start(arguments: common + ["--workers", "1", "--blas-threads", "1"]))
+            }
+
+            // Audio is kept in the database, under a cap that the API enforces with a clear 413.
+            let big = MultipartBody.with(file: TestServer.noiseWAV(seconds: 40), filename: "big.wav")
+            let refused = try await api.request("/api/v1/jobs", method: .post, headers: big.headers, body: big.buffer)
+            #expect(refused.status == .contentTooLarge)
+            #expect(refused.body.map { String(buffer: $0) }?.contains("audio_too_large") == true)
+
+            // 200 jobs in four batches of 50.
+            let clip = TestServer.noiseWAV(seconds: 4)
+            var ids: [String] = []
+            for batch in 0..<(Self.jobs / 50) {
+                var body = MultipartBody()
+                for i in 0..<50 { body.file(filename: "clip-\(batch)-\(i).wav", clip) }
+                let response = try await api.request("/api/v1/jobs", method: .post, headers: body.headers, body: body.buffer)
+                #expect(response.status == .accepted)
+                let jobs = try #require(try ServerProcess.json(response)["jobs"] as? [[String: Any]])
+                ids += jobs.compactMap { $0["id"] as? String }
+            }
+            #expect(ids.count == Self.jobs)
+            let submitted = ContinuousClock.now
+
+            try await PostgresJobStore.withStore(url) { store in
+                // Kill two workers, each while it holds a job; note the jobs they held.
+                var orphans: [String: String] = [:]
+                for (victim, afterDone) in [(0, 20), (1, 60)] {
+                    let pid = workers[victim].pid
+                    let deadline = ContinuousClock.now + .seconds(240)
+                    while ContinuousClock.now < deadline {
+                        let done = try await store.counts()[.succeeded] ?? 0
+                        let holds = try await store.list(JobQuery(state: .running, limit: 500))
+                            .contains { $0.leaseOwner?.contains(":\(pid):") == true }
+                        if done >= afterDone && holds { break }
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    try await workers[victim].stop(signal: SIGKILL)
+                    for job in try await store.list(JobQuery(state: .running, limit: 500)) {
+                        if let owner = job.leaseOwner, owner.contains(":\(pid):") { orphans[job.id] = owner }
+                    }
+                }
+                #expect(!orphans.isEmpty, "the killed workers held jobs when they died")
+                // A replacement joins the surviving worker mid-run.
+                workers.append(try await WorkerProcess.start(arguments: common + ["--workers", "1", "--blas-threads", "1"]))
+
+                let deadline = ContinuousClock.now + .seconds(400)
+                var counts = try await store.counts()
+                while counts[.succeeded] != Self.jobs && counts[.failed] == 0 && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(200))
+                    counts = try await store.counts()
+                }
+                let finished = ContinuousClock.now
+                #expect(counts == [.queued: 0, .running: 0, .succeeded: Self.jobs, .failed: 0],
+                        "\(counts); worker log:\n\(workers.last?.log.text.suffix(3000) ?? "")")
+
+                // Exactly once: one accepted completion per job; attempts = claims; only the jobs
+                // of killed workers ran twice, first under the dead owner.
+                let trail = try await store.audit()
+                #expect(Set(trail.map(\.id)) == Set(ids))
+                for entry in trail {
+                    #expect(entry.state == .succeeded && entry.completions == 1, "\(entry)")
+                    #expect(entry.attempts == entry.claimedBy.count && entry.attempts >= 1, "\(entry)")
+                    if let dead = orphans[entry.id] {
+                        #expect(entry.attempts == 2 && entry.claimedBy.first == dead, "a killed worker's job ran again: \(entry)")
+                        #expect(entry.claimedBy.last != dead)
+                    } else {
+                        #expect(entry.attempts == 1, "only killed workers' jobs ran twice: \(entry)")
+                    }
+                }
+                // The dead owners' completions are refused, and count nothing.
+                for (id, dead) in orphans {
+                    #expect(try await !store.complete(id: id, owner: dead, result: TranscriptionResult(file: nil, durationMs: 1, segments: [], timings: Timings()), now: Date()))
+                }
+                #expect(try await store.audit().allSatisfy { $0.completions == 1 })
+                let result = try await api.request("/api/v1/jobs/\(ids[0])/result?format=json")
+                #expect(result.status == .ok)
+                #expect(try ServerProcess.json(result)["duration_ms"] as? Int == 4000)
+
+                let total = finished - started
+                let processing = finished - submitted
+                print("multi-process: \(Self.jobs) jobs, \(orphans.count) orphaned by SIGKILL and re-run; "
+                      + "processing \(processing), total \(total)")
+            }
+
+            for worker in workers where worker.process.isRunning {
+                #expect(try await worker.stop(signal: SIGTERM) == 0, "a worker exits cleanly on SIGTERM")
+            }
+            #expect(try await api.stop(signal: SIGTERM) == 0, "the API exits cleanly on SIGTERM")
+        }
+    }
+}
