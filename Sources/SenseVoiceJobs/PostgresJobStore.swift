@@ -37,7 +37,10 @@ public struct PostgresJobStore: JobStore {
     public static func withStore<T: Sendable>(_ url: PostgresURL, logger: Logger = Logger(label: "sensevoice.jobs.postgres"),
                                               connectTimeout: Duration = .seconds(30),
                                               _ body: (PostgresJobStore) async throws -> T) async throws -> T {
-        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        // The pool logs every failed connection attempt at info; keep its background chatter to warnings.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: background)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
@@ -315,6 +318,14 @@ public struct PostgresJobStore: JobStore {
         public var attempts: Int
         public var completions: Int
         public var claimedBy: [String]
+
+        public init(id: String, state: JobState, attempts: Int, completions: Int, claimedBy: [String]) {
+            self.id = id
+            self.state = state
+            self.attempts = attempts
+            self.completions = completions
+            self.claimedBy = claimedBy
+        }
     }
 
     /// The audit trail of every job, oldest first.

@@ -22,22 +22,18 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("sv-conformance-\(UUID().uuidString).sqlite").path
             defer { try? FileManager.default.removeItem(atPath: path) }
-            try await body(try SQLiteJobStore(path: path), Reopener { inner in try await inner(try SQLiteJobStore(path: path)) })
+            try await body(try SQLiteJobStore(path: path), { inner in try await inner(try SQLiteJobStore(path: path)) })
         case .postgres:
             try await TestPostgres.withDatabase { url in
                 try await PostgresJobStore.withStore(url) { store in
-                    try await body(store, Reopener { inner in try await PostgresJobStore.withStore(url) { try await inner($0) } })
+                    try await body(store, { inner in try await PostgresJobStore.withStore(url) { try await inner($0) } })
                 }
             }
         }
     }
 
     /// Opens the store's database a second time (a new process, as far as the store can tell).
-    struct Reopener: Sendable {
-        let open: @Sendable (_ inner: @Sendable (any JobStore) async throws -> Void) async throws -> Void
-        init(_ open: @escaping @Sendable (_ inner: @Sendable (any JobStore) async throws -> Void) async throws -> Void) { self.open = open }
-        func callAsFunction(_ inner: @Sendable (any JobStore) async throws -> Void) async throws { try await open(inner) }
-    }
+    typealias Reopener = @Sendable (_ inner: @Sendable (any JobStore) async throws -> Void) async throws -> Void
 }
 
 @Suite("JobStore conformance (SQLite and PostgreSQL)")
@@ -257,7 +253,7 @@ struct JobStoreConformanceTests {
         try await kind.withStore { store, reopen in
             try await store.insert([Self.job("a", at: 1)], maxQueued: nil)
             let id = try #require(try await store.claim(owner: "gone", lease: 1, now: Date(timeIntervalSince1970: 10))).id
-            try await reopen { reopened in
+            try await reopen { (reopened: any JobStore) async throws in
                 #expect(try await reopened.job(id: id)?.state == .running)
                 #expect(try await reopened.reapExpiredLeases(now: Date(timeIntervalSince1970: 20), maxAttempts: 3).requeued == [id])
             }
