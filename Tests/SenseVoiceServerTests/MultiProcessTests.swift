@@ -177,4 +177,35 @@ struct MultiProcessTests {
             #expect(try await api.stop(signal: SIGTERM) == 0, "the API exits cleanly on SIGTERM")
         }
     }
+
+    @Test("--blob-dir: uploads wait in a folder the API and the worker share, past the database cap")
+    func sharedBlobFolder() async throws {
+        try await TestPostgres.withDatabase { url in
+            let data = FileManager.default.temporaryDirectory.appendingPathComponent("sv-blobs-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: data) }
+            let blobs = data.appendingPathComponent("shared-audio").path
+            let common = ["--database", TestPostgres.text(url), "--blob-dir", blobs, "--db-audio-limit-mb", "1", "--no-vad"]
+            let api = try await ServerProcess.start(dataDirectory: data.appendingPathComponent("api"), arguments: common + ["--workers", "0"])
+            try await api.waitReady()
+            let worker = try await WorkerProcess.start(arguments: common + ["--workers", "1", "--blas-threads", "1"])
+
+            // 40 s of audio (1.3 MB): over the database cap, but the folder has none.
+            let body = MultipartBody.with(file: TestServer.noiseWAV(seconds: 40), filename: "long.wav")
+            let response = try await api.request("/api/v1/jobs", method: .post, headers: body.headers, body: body.buffer)
+            #expect(response.status == .accepted)
+            let id = try #require((try ServerProcess.json(response)["jobs"] as? [[String: Any]])?.first?["id"] as? String)
+            let done = try await api.waitJob(id, timeout: .seconds(120)) { ($0["state"] as? String).map { $0 == "succeeded" || $0 == "failed" } ?? false }
+            #expect(done["state"] as? String == "succeeded", "\(done)\n\(worker.log.text.suffix(2000))")
+            #expect(done["duration_ms"] as? Int == 40_000)
+            try await PostgresJobStore.withStore(url) { store in
+                var rows = 0
+                for try await n in try await store.client.query("SELECT COUNT(*) FROM sensevoice_job_audio").decode(Int.self) { rows = n }
+                #expect(rows == 0, "no audio went into the database")
+            }
+            #expect(FileManager.default.fileExists(atPath: blobs + "/\(id).bin"), "the upload is in the shared folder")
+
+            #expect(try await worker.stop(signal: SIGTERM) == 0)
+            #expect(try await api.stop(signal: SIGTERM) == 0)
+        }
+    }
 }
