@@ -30,16 +30,33 @@ public struct PostgresJobStore: JobStore {
         self.logger = logger
     }
 
-    /// Runs a client for `url`, migrates the schema, and calls `body` with the store; the client
-    /// stops when `body` returns.
-    /// - Throws: `JobError(.storage)` when the database cannot be reached within `connectTimeout`
-    ///   or migrated; `body`'s errors.
+    /// Checks that `url` answers, runs a client for it, migrates the schema, and calls `body` with
+    /// the store; the client stops when `body` returns.
+    /// - Throws: `JobError(.storage)` when the database refuses the connection (down, wrong password,
+    ///   no such database), cannot be reached within `connectTimeout`, or cannot be migrated;
+    ///   `body`'s errors.
     public static func withStore<T: Sendable>(_ url: PostgresURL, logger: Logger = Logger(label: "sensevoice.jobs.postgres"),
                                               connectTimeout: Duration = .seconds(30),
                                               _ body: (PostgresJobStore) async throws -> T) async throws -> T {
         // The pool logs every failed connection attempt at info; keep its background chatter to warnings.
-        var background = logger
-        background.logLevel = max(logger.logLevel, .warning)
+        let background = {
+            var quieter = logger
+            quieter.logLevel = max(logger.logLevel, .warning)
+            return quieter
+        }()
+        // One direct connection first: the pool would retry a refused or rejected connection
+        // until the deadline, whereas this fails at once with the server's reason.
+        do {
+            let probe = try await withDeadline(connectTimeout, JobError(.storage, "PostgreSQL at \(url.redacted) did not answer within \(connectTimeout)")) {
+                try await PostgresConnection.connect(configuration: try url.connectionConfiguration(), id: 0, logger: background)
+            }
+            try? await probe.close()
+        } catch let error as JobError {
+            throw error
+        } catch {
+            throw JobError(.storage, "cannot connect to PostgreSQL at \(url.redacted): \(describe(error)); check that it runs and that "
+                + "the host, port, user, password and database of --database are right")
+        }
         let client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: background)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }

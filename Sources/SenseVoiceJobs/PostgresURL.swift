@@ -91,6 +91,20 @@ public struct PostgresURL: Sendable, Equatable {
         return configuration
     }
 
+    /// The settings of one direct connection (the start-up check).
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        if let socketDirectory {
+            return PostgresConnection.Configuration(unixSocketPath: socketDirectory + "/.s.PGSQL.\(port)", username: user,
+                                                    password: password, database: database)
+        }
+        let tls: PostgresConnection.Configuration.TLS = switch sslMode {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: TLSConfiguration.makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: TLSConfiguration.makeClientConfiguration()))
+        }
+        return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+    }
+
     /// `text` with any password replaced by `***`.
     static func redact(_ text: String) -> String {
         guard let at = text.lastIndex(of: "@"), let scheme = text.range(of: "://"), scheme.upperBound < at,

@@ -125,9 +125,23 @@ struct PostgresJobStoreTests {
             Issue.record("opened a store on a closed port")
         } catch let e as JobError {
             #expect(e.code == .storage)
+            #expect(e.message.contains("127.0.0.1:1"), "the message names the server: \(e.message)")
             #expect(!e.message.contains("secret"), "no password in messages: \(e.message)")
         }
-        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(ContinuousClock.now - started < .seconds(5), "a refused connection fails at once")
+    }
+
+    @Test("a database that does not exist is refused at once with the server's reason")
+    func missingDatabase() async throws {
+        guard var url = TestPostgres.url else { try Test.cancel(Comment(rawValue: TestPostgres.skipMessage)) }
+        url.database = "no_such_database_\(UInt32.random(in: 0...UInt32.max))"
+        do {
+            try await PostgresJobStore.withStore(url) { _ in }
+            Issue.record("opened a database that does not exist")
+        } catch let e as JobError {
+            #expect(e.code == .storage)
+            #expect(e.message.contains(url.database) && e.message.contains("does not exist"), "\(e.message)")
+        }
     }
 }
 
