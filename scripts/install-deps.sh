@@ -14,7 +14,8 @@ runtime_packages=(libopenblas0 libavformat59 libavcodec59 libavutil57 libswresam
 
 case "${1:-}" in
     "") packages=("${build_packages[@]}") ;;
-    --test) packages=("${build_packages[@]}" ffmpeg python3-pip unzip shellcheck curl) ;;
+    # postgresql: the server for the PostgreSQL job-store tests (scripts/with-test-postgres.sh).
+    --test) packages=("${build_packages[@]}" ffmpeg python3-pip unzip shellcheck curl postgresql) ;;
     --runtime) packages=("${runtime_packages[@]}") ;;
     *) echo "usage: $0 [--test | --runtime]" >&2; exit 2 ;;
 esac

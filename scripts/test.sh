@@ -11,4 +11,5 @@ fi
 swift build --build-tests
 # Serial: several suites are CPU-heavy or block on child processes; run in parallel on a
 # 2-core machine they starve the cooperative pool and make timing-based tests flaky.
-swift test --skip-build --no-parallel "$@"
+# A throwaway PostgreSQL on loopback for the PostgreSQL job-store and multi-process tests.
+scripts/with-test-postgres.sh swift test --skip-build --no-parallel "$@"

@@ -1,4 +1,4 @@
-// `sensevoice serve`: the HTTP API, the web UI and the job workers in one process.
+// `sensevoice serve`: the HTTP API, the web UI and the job workers in one process (or the API alone).
 
 import ArgumentParser
 import Foundation
@@ -10,13 +10,16 @@ import SenseVoiceServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the HTTP API and the web UI (jobs stored in SQLite under --data-dir).",
+        abstract: "Serve the HTTP API and the web UI (jobs in SQLite under --data-dir, or in PostgreSQL with --database).",
         discussion: "Routes: GET /health, /ready, /metrics, /openapi.json; POST /api/v1/transcriptions; "
             + "POST /v1/audio/transcriptions (OpenAI-compatible); /api/v1/jobs (submit, list, get, result, events, "
             + "audio, delete); the web UI at /. The server listens at once and loads the model in the background "
             + "(/ready answers 503 until it is loaded). SIGTERM or SIGINT stop it gracefully: running jobs get "
             + "--shutdown-grace-s to finish, then go back to the queue; jobs of a killed server restart when their "
-            + "lease (--lease-s) expires.")
+            + "lease (--lease-s) expires. With --database postgres://… the queue is shared: run 'serve --workers 0' "
+            + "for the API alone and 'sensevoice worker --database …' processes (on any machine) to run the jobs; "
+            + "uploads are then kept in the database (at most --db-audio-limit-mb each) unless --blob-dir names a "
+            + "folder every process shares.")
 
     @Option(help: "SenseVoiceSmall model directory (default: $SENSEVOICE_MODEL, then the usual caches).")
     var model: String?
@@ -39,7 +42,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Folder for the job database and uploaded audio (default: $XDG_DATA_HOME/sensevoice or ~/.local/share/sensevoice).")
     var dataDirectory: String?
 
-    @Option(help: "Concurrent transcriptions (inference threads and job workers; default: half the cores).")
+    @Option(help: "Job store: sqlite:///path/jobs.sqlite, or postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=disable|prefer|require] to share the queue with 'sensevoice worker' processes (default: jobs.sqlite in --data-dir).")
+    var database: String?
+
+    @Option(name: .customLong("blob-dir"), help: "Folder for uploaded audio that every server and worker shares (default: audio/ in --data-dir for SQLite, the database itself for PostgreSQL).")
+    var blobDirectory: String?
+
+    @Option(name: .customLong("db-audio-limit-mb"), help: "Largest upload kept in PostgreSQL when there is no --blob-dir, in MB (413 beyond).")
+    var databaseAudioLimitMB: Int = 50
+
+    @Option(help: "Concurrent transcriptions (inference threads and job workers; default: half the cores). 0: no job workers, the API only (needs --database postgres://… and 'sensevoice worker' processes).")
     var workers: Int?
 
     @Option(name: .customLong("blas-threads"), help: "BLAS threads per transcription (default: cores ÷ workers).")
@@ -73,7 +85,17 @@ struct ServeCommand: AsyncParsableCommand {
     var logging: LoggingOptions
 
     func validate() throws {
-        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let workers, workers < 0 { throw ValidationError("--workers must be 0 (API only) or more") }
+        let database: JobDatabase?
+        do {
+            database = try self.database.map { try JobDatabase(url: $0) }
+        } catch let e as JobError {
+            throw ValidationError("--database: \(e.message)")
+        }
+        if workers == 0 && database?.isShared != true {
+            throw ValidationError("--workers 0 runs no job workers, so it needs a shared queue: add --database postgres://… and start 'sensevoice worker' processes")
+        }
+        if databaseAudioLimitMB < 1 { throw ValidationError("--db-audio-limit-mb must be at least 1") }
         if let blasThreads, blasThreads < 1 { throw ValidationError("--blas-threads must be at least 1") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
         if maxUploadMB < 1 { throw ValidationError("--max-upload-mb must be at least 1") }
@@ -89,7 +111,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "sensevoice")
         let environment = ProcessInfo.processInfo.environment
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let workers = self.workers ?? max(1, cores / 2)
+        // `--workers 0` (API only) still loads the model, on one thread, for the synchronous routes.
+        let workers = self.workers.map { max(1, $0) } ?? max(1, cores / 2)
         let modelDirectory: String
         do {
             modelDirectory = try ModelLocator.senseVoice(explicit: model)
@@ -105,10 +128,18 @@ struct ServeCommand: AsyncParsableCommand {
             lease: leaseSeconds, shutdownGrace: .milliseconds(Int64(shutdownGraceSeconds * 1000)))
         configuration.vadModelDirectory = noVad ? nil : (vadModel ?? environment["SENSEVOICE_VAD_MODEL"].flatMap { $0.isEmpty ? nil : $0 })
         configuration.maxWholeFileSeconds = maxNoVADSeconds
+        configuration.database = try database.map { try JobDatabase(url: $0) }
+        configuration.blobDirectory = blobDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        configuration.maxDatabaseAudioBytes = databaseAudioLimitMB * 1024 * 1024
+        configuration.runsJobWorkers = self.workers != 0
+        let host = self.host
         do {
-            let env = try ServerEnvironment.embedded(configuration: configuration, logger: logger)
-            logger.info("data in \(configuration.dataDirectory.path)\(configuration.apiKey == nil ? "; no API key: the API is open to whoever reaches \(host)" : "; API key required")")
-            try await ServerApp.run(env)
+            try await ServerEnvironment.with(configuration: configuration, logger: logger) { env in
+                let audio = configuration.blobDirectory?.path
+                    ?? (configuration.jobDatabase.isShared ? "the database" : configuration.audioDirectory.path)
+                logger.info("jobs in \(configuration.jobDatabase.redacted), audio in \(audio)\(configuration.runsJobWorkers ? "" : "; no job workers in this process (API only)")\(configuration.apiKey == nil ? "; no API key: the API is open to whoever reaches \(host)" : "; API key required")")
+                try await ServerApp.run(env)
+            }
         } catch let e as SenseVoiceError {
             throw CLIError(e)
         } catch let e as JobError {

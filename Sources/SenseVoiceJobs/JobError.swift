@@ -19,6 +19,10 @@ public struct JobError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let storage = Code(rawValue: "storage_error")
         /// A worker took the job too many times without finishing it.
         public static let workerLost = Code(rawValue: "worker_lost")
+        /// An upload is larger than the database may hold as audio (PostgreSQL without `--blob-dir`).
+        public static let audioTooLarge = Code(rawValue: "audio_too_large")
+        /// The `--database` URL cannot be used (unknown scheme, bad option).
+        public static let invalidDatabase = Code(rawValue: "invalid_database")
     }
 
     public let code: Code

@@ -71,14 +71,17 @@ public enum ServerApp {
                                           logger: env.logger, vadModelDirectory: env.configuration.vadModelDirectory,
                                           maxWholeFileSeconds: env.configuration.maxWholeFileSeconds))
         }
+        services += env.storeServices
         services.append(RetentionSweeper(store: env.store, blobs: env.blobs, retention: env.configuration.retention, logger: env.logger))
         services.append(LeaseReaper(store: env.store, maxAttempts: workerConfiguration.maxAttempts,
                                     interval: .milliseconds(Int64(max(500, env.configuration.lease * 500))),
                                     wake: env.wake, logger: env.logger))
-        services.append(JobWorkerService(store: env.store, blobs: env.blobs,
-                                         processor: TranscriptionJobProcessor(host: env.host, decoding: decoding),
-                                         configuration: workerConfiguration, wake: env.wake,
-                                         metrics: env.metrics.transcription, logger: env.logger))
+        if env.configuration.runsJobWorkers {
+            services.append(JobWorkerService(store: env.store, blobs: env.blobs,
+                                             processor: TranscriptionJobProcessor(host: env.host, decoding: decoding),
+                                             configuration: workerConfiguration, wake: env.wake,
+                                             metrics: env.metrics.transcription, logger: env.logger))
+        }
         return services
     }
 

@@ -1,6 +1,7 @@
 // Everything `sensevoice serve` can be told, with the defaults of its flags.
 
 public import Foundation
+public import SenseVoiceJobs
 
 /// Settings of the HTTP service.
 public struct ServerConfiguration: Sendable {
@@ -37,6 +38,16 @@ public struct ServerConfiguration: Sendable {
     public var vadModelDirectory: String? = nil
     /// Longest audio transcribed in one pass when there is no VAD, in seconds.
     public var maxWholeFileSeconds: Double = 300
+    /// The job store (`--database`); `nil`: SQLite `jobs.sqlite` in ``dataDirectory``.
+    public var database: JobDatabase? = nil
+    /// Folder for uploads shared by every process (`--blob-dir`); `nil`: `audio/` in ``dataDirectory``
+    /// for SQLite, the database itself for PostgreSQL.
+    public var blobDirectory: URL? = nil
+    /// Largest upload kept in PostgreSQL when there is no ``blobDirectory``.
+    public var maxDatabaseAudioBytes: Int = 50 * 1024 * 1024
+    /// Whether this process runs job workers (`serve --workers 0`: API only, `sensevoice worker`
+    /// processes run the jobs).
+    public var runsJobWorkers: Bool = true
 
     public init(host: String = "127.0.0.1", port: Int = 6006, modelDirectory: String,
                 dataDirectory: URL, workers: Int = 1, blasThreads: Int = 1, apiKey: String? = nil,
@@ -60,8 +71,10 @@ public struct ServerConfiguration: Sendable {
         self.shutdownGrace = shutdownGrace
     }
 
-    /// The job database file.
+    /// The default job database file.
     public var databasePath: String { dataDirectory.appendingPathComponent("jobs.sqlite").path }
+    /// The job store in use.
+    public var jobDatabase: JobDatabase { database ?? .sqlite(path: databasePath) }
     /// The uploaded-audio folder.
     public var audioDirectory: URL { dataDirectory.appendingPathComponent("audio", isDirectory: true) }
 }

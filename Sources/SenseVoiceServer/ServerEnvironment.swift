@@ -3,6 +3,7 @@
 import Foundation
 public import Logging
 public import SenseVoiceJobs
+public import ServiceLifecycle
 
 /// Everything the routes and services of one server share.
 public struct ServerEnvironment: Sendable {
@@ -14,6 +15,8 @@ public struct ServerEnvironment: Sendable {
     public var metrics: ServerMetrics
     public var shutdown: ShutdownFlag
     public var logger: Logger
+    /// Services the job store needs while the server runs (PostgreSQL: the NOTIFY listener).
+    public var storeServices: [any Service] = []
 
     public init(configuration: ServerConfiguration, host: ModelHost, store: any JobStore, blobs: any AudioBlobStore,
                 wake: WakeSignal = WakeSignal(), metrics: ServerMetrics = ServerMetrics(), shutdown: ShutdownFlag = ShutdownFlag(),
@@ -40,6 +43,30 @@ public struct ServerEnvironment: Sendable {
         return ServerEnvironment(configuration: configuration, host: host,
                                  store: try SQLiteJobStore(path: configuration.databasePath),
                                  blobs: try FileBlobStore(directory: configuration.audioDirectory), logger: logger)
+    }
+
+    /// Opens the configured job store (``ServerConfiguration/jobDatabase``) and its audio store,
+    /// and calls `body` with the environment; PostgreSQL connections close when `body` returns.
+    /// - Throws: `JobError(.storage)` when the store cannot be opened; `body`'s errors.
+    public static func with<T: Sendable>(configuration: ServerConfiguration, host: ModelHost = ModelHost(),
+                                         logger: Logger = Logger(label: "sensevoice.server"),
+                                         _ body: (ServerEnvironment) async throws -> T) async throws -> T {
+        if case .sqlite = configuration.jobDatabase {
+            do {
+                try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw JobError(.storage, "cannot create --data-dir \(configuration.dataDirectory.path): \(error)")
+            }
+        }
+        let wake = WakeSignal()
+        return try await JobBackend.with(configuration.jobDatabase, blobDirectory: configuration.blobDirectory,
+                                         defaultAudioDirectory: configuration.audioDirectory,
+                                         maxDatabaseAudioBytes: configuration.maxDatabaseAudioBytes, wake: wake, logger: logger) { backend in
+            var env = ServerEnvironment(configuration: configuration, host: host, store: backend.store, blobs: backend.blobs,
+                                        wake: wake, logger: logger)
+            env.storeServices = backend.services
+            return try await body(env)
+        }
     }
 
     /// The job workers' settings from the server's.

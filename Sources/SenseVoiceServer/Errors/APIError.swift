@@ -95,6 +95,8 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
                 self = .busy(retryAfter: 10, message: e.message)
             case .notFound:
                 self = .notFound(e.message)
+            case .audioTooLarge:
+                self.init(.contentTooLarge, code: e.code.rawValue, message: e.message)
             default:
                 self.init(.internalServerError, code: e.code.rawValue, message: e.message)
             }
