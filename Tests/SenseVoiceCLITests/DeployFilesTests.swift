@@ -57,27 +57,17 @@ enum Deploy {
         })
     }
 
-    /// Options of subcommands other branches add (PostgreSQL store: `worker`, `serve --database`;
-    /// model hub: `models pull`), as the issue specifies them. Used only while the command is
-    /// missing from this build; once it is merged the real definition is checked instead.
-    static let specifiedOptions: [String: [String]] = [
-        "worker": ["database", "workers", "blas-threads", "log-format", "log-level", "lease-s", "shutdown-grace-s"],
-        "models pull": ["source", "cache"],
-    ]
-
     /// The SENSEVOICE_ variables a container running `role` (serve, worker, pull) may set.
     static func allowedVariables(role: String, tree: ConfigResolver.Command) throws -> Set<String> {
         func options(_ path: String) -> [String] {
             var command: ConfigResolver.Command? = tree
             for word in path.split(separator: " ") { command = command?.subcommand(named: String(word)) }
-            if let command { return command.options.map(\.name) }
-            return specifiedOptions[path] ?? []
+            return command?.options.map(\.name) ?? []
         }
         var names: [String]
         switch role {
         case "serve":
             names = options("serve")
-            if tree.subcommand(named: "worker") == nil { names.append("database") }   // with the PostgreSQL branch
         case "worker": names = options("worker")
         case "pull": names = []   // start.sh pull runs `models pull NAME --cache … --source …` itself
         default: names = []
