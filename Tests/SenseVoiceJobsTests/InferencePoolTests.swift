@@ -1,9 +1,6 @@
 // The inference pool: dedicated threads, bounded concurrency, cancellation, shutdown, real inference.
 
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import SenseVoiceEngine
 import SenseVoiceTestSupport
 import Synchronization
@@ -40,11 +37,10 @@ struct InferencePoolTests {
     }
 
     /// The kernel's name for the calling thread (what `top -H` shows). Foundation's
-    /// `Thread.current.name` can report a Dispatch worker's name on Linux, so ask pthreads.
+    /// `Thread.current.name` has reported a Dispatch worker's name on Linux, so ask the kernel.
     static func osThreadName() -> String {
-        var buffer = [CChar](repeating: 0, count: 64)
-        guard pthread_getname_np(pthread_self(), &buffer, buffer.count) == 0 else { return "" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let comm = (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? ""
+        return comm.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test("cancelling a waiting task removes its work from the queue at once")
