@@ -6,6 +6,7 @@
 
 import CKernels
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,6 +14,12 @@ import Darwin
 #endif
 
 /// Splits row ranges across threads for the non-GEMM passes.
+///
+/// The extra threads are a few long-lived helper threads of this module (not libdispatch's worker
+/// pool, whose threads would otherwise show up in callers' thread-local state): a caller claims
+/// them all, hands each a row range, does the first range itself and waits. A second caller that
+/// finds them claimed (several inference threads, each with 1 BLAS thread, never get here) simply
+/// runs its pass alone.
 public enum Parallel {
     /// Threads used by the SIMD kernels: the BLAS thread count, so one setting governs both.
     public static var width: Int { BLAS.threads }
@@ -21,24 +28,82 @@ public enum Parallel {
     /// the pass has at least `minWork` elements (`rows · cols`), else once on the caller's thread.
     ///
     /// `body` is called concurrently, so it must only touch the rows it is given (every kernel here
-    /// writes rows `lo..<hi` of its output and reads shared inputs); `concurrentPerform` returns
-    /// after every call has finished, so nothing outlives this function.
+    /// writes rows `lo..<hi` of its output and reads shared inputs); every call has finished when
+    /// this function returns, so nothing outlives it.
     public static func rows(_ rows: Int, cols: Int, minWork: Int = 32_768, _ body: (Int, Int) -> Void) {
-        let w = min(width, rows)
-        if w <= 1 || rows * cols < minWork {
+        let helpers = KernelHelpers.shared
+        let w = min(width, rows, helpers.lanes.count + 1)
+        if w <= 1 || rows * cols < minWork || !helpers.claim() {
             body(0, rows)
             return
         }
+        defer { helpers.release() }
         // The kernels' closures capture raw pointers, which are not Sendable; the disjoint row
-        // ranges above are what makes the concurrent calls safe.
+        // ranges and the wait below are what make the concurrent calls safe.
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: w) { i in
-                let lo = rows * i / w
-                let hi = rows * (i + 1) / w
-                if hi > lo { body(lo, hi) }
+            for i in 1..<w {
+                let lane = helpers.lanes[i - 1]
+                let lo = rows * i / w, hi = rows * (i + 1) / w
+                lane.work = { body(lo, hi) }
+                lane.start.signal()
+            }
+            body(0, rows / w)
+            for i in 1..<w {
+                let lane = helpers.lanes[i - 1]
+                lane.done.wait()
+                lane.work = nil
             }
         }
+    }
+}
+
+/// One helper thread: runs `work` each time `start` is signalled, then signals `done`.
+final class KernelLane: Sendable {
+    let start = DispatchSemaphore(value: 0)
+    let done = DispatchSemaphore(value: 0)
+    /// Written by the claiming caller before `start.signal()`, read by the helper after
+    /// `start.wait()`, cleared after `done.wait()`: the semaphores order every access.
+    nonisolated(unsafe) var work: (() -> Void)?
+}
+
+/// The helper threads of `Parallel`, started on first use (one fewer than the online CPUs, at most 15).
+final class KernelHelpers: Sendable {
+    static let shared = KernelHelpers()
+
+    let lanes: [KernelLane]
+    private let claimed = Mutex(false)
+
+    private init() {
+        let cpus = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        lanes = (0..<min(15, cpus - 1)).map { _ in KernelLane() }
+        for lane in lanes {
+            var thread = pthread_t()
+            let context = Unmanaged.passRetained(lane).toOpaque()
+            if pthread_create(&thread, nil, { arg in
+                let lane = Unmanaged<KernelLane>.fromOpaque(arg!).takeUnretainedValue()
+                while true {
+                    lane.start.wait()
+                    lane.work?()
+                    lane.done.signal()
+                }
+            }, context) == 0 {
+                pthread_detach(thread)
+            }
+        }
+    }
+
+    /// Takes every helper for one pass; false when another caller has them.
+    func claim() -> Bool {
+        claimed.withLock { busy in
+            if busy { return false }
+            busy = true
+            return true
+        }
+    }
+
+    func release() {
+        claimed.withLock { $0 = false }
     }
 }
 
