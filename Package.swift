@@ -37,7 +37,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "SenseVoiceTensor", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        // AVX-512 row kernels (exp-heavy softmax passes), used after a run-time CPU check.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "SenseVoiceTensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: swiftSettings),
         // FFmpeg (Debian 12: FFmpeg 5.1) for every non-WAV format: the system library supplies
         // pkg-config flags and link lines, CFFmpegShim a small opaque C API over it.
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",

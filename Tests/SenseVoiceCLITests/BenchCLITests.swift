@@ -20,6 +20,25 @@ struct BenchCLITests {
         #expect(out.stdout.contains("\"rtf\""))
     }
 
+    @Test(.enabled(if: Fixtures.vadModel != nil, "needs the FSMN-VAD model: run scripts/fetch-test-models.sh"))
+    func audioModeTimesDecodeVADAndBatchedRecognition() throws {
+        let out = try CLIRunner.run(["bench", "--synthetic", "small", "--threads", "1",
+                                     "--audio", Fixtures.audio("long_mixed.wav").path,
+                                     "--vad-model", Fixtures.vadModel!.path, "--repeat-audio-to-s", "150"])
+        #expect(out.status == 0, "stderr: \(out.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+        #expect(object["audio_seconds"] as? Double == 150)
+        #expect(object["segments"] as? Int ?? 0 > 1)
+        #expect(object["batches"] as? Int ?? 0 >= 1)
+        #expect(object["vad_seconds"] as? Double ?? 0 > 0)
+        #expect(object["rtf"] as? Double ?? 0 > 0)
+    }
+
+    @Test func audioNeedsAVADModel() throws {
+        let out = try CLIRunner.run(["bench", "--synthetic", "small", "--audio", "x.wav"])
+        #expect(out.status != 0)
+    }
+
     @Test func needsExactlyOneModelSource() throws {
         // $SENSEVOICE_MODEL / $SENSEVOICE_SYNTHETIC would be read as --model / --synthetic.
         let out = try CLIRunner.run(["bench", "--seconds", "2"], environment: ["SENSEVOICE_MODEL": "", "SENSEVOICE_SYNTHETIC": "", "SENSEVOICE_CONFIG": ""])

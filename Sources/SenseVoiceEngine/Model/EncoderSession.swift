@@ -34,34 +34,63 @@ public final class EncoderSession {
     ///   - useITN: text-norm prompt (`withitn` / `woitn`).
     /// - Returns: `[T6 + 4, d]` encoder output after `tp_norm` (4 prompt frames first).
     public func encode(features: Tensor, language: Language, useITN: Bool) -> Tensor {
+        let (out, _) = encodeStacked(batch: [features], language: language, useITN: useITN)
+        return out
+    }
+
+    /// Runs the encoder over several utterances at once: their frames are stacked so every linear
+    /// layer is one GEMM over all of them, while attention and the FSMN memory stay per utterance.
+    /// Each result equals `encode(features:)` of that utterance alone.
+    /// - Returns: one `[T6ᵢ + 4, d]` output per input, in order.
+    public func encode(batch: [Tensor], language: Language, useITN: Bool) -> [Tensor] {
+        let (out, spans) = encodeStacked(batch: batch, language: language, useITN: useITN)
+        if spans.count == 1 { return [out] }
+        let d = out.cols
+        return spans.map { span in
+            Tensor(shape: [span.rows, d]) { buf in
+                buf.baseAddress!.update(from: out.pointer + span.offset * d, count: span.rows * d)
+            }
+        }
+    }
+
+    /// The encoder over stacked utterances: `[Σ (T6ᵢ + 4), d]` and each utterance's row span.
+    func encodeStacked(batch: [Tensor], language: Language, useITN: Bool) -> (Tensor, [RowSpan]) {
         let cfg = model.config.encoder
-        precondition(features.shape.count == 2 && features.cols == cfg.inputSize,
-                     "features \(features.shape) do not have \(cfg.inputSize) columns")
-        let t = features.rows + 4
         let inSize = cfg.inputSize
         let d = cfg.outputSize
-        let x = buffer(.x, t * max(inSize, d))
-
-        // Prompt rows [lang, emotion, event, textnorm] then the features.
-        let rows = [language.promptRow, PromptRow.emotion, PromptRow.event, useITN ? PromptRow.withITN : PromptRow.withoutITN]
-        for (i, r) in rows.enumerated() {
-            (x + i * inSize).update(from: model.embed.pointer + r * inSize, count: inSize)
+        var spans: [RowSpan] = []
+        var total = 0
+        for features in batch {
+            precondition(features.shape.count == 2 && features.cols == inSize,
+                         "features \(features.shape) do not have \(inSize) columns")
+            spans.append(RowSpan(offset: total, rows: features.rows + 4))
+            total += features.rows + 4
         }
-        (x + 4 * inSize).update(from: features.pointer, count: features.count)
+        let x = buffer(.x, total * max(inSize, d))
 
         // Scale by sqrt(d) (output size, not input size) and add the sinusoidal positions.
         let s = Float(Double(d).squareRoot())
-        let pe = positionTable(rows: t, depth: inSize)
-        for i in 0..<(t * inSize) { x[i] = x[i] * s + pe.pointer[i] }
-
-        for layer in model.encoders { forward(layer, x: x, rows: t) }
-        Kernels.layerNorm(rows: t, cols: d, x: x, gamma: model.afterNormWeight.pointer,
-                          beta: model.afterNormBias.pointer, eps: 1e-5, y: x)
-        for layer in model.tpEncoders { forward(layer, x: x, rows: t) }
-        return Tensor(shape: [t, d]) { out in
-            Kernels.layerNorm(rows: t, cols: d, x: x, gamma: model.tpNormWeight.pointer,
-                              beta: model.tpNormBias.pointer, eps: 1e-5, y: out.baseAddress!)
+        let pe = positionTable(rows: spans.map(\.rows).max() ?? 0, depth: inSize)
+        let rows = [language.promptRow, PromptRow.emotion, PromptRow.event, useITN ? PromptRow.withITN : PromptRow.withoutITN]
+        for (features, span) in zip(batch, spans) {
+            // Prompt rows [lang, emotion, event, textnorm] then the features.
+            let xs = x + span.offset * inSize
+            for (i, r) in rows.enumerated() {
+                (xs + i * inSize).update(from: model.embed.pointer + r * inSize, count: inSize)
+            }
+            (xs + 4 * inSize).update(from: features.pointer, count: features.count)
+            for i in 0..<(span.rows * inSize) { xs[i] = xs[i] * s + pe.pointer[i] }
         }
+
+        for layer in model.encoders { forward(layer, x: x, spans: spans, totalRows: total) }
+        FastKernels.layerNorm(rows: total, cols: d, x: x, gamma: model.afterNormWeight.pointer,
+                              beta: model.afterNormBias.pointer, eps: 1e-5, y: x)
+        for layer in model.tpEncoders { forward(layer, x: x, spans: spans, totalRows: total) }
+        let out = Tensor(shape: [total, d]) { out in
+            FastKernels.layerNorm(rows: total, cols: d, x: x, gamma: model.tpNormWeight.pointer,
+                                  beta: model.tpNormBias.pointer, eps: 1e-5, y: out.baseAddress!)
+        }
+        return (out, spans)
     }
 
     /// CTC log-probabilities `[T', vocab]` of an encoder output.
@@ -71,12 +100,13 @@ public final class EncoderSession {
         return Tensor(shape: [t, v]) { out in
             BLAS.linear(rows: t, input: encoderOut.pointer, inFeatures: encoderOut.cols,
                         weight: model.ctcWeight, bias: model.ctcBias, output: out.baseAddress!)
-            for r in 0..<t { Kernels.logSoftmaxInPlace(out.baseAddress! + r * v, count: v) }
+            FastKernels.logSoftmaxRows(out.baseAddress!, rows: t, cols: v)
         }
     }
 
-    /// One SAN-M layer in place on `x` (`[rows, layer.inputSize]` in, `[rows, d]` out).
-    private func forward(_ layer: SANMLayerWeights, x: UnsafeMutablePointer<Float>, rows t: Int) {
+    /// One SAN-M layer in place on `x` (`[rows, layer.inputSize]` in, `[rows, d]` out), over stacked
+    /// utterances: linear layers see all rows, attention and FSMN each utterance's span.
+    private func forward(_ layer: SANMLayerWeights, x: UnsafeMutablePointer<Float>, spans: [RowSpan], totalRows t: Int) {
         let cfg = model.config.encoder
         let inSize = layer.inputSize
         let d = cfg.outputSize
@@ -84,58 +114,49 @@ public final class EncoderSession {
         let dk = cfg.headSize
         let a = buffer(.a, t * max(inSize, d))
         let qkv = buffer(.qkv, t * 3 * d)
-        let scores = buffer(.scores, t * t)
+        let longest = spans.map(\.rows).max() ?? 0
+        let scores = buffer(.scores, longest * longest)
         let ctx = buffer(.context, t * d)
         let proj = buffer(.proj, t * d)
         let hidden = buffer(.hidden, t * cfg.linearUnits)
 
         // norm1 → fused Q/K/V projection.
-        Kernels.layerNorm(rows: t, cols: inSize, x: x, gamma: layer.norm1Weight.pointer,
+        FastKernels.layerNorm(rows: t, cols: inSize, x: x, gamma: layer.norm1Weight.pointer,
                           beta: layer.norm1Bias.pointer, eps: 1e-5, y: a)
         BLAS.linear(rows: t, input: a, inFeatures: inSize, weight: layer.qkvWeight, bias: layer.qkvBias, output: qkv)
 
         // Scaled dot-product attention per head: softmax((Q/√dk)·Kᵀ)·V.
         let qScale = 1 / Float(Double(dk).squareRoot())
-        for j in 0..<h {
-            BLAS.gemmNT(m: t, n: t, k: dk, a: qkv + j * dk, lda: 3 * d, b: qkv + d + j * dk, ldb: 3 * d,
-                        c: scores, ldc: t, alpha: qScale)
-            Kernels.softmaxRowsInPlace(scores, rows: t, cols: t)
-            BLAS.gemmNN(m: t, n: dk, k: t, a: scores, lda: t, b: qkv + 2 * d + j * dk, ldb: 3 * d,
-                        c: ctx + j * dk, ldc: d)
+        for span in spans {
+            let n = span.rows
+            let q = qkv + span.offset * 3 * d
+            let c = ctx + span.offset * d
+            for j in 0..<h {
+                BLAS.gemmNT(m: n, n: n, k: dk, a: q + j * dk, lda: 3 * d, b: q + d + j * dk, ldb: 3 * d,
+                            c: scores, ldc: n, alpha: qScale)
+                FastKernels.softmaxRows(scores, rows: n, cols: n)
+                BLAS.gemmNN(m: n, n: dk, k: n, a: scores, lda: n, b: q + 2 * d + j * dk, ldb: 3 * d,
+                            c: c + j * dk, ldc: d)
+            }
         }
         BLAS.linear(rows: t, input: ctx, inFeatures: d, weight: layer.outWeight, bias: layer.outBias, output: proj)
 
-        // FSMN memory on V: depthwise "same" convolution plus V itself, added to the attention output.
-        let k = cfg.kernelSize
-        let left = cfg.fsmnLeftPadding
-        let taps = layer.fsmnTaps.pointer
-        for r in 0..<t {
-            let out = proj + r * d
-            let vSelf = qkv + r * 3 * d + 2 * d
-            for c in 0..<d { out[c] += vSelf[c] }
-            for tap in 0..<k {
-                let src = r + tap - left
-                if src < 0 || src >= t { continue }
-                let v = qkv + src * 3 * d + 2 * d
-                let w = taps + tap * d
-                for c in 0..<d { out[c] += w[c] * v[c] }
-            }
-        }
-
-        // Residual (none for the input layer whose width differs).
-        if inSize == d {
-            for i in 0..<(t * d) { x[i] += proj[i] }
-        } else {
-            x.update(from: proj, count: t * d)
+        // FSMN memory on V (depthwise "same" convolution plus V itself) added to the attention
+        // output, then the residual (none for the input layer whose width differs), in one pass.
+        for span in spans {
+            let o = span.offset
+            FastKernels.fsmnMemory(rows: span.rows, cols: d, v: qkv + o * 3 * d + 2 * d, ldv: 3 * d,
+                                   taps: layer.fsmnTaps.pointer, kernel: cfg.kernelSize, left: cfg.fsmnLeftPadding,
+                                   proj: proj + o * d, x: x + o * d, residual: inSize == d)
         }
 
         // norm2 → FFN with ReLU → residual.
-        Kernels.layerNorm(rows: t, cols: d, x: x, gamma: layer.norm2Weight.pointer,
+        FastKernels.layerNorm(rows: t, cols: d, x: x, gamma: layer.norm2Weight.pointer,
                           beta: layer.norm2Bias.pointer, eps: 1e-5, y: a)
         BLAS.linear(rows: t, input: a, inFeatures: d, weight: layer.w1Weight, bias: layer.w1Bias, output: hidden)
-        Kernels.reluInPlace(hidden, count: t * cfg.linearUnits)
+        FastKernels.relu(hidden, rows: t, cols: cfg.linearUnits)
         BLAS.linear(rows: t, input: hidden, inFeatures: cfg.linearUnits, weight: layer.w2Weight, bias: layer.w2Bias, output: proj)
-        for i in 0..<(t * d) { x[i] += proj[i] }
+        FastKernels.add(proj, into: x, rows: t, cols: d)
     }
 
     /// Sinusoidal position table `[rows, depth]` for positions 1…rows (float32, sines then cosines).
@@ -170,6 +191,12 @@ public enum SinusoidalPositions {
             }
         }
     }
+}
+
+/// Rows `offset ..< offset + rows` of a stacked batch: one utterance.
+struct RowSpan {
+    var offset: Int
+    var rows: Int
 }
 
 /// A growable, 64-byte aligned float scratch buffer owned by a session.

@@ -33,4 +33,59 @@ public struct BenchPipeline {
         _ = CTCGreedyDecoder().decode(logProbs, bannedIds: [])
         return encoded.rows
     }
+
+    /// Runs FunASR's long-audio flow as `Transcriber` does (VAD → merge → batched recognition, greedy
+    /// CTC ids without detokenising, which the synthetic model has no vocabulary for) and times it.
+    public func runLong(_ samples: [Float], vad: any VoiceActivityDetecting,
+                        options: TranscriptionOptions = TranscriptionOptions(),
+                        batchSeconds: Double = Transcriber.defaultBatchSeconds) throws -> LongAudioTimings {
+        var timings = LongAudioTimings()
+        let vadClock = Stopwatch()
+        var spans = try vad.segments(samples, options: VADOptions(mode: options.vadMode, maxSingleSegmentMs: options.maxSegmentMs))
+        if options.mergeVAD { spans = VADMerge.merge(spans, mergeLengthMs: options.mergeLengthMs) }
+        timings.vadSeconds = vadClock.seconds
+        timings.segments = spans.count
+
+        let rate = model.config.frontend.sampleRate
+        let perMs = rate / 1000
+        let batchSamples = Int(batchSeconds * Double(rate))
+        var pending: [[Float]] = []
+        var pendingSamples = 0
+        func flush() {
+            guard !pending.isEmpty else { return }
+            let featureClock = Stopwatch()
+            let features = pending.map { frontend.features($0) }
+            timings.featuresSeconds += featureClock.seconds
+            let encoderClock = Stopwatch()
+            let encoded = session.encode(batch: features, language: options.language, useITN: options.useITN)
+            for e in encoded {
+                _ = CTCGreedyDecoder().decode(session.logProbabilities(e), bannedIds: [])
+                timings.encoderFrames += e.rows
+            }
+            timings.encoderSeconds += encoderClock.seconds
+            timings.batches += 1
+            pending.removeAll()
+            pendingSamples = 0
+        }
+        for span in spans {
+            let lo = min(span[0] * perMs, samples.count)
+            let hi = min(span[1] * perMs, samples.count)
+            guard hi > lo else { continue }
+            if !pending.isEmpty && pendingSamples + (hi - lo) > batchSamples { flush() }
+            pending.append(Array(samples[lo..<hi]))
+            pendingSamples += hi - lo
+        }
+        flush()
+        return timings
+    }
+}
+
+/// Where `BenchPipeline.runLong` spent its time.
+public struct LongAudioTimings: Sendable {
+    public var vadSeconds = 0.0
+    public var featuresSeconds = 0.0
+    public var encoderSeconds = 0.0
+    public var segments = 0
+    public var batches = 0
+    public var encoderFrames = 0
 }

@@ -39,17 +39,38 @@ public final class RecognitionSession {
 
     /// Recognises precomputed features `[T6, input_size]`.
     public func recognize(features: Tensor, options: TranscriptionOptions, featuresSeconds: Double = 0) -> SegmentRecognition {
+        recognize(batchFeatures: [features], options: options, featuresSeconds: [featuresSeconds])[0]
+    }
+
+    /// Recognises several stretches of audio in one encoder pass (their frames share the GEMMs of
+    /// the linear layers); each result is that of `recognize(_:options:)` on the stretch alone.
+    /// Encoder time is shared out in proportion to frames.
+    public func recognize(batch: [[Float]], options: TranscriptionOptions) -> [SegmentRecognition] {
+        var features: [Tensor] = []
+        var seconds: [Double] = []
+        for samples in batch {
+            let featureClock = Stopwatch()
+            features.append(bundle.frontend.features(samples))
+            seconds.append(featureClock.seconds)
+        }
+        return recognize(batchFeatures: features, options: options, featuresSeconds: seconds)
+    }
+
+    private func recognize(batchFeatures: [Tensor], options: TranscriptionOptions, featuresSeconds: [Double]) -> [SegmentRecognition] {
         let clock = Stopwatch()
-        let encoded = encoder.encode(features: features, language: options.language, useITN: options.useITN)
-        let logProbs = encoder.logProbabilities(encoded)
+        let encodedBatch = encoder.encode(batch: batchFeatures, language: options.language, useITN: options.useITN)
         var banned: Set<Int> = []
         if options.banEmotionUnknown, let id = bundle.tokenizer.id(of: "<|EMO_UNKNOWN|>") { banned.insert(id) }
-        let ctc = decoder.decode(logProbs, bannedIds: banned)
+        let ctcs = encodedBatch.map { encoded in decoder.decode(encoder.logProbabilities(encoded), bannedIds: banned) }
         let encoderSeconds = clock.seconds
-        let raw = bundle.tokenizer.decode(ctc.tokenIds)
-        return SegmentRecognition(raw: raw, tokenIds: ctc.tokenIds, parsed: TranscriptTags.parse(raw),
-                                  encoderFrames: encoded.rows, ctc: ctc,
-                                  featuresSeconds: featuresSeconds, encoderSeconds: encoderSeconds)
+        let totalFrames = max(1, encodedBatch.reduce(0) { $0 + $1.rows })
+        return zip(encodedBatch, ctcs).enumerated().map { i, pair in
+            let (encoded, ctc) = pair
+            let raw = bundle.tokenizer.decode(ctc.tokenIds)
+            return SegmentRecognition(raw: raw, tokenIds: ctc.tokenIds, parsed: TranscriptTags.parse(raw),
+                                      encoderFrames: encoded.rows, ctc: ctc, featuresSeconds: featuresSeconds[i],
+                                      encoderSeconds: encoderSeconds * Double(encoded.rows) / Double(totalFrames))
+        }
     }
 
     /// Encoder output and log-probabilities (golden tests and diagnostics).

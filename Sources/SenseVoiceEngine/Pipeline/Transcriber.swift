@@ -10,12 +10,19 @@ public struct Transcriber: Sendable {
     public let vad: (any VoiceActivityDetecting)?
     /// Longest audio accepted without VAD, in seconds (attention grows with the square of the length).
     public let maxWholeFileSeconds: Double
+    /// Most audio, in seconds, recognised in one encoder batch (a longer segment runs alone).
+    public let batchSeconds: Double
 
-    public init(bundle: SenseVoice, vad: (any VoiceActivityDetecting)? = nil, maxWholeFileSeconds: Double = 120) {
+    public init(bundle: SenseVoice, vad: (any VoiceActivityDetecting)? = nil, maxWholeFileSeconds: Double = 120,
+                batchSeconds: Double = Transcriber.defaultBatchSeconds) {
         self.bundle = bundle
         self.vad = vad
         self.maxWholeFileSeconds = maxWholeFileSeconds
+        self.batchSeconds = batchSeconds
     }
+
+    /// Default `batchSeconds`: one minute of audio (≈ 1000 encoder frames per GEMM).
+    public static let defaultBatchSeconds: Double = 60
 
     /// Transcribes 16 kHz mono audio.
     /// - Parameters:
@@ -56,20 +63,39 @@ public struct Transcriber: Sendable {
             spans = [[0, audio.durationMs]]
         }
 
+        // Segments are recognised in batches of up to `batchSeconds` of audio: their frames share
+        // the linear layers' GEMMs (FunASR's batch_size_s); attention stays per segment.
         var segments: [SegmentResult] = []
         let perMs = rate / 1000
+        var pending: [(span: [Int], samples: [Float])] = []
+        var pendingSamples = 0
+        let batchSamples = Int(batchSeconds * Double(rate))
+        func flush(consumed: Int) {
+            guard !pending.isEmpty else { return }
+            let results = session.recognize(batch: pending.map(\.samples), options: options)
+            for (item, r) in zip(pending, results) {
+                timings.featuresMs += r.featuresSeconds * 1000
+                timings.encoderMs += r.encoderSeconds * 1000
+                let words = options.timestamps ? TokenTimestamps.words(r.ctc, tokenizer: bundle.tokenizer, offsetMs: item.span[0]) : nil
+                segments.append(SegmentResult(startMs: item.span[0], endMs: item.span[1], recognition: r, words: words))
+            }
+            pending.removeAll()
+            pendingSamples = 0
+            progress?(consumed, spans.count)
+        }
         for (i, span) in spans.enumerated() {
-            if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
             let lo = min(span[0] * perMs, audio.samples.count)
             let hi = vad == nil ? audio.samples.count : min(span[1] * perMs, audio.samples.count)
             guard hi > lo else { continue }
-            let r = session.recognize(Array(audio.samples[lo..<hi]), options: options)
-            timings.featuresMs += r.featuresSeconds * 1000
-            timings.encoderMs += r.encoderSeconds * 1000
-            let words = options.timestamps ? TokenTimestamps.words(r.ctc, tokenizer: bundle.tokenizer, offsetMs: span[0]) : nil
-            segments.append(SegmentResult(startMs: span[0], endMs: span[1], recognition: r, words: words))
-            progress?(i + 1, spans.count)
+            if !pending.isEmpty && pendingSamples + (hi - lo) > batchSamples {
+                if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
+                flush(consumed: i)
+            }
+            pending.append((span, Array(audio.samples[lo..<hi])))
+            pendingSamples += hi - lo
         }
+        if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
+        flush(consumed: spans.count)
         timings.totalMs = (clock.seconds + decodeSeconds) * 1000
         timings.rtf = audio.duration > 0 ? timings.totalMs / 1000 / audio.duration : 0
         return TranscriptionResult(file: file, durationMs: audio.durationMs, segments: segments, timings: timings)
