@@ -36,7 +36,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "SenseVoiceTensor", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        // oneDNN (Debian 12: 2.6.3, OpenMP build) matmul for --precision bf16|int8, behind a small C API.
+        .target(name: "CDNNL", linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
+        .target(name: "SenseVoiceTensor", dependencies: ["CBLAS", "CDNNL"], swiftSettings: swiftSettings),
         // FFmpeg (Debian 12: FFmpeg 5.1) for every non-WAV format: the system library supplies
         // pkg-config flags and link lines, CFFmpegShim a small opaque C API over it.
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",

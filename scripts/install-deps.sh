@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh [--test]   (--test adds what the test suite needs)
 set -euo pipefail
 
-packages=(pkg-config libopenblas-dev libavformat-dev libavcodec-dev libavutil-dev libswresample-dev)
+packages=(pkg-config libopenblas-dev libdnnl-dev libavformat-dev libavcodec-dev libavutil-dev libswresample-dev)
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(ffmpeg python3-pip unzip)
 fi

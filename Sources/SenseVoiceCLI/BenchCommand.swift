@@ -32,22 +32,28 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Untimed warm-up runs.")
     var warmup: Int = 1
 
+    @Option(help: PrecisionOption.help)
+    var precision: String = "fp32"
+
     func validate() throws {
         if (model == nil) == (synthetic == nil) { throw ValidationError("give exactly one of --model DIR or --synthetic small|full") }
         if seconds <= 0 || seconds > 3600 { throw ValidationError("--seconds must be in (0, 3600]") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+        _ = try PrecisionOption.parse(precision)
     }
 
     func run() throws {
         BLAS.setThreads(threads)
+        let precision = try PrecisionOption.parse(self.precision)
+        if let note = PrecisionOption.note(precision) { printError(note) }
         let loadClock = Stopwatch()
         let pipeline: BenchPipeline
         do {
             if let synthetic {
-                pipeline = try BenchPipeline(synthetic: synthetic)
+                pipeline = try BenchPipeline(synthetic: synthetic, precision: precision)
             } else {
-                pipeline = try BenchPipeline(directory: model!)
+                pipeline = try BenchPipeline(directory: model!, precision: precision)
             }
         } catch let error as SenseVoiceError {
             throw CLIError(error)
@@ -69,6 +75,7 @@ struct BenchCommand: ParsableCommand {
             "audio_seconds": seconds,
             "encoder_frames": frames,
             "threads": threads,
+            "precision": precision.rawValue,
             "repeats": repeats,
             "compute_seconds": round6(median),
             "min_seconds": round6(times.first!),

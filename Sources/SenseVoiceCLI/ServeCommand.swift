@@ -45,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("blas-threads"), help: "BLAS threads per transcription (default: cores ÷ workers).")
     var blasThreads: Int?
 
+    @Option(help: PrecisionOption.help)
+    var precision: String = "fp32"
+
     @Option(name: .customLong("api-key"), help: "Require 'Authorization: Bearer KEY' on every route but /health, /ready and the UI shell (default: $SENSEVOICE_API_KEY; none: open).")
     var apiKey: String?
 
@@ -75,6 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         if let blasThreads, blasThreads < 1 { throw ValidationError("--blas-threads must be at least 1") }
+        _ = try PrecisionOption.parse(precision)
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
         if maxUploadMB < 1 { throw ValidationError("--max-upload-mb must be at least 1") }
         if !(maxDurationSeconds > 0) { throw ValidationError("--max-duration-s must be positive") }
@@ -111,6 +115,8 @@ struct ServeCommand: AsyncParsableCommand {
             lease: leaseSeconds, shutdownGrace: .milliseconds(Int64(shutdownGraceSeconds * 1000)))
         configuration.vadModelDirectory = noVad ? nil : (vadModel ?? environment["SENSEVOICE_VAD_MODEL"].flatMap { $0.isEmpty ? nil : $0 })
         configuration.maxWholeFileSeconds = maxNoVADSeconds
+        configuration.precision = try PrecisionOption.parse(precision)
+        if let note = PrecisionOption.note(configuration.precision) { logger.notice("\(note)") }
         do {
             let env = try ServerEnvironment.embedded(configuration: configuration, logger: logger)
             logger.info("data in \(configuration.dataDirectory.path)\(configuration.apiKey == nil ? "; no API key: the API is open to whoever reaches \(host)" : "; API key required")")

@@ -1,6 +1,7 @@
 // Everything `sensevoice serve` can be told, with the defaults of its flags.
 
 public import Foundation
+public import SenseVoiceEngine
 
 /// Settings of the HTTP service.
 public struct ServerConfiguration: Sendable {
@@ -37,6 +38,8 @@ public struct ServerConfiguration: Sendable {
     public var vadModelDirectory: String? = nil
     /// Longest audio transcribed in one pass when there is no VAD, in seconds.
     public var maxWholeFileSeconds: Double = 300
+    /// Arithmetic of the encoder's linear layers (weights converted at load).
+    public var precision: Precision = .fp32
 
     public init(host: String = "127.0.0.1", port: Int = 6006, modelDirectory: String,
                 dataDirectory: URL, workers: Int = 1, blasThreads: Int = 1, apiKey: String? = nil,

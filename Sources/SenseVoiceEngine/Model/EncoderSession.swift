@@ -20,7 +20,7 @@ public final class EncoderSession {
         self.model = model
     }
 
-    private enum Slot: Int, CaseIterable { case x, a, qkv, scores, context, proj, hidden }
+    private enum Slot: Int, CaseIterable { case x, a, qkv, scores, context, proj, hidden, qkvBF16, probsBF16 }
 
     private func buffer(_ slot: Slot, _ count: Int) -> UnsafeMutablePointer<Float> {
         if scratch.isEmpty { scratch = Slot.allCases.map { _ in ScratchBuffer() } }
@@ -69,8 +69,7 @@ public final class EncoderSession {
         let t = encoderOut.rows
         let v = model.config.vocabSize
         return Tensor(shape: [t, v]) { out in
-            BLAS.linear(rows: t, input: encoderOut.pointer, inFeatures: encoderOut.cols,
-                        weight: model.ctcWeight, bias: model.ctcBias, output: out.baseAddress!)
+            model.ctc.apply(rows: t, input: encoderOut.pointer, output: out.baseAddress!)
             for r in 0..<t { Kernels.logSoftmaxInPlace(out.baseAddress! + r * v, count: v) }
         }
     }
@@ -84,7 +83,7 @@ public final class EncoderSession {
         let dk = cfg.headSize
         let a = buffer(.a, t * max(inSize, d))
         let qkv = buffer(.qkv, t * 3 * d)
-        let scores = buffer(.scores, t * t)
+        let scores = buffer(.scores, (model.attentionInBF16 ? h : 1) * t * t)
         let ctx = buffer(.context, t * d)
         let proj = buffer(.proj, t * d)
         let hidden = buffer(.hidden, t * cfg.linearUnits)
@@ -92,18 +91,22 @@ public final class EncoderSession {
         // norm1 → fused Q/K/V projection.
         Kernels.layerNorm(rows: t, cols: inSize, x: x, gamma: layer.norm1Weight.pointer,
                           beta: layer.norm1Bias.pointer, eps: 1e-5, y: a)
-        BLAS.linear(rows: t, input: a, inFeatures: inSize, weight: layer.qkvWeight, bias: layer.qkvBias, output: qkv)
+        layer.qkv.apply(rows: t, input: a, output: qkv)
 
         // Scaled dot-product attention per head: softmax((Q/√dk)·Kᵀ)·V.
         let qScale = 1 / Float(Double(dk).squareRoot())
-        for j in 0..<h {
+        let bf16Done = model.attentionInBF16 && DNNLAttention.run(
+            rows: t, heads: h, headSize: dk, qkv: qkv, scale: qScale, scores: scores,
+            qkvBF16: buffer(.qkvBF16, (t * 3 * d + 1) / 2), probsBF16: buffer(.probsBF16, (h * t * t + 1) / 2),
+            context: ctx, softmax: { Kernels.softmaxRowsInPlace($0, rows: $1, cols: $2) })
+        for j in 0..<(bf16Done ? 0 : h) {
             BLAS.gemmNT(m: t, n: t, k: dk, a: qkv + j * dk, lda: 3 * d, b: qkv + d + j * dk, ldb: 3 * d,
                         c: scores, ldc: t, alpha: qScale)
             Kernels.softmaxRowsInPlace(scores, rows: t, cols: t)
             BLAS.gemmNN(m: t, n: dk, k: t, a: scores, lda: t, b: qkv + 2 * d + j * dk, ldb: 3 * d,
                         c: ctx + j * dk, ldc: d)
         }
-        BLAS.linear(rows: t, input: ctx, inFeatures: d, weight: layer.outWeight, bias: layer.outBias, output: proj)
+        layer.out.apply(rows: t, input: ctx, output: proj)
 
         // FSMN memory on V: depthwise "same" convolution plus V itself, added to the attention output.
         let k = cfg.kernelSize
@@ -132,9 +135,9 @@ public final class EncoderSession {
         // norm2 → FFN with ReLU → residual.
         Kernels.layerNorm(rows: t, cols: d, x: x, gamma: layer.norm2Weight.pointer,
                           beta: layer.norm2Bias.pointer, eps: 1e-5, y: a)
-        BLAS.linear(rows: t, input: a, inFeatures: d, weight: layer.w1Weight, bias: layer.w1Bias, output: hidden)
+        layer.ffn1.apply(rows: t, input: a, output: hidden)
         Kernels.reluInPlace(hidden, count: t * cfg.linearUnits)
-        BLAS.linear(rows: t, input: hidden, inFeatures: cfg.linearUnits, weight: layer.w2Weight, bias: layer.w2Bias, output: proj)
+        layer.ffn2.apply(rows: t, input: hidden, output: proj)
         for i in 0..<(t * d) { x[i] += proj[i] }
     }
 
