@@ -144,15 +144,16 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static dnnl_status_t create_matmul(int prec, int has_bias, int m, int n, int k, dnnl_primitive_t *out, size_t *scratch) {
+static dnnl_status_t create_matmul(int prec, int has_bias, int u8src, int m, int n, int k, dnnl_primitive_t *out, size_t *scratch) {
     dnnl_memory_desc_t src, wei, bias, dst;
     dnnl_dims_t sd = {m, k}, wd = {k, n}, bd = {1, n}, dd = {m, n};
-    dnnl_data_type_t sdt = prec == SV_PREC_BF16 ? dnnl_bf16 : dnnl_s8;
+    dnnl_data_type_t sdt = prec == SV_PREC_BF16 ? dnnl_bf16 : (u8src ? dnnl_u8 : dnnl_s8);
+    dnnl_data_type_t wdt = prec == SV_PREC_BF16 ? dnnl_bf16 : dnnl_s8;
     dnnl_data_type_t ddt = prec == SV_PREC_BF16 ? dnnl_f32 : dnnl_s32;
     dnnl_status_t s;
     if ((s = dnnl_memory_desc_init_by_tag(&src, 2, sd, sdt, dnnl_ab))) return s;
     // Weights stay in the checkpoint's [n, k] order: the k×n matrix in "ba" layout.
-    if ((s = dnnl_memory_desc_init_by_tag(&wei, 2, wd, sdt, dnnl_ba))) return s;
+    if ((s = dnnl_memory_desc_init_by_tag(&wei, 2, wd, wdt, dnnl_ba))) return s;
     if ((s = dnnl_memory_desc_init_by_tag(&bias, 2, bd, dnnl_f32, dnnl_ab))) return s;
     if ((s = dnnl_memory_desc_init_by_tag(&dst, 2, dd, ddt, dnnl_ab))) return s;
     dnnl_matmul_desc_t md;
@@ -195,7 +196,7 @@ static dnnl_status_t get_matmul(int prec, int m, int n, int k, int nthr, uint32_
     dnnl_primitive_t p;
     size_t sb;
     dnnl_status_t s = (prec & 0xf0) ? create_attention(prec, m, n, k, scale_bits, &p, &sb)
-                                    : create_matmul(prec & 0xff, prec >> 8, m, n, k, &p, &sb);
+                                    : create_matmul(prec & 0xff, (prec >> 8) & 1, (prec >> 9) & 1, m, n, k, &p, &sb);
     if (s) return s;
     double dt = now_seconds() - t0;
 
@@ -258,6 +259,61 @@ void sv_round_bf16(const float *x, float *y, size_t count) {
 }
 
 /// Symmetric s8 quantisation of each row of x[m, k]: q = round(x · 127 / max|x|), scale = max|x| / 127.
+/// Whether every element of x[m, k] is ≥ 0 (post-ReLU inputs quantise to u8 with twice the resolution).
+static int all_nonnegative(const float *x, size_t count) {
+    for (size_t i = 0; i < count; i++) if (x[i] < 0) return 0;
+    return 1;
+}
+
+__attribute__((target("avx512f,avx512bw")))
+static int all_nonnegative_avx512(const float *x, size_t count) {
+    size_t i = 0;
+    __m512 vmin = _mm512_setzero_ps();
+    for (; i + 16 <= count; i += 16) vmin = _mm512_min_ps(vmin, _mm512_loadu_ps(x + i));
+    if (_mm512_reduce_min_ps(vmin) < 0) return 0;
+    for (; i < count; i++) if (x[i] < 0) return 0;
+    return 1;
+}
+
+/// u8 quantisation of non-negative rows: q = round(x · 255 / max x), scale = max x / 255.
+__attribute__((target("avx512f,avx512bw")))
+static void quantize_rows_u8_avx512(const float *x, int m, int k, uint8_t *q, float *scale) {
+    for (int r = 0; r < m; r++) {
+        const float *xr = x + (size_t)r * k;
+        uint8_t *qr = q + (size_t)r * k;
+        __m512 vmax = _mm512_setzero_ps();
+        int c = 0;
+        for (; c + 16 <= k; c += 16) vmax = _mm512_max_ps(vmax, _mm512_loadu_ps(xr + c));
+        float amax = _mm512_reduce_max_ps(vmax);
+        for (; c < k; c++) if (xr[c] > amax) amax = xr[c];
+        float inv = amax > 0 ? 255.0f / amax : 0;
+        scale[r] = amax / 255.0f;
+        __m512 vinv = _mm512_set1_ps(inv);
+        for (c = 0; c + 16 <= k; c += 16) {
+            __m512i qi = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(xr + c), vinv));
+            _mm_storeu_si128((__m128i *)(qr + c), _mm512_cvtusepi32_epi8(qi));
+        }
+        for (; c < k; c++) {
+            float v = nearbyintf(xr[c] * inv);
+            qr[c] = (uint8_t)(v > 255 ? 255 : v);
+        }
+    }
+}
+
+static void quantize_rows_u8_scalar(const float *x, int m, int k, uint8_t *q, float *scale) {
+    for (int r = 0; r < m; r++) {
+        const float *xr = x + (size_t)r * k;
+        float amax = 0;
+        for (int c = 0; c < k; c++) if (xr[c] > amax) amax = xr[c];
+        float inv = amax > 0 ? 255.0f / amax : 0;
+        scale[r] = amax / 255.0f;
+        for (int c = 0; c < k; c++) {
+            float v = nearbyintf(xr[c] * inv);
+            q[(size_t)r * k + c] = (uint8_t)(v > 255 ? 255 : v);
+        }
+    }
+}
+
 static void quantize_rows_scalar(const float *x, int m, int k, int8_t *q, float *scale) {
     for (int r = 0; r < m; r++) {
         const float *xr = x + (size_t)r * k;
@@ -366,11 +422,14 @@ sv_linear *sv_linear_create(int precision, int n, int k, const float *w, const f
     size_t count = (size_t)n * k;
     if (precision == SV_PREC_BF16) {
         l->w = aligned_alloc(64, ((count * 2) + 63) & ~(size_t)63);
-        if (l->w) for (size_t i = 0; i < count; i++) ((uint16_t *)l->w)[i] = bf16_round(w[i]);
+        if (l->w) sv_to_bf16(w, (uint16_t *)l->w, count);
     } else {
         l->w = aligned_alloc(64, (count + 63) & ~(size_t)63);
         l->col_scale = aligned_alloc(64, (((size_t)n * 4) + 63) & ~(size_t)63);
-        if (l->w && l->col_scale) quantize_rows_scalar(w, n, k, (int8_t *)l->w, l->col_scale);
+        if (l->w && l->col_scale) {
+            if (g_has_bw) quantize_rows_avx512(w, n, k, (int8_t *)l->w, l->col_scale);
+            else quantize_rows_scalar(w, n, k, (int8_t *)l->w, l->col_scale);
+        }
     }
     if (bias) {
         l->bias = aligned_alloc(64, (((size_t)n * 4) + 63) & ~(size_t)63);
@@ -405,11 +464,12 @@ int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
     dnnl_primitive_t prim;
     size_t scratch_bytes;
     int owned;
-    int key = l->prec | ((l->prec == SV_PREC_BF16 && l->bias) ? 0x100 : 0);
+    size_t count = (size_t)m * l->k;
+    int u8src = l->prec == SV_PREC_INT8 && (g_has_bw ? all_nonnegative_avx512(x, count) : all_nonnegative(x, count));
+    int key = l->prec | ((l->prec == SV_PREC_BF16 && l->bias) ? 0x100 : 0) | (u8src ? 0x200 : 0);
     dnnl_status_t s = get_matmul(key, m, l->n, l->k, nthr, 0, &prim, &scratch_bytes, &owned);
     if (s) return s;
 
-    size_t count = (size_t)m * l->k;
     void *src = grow(&t->src, &t->src_cap, count * (l->prec == SV_PREC_BF16 ? 2 : 1));
     void *scratch = scratch_bytes ? grow(&t->scratch, &t->scratch_cap, scratch_bytes) : NULL;
     float *rs = l->prec == SV_PREC_INT8 ? grow((void **)&t->row_scale, &t->rs_cap, (size_t)m * 4) : NULL;
@@ -419,6 +479,9 @@ int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
     }
     if (l->prec == SV_PREC_BF16) {
         sv_to_bf16(x, src, count);
+    } else if (u8src) {
+        if (g_has_bw) quantize_rows_u8_avx512(x, m, l->k, src, rs);
+        else quantize_rows_u8_scalar(x, m, l->k, src, rs);
     } else if (g_has_bw) {
         quantize_rows_avx512(x, m, l->k, src, rs);
     } else {
@@ -427,10 +490,11 @@ int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
 
     dnnl_memory_desc_t smd, wmd, bmd, dmd, pmd;
     dnnl_dims_t sd = {m, l->k}, wd = {l->k, l->n}, bd = {1, l->n}, dd = {m, l->n}, pd = {(dnnl_dim_t)scratch_bytes};
-    dnnl_data_type_t sdt = l->prec == SV_PREC_BF16 ? dnnl_bf16 : dnnl_s8;
+    dnnl_data_type_t sdt = l->prec == SV_PREC_BF16 ? dnnl_bf16 : (u8src ? dnnl_u8 : dnnl_s8);
+    dnnl_data_type_t wdt = l->prec == SV_PREC_BF16 ? dnnl_bf16 : dnnl_s8;
     dnnl_data_type_t ddt = l->prec == SV_PREC_BF16 ? dnnl_f32 : dnnl_s32;
     dnnl_memory_desc_init_by_tag(&smd, 2, sd, sdt, dnnl_ab);
-    dnnl_memory_desc_init_by_tag(&wmd, 2, wd, sdt, dnnl_ba);
+    dnnl_memory_desc_init_by_tag(&wmd, 2, wd, wdt, dnnl_ba);
     dnnl_memory_desc_init_by_tag(&bmd, 2, bd, dnnl_f32, dnnl_ab);
     dnnl_memory_desc_init_by_tag(&dmd, 2, dd, ddt, dnnl_ab);
     dnnl_memory_desc_init_by_tag(&pmd, 1, pd, dnnl_u8, dnnl_a);

@@ -9,8 +9,10 @@ public enum Precision: String, Sendable, CaseIterable, CustomStringConvertible {
     case fp32
     /// bfloat16 weights and activations, float32 accumulation (oneDNN; needs AVX512_BF16).
     case bf16
-    /// Dynamic int8: weights s8 symmetric per output channel, activations s8 symmetric per row,
-    /// s32 accumulation, dequantised to float32 with the bias in one pass (oneDNN; VNNI when present).
+    /// Dynamic int8 for the FFN and CTC head: weights s8 symmetric per output channel, activations
+    /// s8 symmetric per row (u8 when non-negative, e.g. after ReLU), s32 accumulation, dequantised to
+    /// float32 with the bias in one pass (oneDNN; VNNI when present). The attention projections run
+    /// in bf16 where the CPU has it, else fp32 (see `SenseVoiceModel.converted(to:)`).
     case int8
 
     public var description: String { rawValue }

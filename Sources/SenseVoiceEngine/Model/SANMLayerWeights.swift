@@ -64,11 +64,12 @@ public struct SANMLayerWeights: Sendable {
         ffn2 = LinearWeights(weight: w2Weight, bias: w2Bias)
     }
 
-    /// The layer with its linear layers converted to `precision` (norms and FSMN stay float32).
-    public func converted(to precision: Precision) throws -> SANMLayerWeights {
+    /// The layer with its linear layers converted to `precision` (norms and FSMN stay float32);
+    /// the attention projections (Q/K/V and output) to `attention`, by default the same.
+    public func converted(to precision: Precision, attention: Precision? = nil) throws -> SANMLayerWeights {
         var c = self
-        c.qkv = try qkv.converted(to: precision)
-        c.out = try out.converted(to: precision)
+        c.qkv = try qkv.converted(to: attention ?? precision)
+        c.out = try out.converted(to: attention ?? precision)
         c.ffn1 = try ffn1.converted(to: precision)
         c.ffn2 = try ffn2.converted(to: precision)
         return c

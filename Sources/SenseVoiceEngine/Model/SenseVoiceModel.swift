@@ -62,16 +62,24 @@ public struct SenseVoiceModel: Sendable {
         ctc = LinearWeights(weight: ctcWeight, bias: ctcBias)
     }
 
-    /// The model with every weight-linear layer (Q/K/V, output, FFN, CTC head) converted to
-    /// `precision`; the float32 tensors are kept. Converting to fp32 restores the reference path.
+    /// The model with its weight-linear layers converted to `precision`; the float32 tensors are
+    /// kept. Converting to fp32 restores the reference path.
+    ///
+    /// bf16 converts every linear layer (Q/K/V, output, FFN, CTC head) and runs attention's Q·Kᵀ and
+    /// P·V in bf16. int8 quantises the FFN and the CTC head (two thirds of the FLOPs and the
+    /// largest layer) but keeps the attention projections in bf16 (float32 on CPUs without
+    /// AVX512_BF16): Q/K/V errors are amplified by the softmax, and all-int8 misses the 1e-2
+    /// relative-RMS target (2.1e-2 on the full-size synthetic model against 0.94e-2 this way;
+    /// docs/performance.md).
     /// - Throws: `SenseVoiceError` `.invalidOption` when this CPU cannot run `precision`
     ///   (bf16 without AVX512_BF16) or oneDNN cannot take a layer.
     public func converted(to precision: Precision) throws -> SenseVoiceModel {
         if precision == self.precision { return self }
         try precision.checkSupported()
         var m = self
-        m.encoders = try encoders.map { try $0.converted(to: precision) }
-        m.tpEncoders = try tpEncoders.map { try $0.converted(to: precision) }
+        let attention: Precision = precision == .int8 ? (CPUFeatures.current.avx512BF16 ? .bf16 : .fp32) : precision
+        m.encoders = try encoders.map { try $0.converted(to: precision, attention: attention) }
+        m.tpEncoders = try tpEncoders.map { try $0.converted(to: precision, attention: attention) }
         m.ctc = try ctc.converted(to: precision)
         m.precision = precision
         m.attentionInBF16 = precision != .fp32 && CPUFeatures.current.avx512BF16
