@@ -245,9 +245,10 @@ static void to_bf16_avx512(const float *x, uint16_t *y, size_t count) {
 }
 
 void sv_to_bf16(const float *x, uint16_t *y, size_t count) {
-    static int has = -1;
-    if (has < 0) has = sv_cpu_has_avx512_bf16();
-    if (has) { to_bf16_avx512(x, y, count); return; }
+    static int has = -1;   // cpuid result, cached; racing first calls store the same value
+    int h = __atomic_load_n(&has, __ATOMIC_RELAXED);
+    if (h < 0) { h = sv_cpu_has_avx512_bf16(); __atomic_store_n(&has, h, __ATOMIC_RELAXED); }
+    if (h) { to_bf16_avx512(x, y, count); return; }
     for (size_t i = 0; i < count; i++) y[i] = bf16_round(x[i]);
 }
 
