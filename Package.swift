@@ -39,7 +39,9 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         // AVX-512 row kernels (exp-heavy softmax passes), used after a run-time CPU check.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "SenseVoiceTensor", dependencies: ["CBLAS", "CKernels"], swiftSettings: swiftSettings),
+        // oneDNN (Debian 12: 2.6.3, OpenMP build) matmul for --precision bf16|int8, behind a small C API.
+        .target(name: "CDNNL", linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
+        .target(name: "SenseVoiceTensor", dependencies: ["CBLAS", "CKernels", "CDNNL"], swiftSettings: swiftSettings),
         // FFmpeg (Debian 12: FFmpeg 5.1) for every non-WAV format: the system library supplies
         // pkg-config flags and link lines, CFFmpegShim a small opaque C API over it.
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",

@@ -48,6 +48,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Most seconds of audio per encoder batch in --audio mode.")
     var batchSeconds: Double = Transcriber.defaultBatchSeconds
 
+    @Option(help: PrecisionOption.help)
+    var precision: String = "fp32"
+
     func validate() throws {
         if (model == nil) == (synthetic == nil) { throw ValidationError("give exactly one of --model DIR or --synthetic small|full") }
         if seconds <= 0 || seconds > 3600 { throw ValidationError("--seconds must be in (0, 3600]") }
@@ -55,17 +58,20 @@ struct BenchCommand: ParsableCommand {
         if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
         if (audio == nil) != (vadModel == nil) { throw ValidationError("--audio and --vad-model go together") }
         if batchSeconds <= 0 { throw ValidationError("--batch-seconds must be positive") }
+        _ = try PrecisionOption.parse(precision)
     }
 
     func run() throws {
         BLAS.setThreads(threads)
+        let precision = try PrecisionOption.parse(self.precision)
+        if let note = PrecisionOption.note(precision) { printError(note) }
         let loadClock = Stopwatch()
         let pipeline: BenchPipeline
         do {
             if let synthetic {
-                pipeline = try BenchPipeline(synthetic: synthetic)
+                pipeline = try BenchPipeline(synthetic: synthetic, precision: precision)
             } else {
-                pipeline = try BenchPipeline(directory: model!)
+                pipeline = try BenchPipeline(directory: model!, precision: precision)
             }
         } catch let error as SenseVoiceError {
             throw CLIError(error)
@@ -91,6 +97,7 @@ struct BenchCommand: ParsableCommand {
             "audio_seconds": seconds,
             "encoder_frames": frames,
             "threads": threads,
+            "precision": precision.rawValue,
             "repeats": repeats,
             "compute_seconds": round6(median),
             "min_seconds": round6(times.first!),

@@ -57,6 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("blas-threads"), help: "BLAS threads per transcription (default: cores ÷ workers).")
     var blasThreads: Int?
 
+    @Option(help: PrecisionOption.help)
+    var precision: String = "fp32"
+
     @Option(name: .customLong("api-key"), help: "Require 'Authorization: Bearer KEY' on every route but /health, /ready and the UI shell (default: $SENSEVOICE_API_KEY; none: open).")
     var apiKey: String?
 
@@ -97,6 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if databaseAudioLimitMB < 1 { throw ValidationError("--db-audio-limit-mb must be at least 1") }
         if let blasThreads, blasThreads < 1 { throw ValidationError("--blas-threads must be at least 1") }
+        _ = try PrecisionOption.parse(precision)
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
         if maxUploadMB < 1 { throw ValidationError("--max-upload-mb must be at least 1") }
         if !(maxDurationSeconds > 0) { throw ValidationError("--max-duration-s must be positive") }
@@ -133,6 +137,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxDatabaseAudioBytes = databaseAudioLimitMB * 1024 * 1024
         configuration.runsJobWorkers = self.workers != 0
         let host = self.host
+        configuration.precision = try PrecisionOption.parse(precision)
+        if let note = PrecisionOption.note(configuration.precision) { logger.notice("\(note)") }
         do {
             try await ServerEnvironment.with(configuration: configuration, logger: logger) { env in
                 let audio = configuration.blobDirectory?.path

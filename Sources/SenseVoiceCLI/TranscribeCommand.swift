@@ -70,6 +70,9 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "Compute threads (BLAS).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: PrecisionOption.help)
+    var precision: String = "fp32"
+
     @Option(name: .customLong("max-duration-s"), help: "Refuse audio longer than this many seconds.")
     var maxDurationSeconds: Double?
 
@@ -106,10 +109,12 @@ struct TranscribeCommand: ParsableCommand {
             try options.validate()
         } catch let e as SenseVoiceError { throw CLIError(e) }
         let files = try AudioFiles.expand(paths)
+        let precision = try PrecisionOption.parse(self.precision)
+        if !quiet, let note = PrecisionOption.note(precision) { printError(note) }
         BLAS.setThreads(threads)
         let bundle: SenseVoice
         do {
-            bundle = try SenseVoice(modelDirectory: try ModelLocator.senseVoice(explicit: model))
+            bundle = try SenseVoice(modelDirectory: try ModelLocator.senseVoice(explicit: model), precision: precision)
         } catch let e as SenseVoiceError { throw CLIError(e) }
         if !quiet { printError("loaded \(bundle.directory) in \(String(format: "%.2f", bundle.loadSeconds)) s") }
 

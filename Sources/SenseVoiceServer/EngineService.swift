@@ -1,7 +1,7 @@
 // Loads the model once at start (off the cooperative pool) and owns the inference pool's life.
 
 public import Logging
-import SenseVoiceEngine
+public import SenseVoiceEngine
 public import SenseVoiceJobs
 public import ServiceLifecycle
 
@@ -20,9 +20,12 @@ public struct EngineService: Service {
     public let vadModelDirectory: String?
     /// Longest audio without VAD, in seconds.
     public let maxWholeFileSeconds: Double
+    /// Arithmetic of the encoder's linear layers.
+    public let precision: Precision
 
     public init(host: ModelHost, modelDirectory: String, threads: Int, blasThreads: Int, logger: Logger,
-                vadModelDirectory: String? = nil, maxWholeFileSeconds: Double = 300) {
+                vadModelDirectory: String? = nil, maxWholeFileSeconds: Double = 300, precision: Precision = .fp32) {
+        self.precision = precision
         self.vadModelDirectory = vadModelDirectory
         self.maxWholeFileSeconds = maxWholeFileSeconds
         self.host = host
@@ -34,12 +37,12 @@ public struct EngineService: Service {
 
     public func run() async throws {
         BLAS.setThreads(blasThreads)
-        logger.info("loading model", metadata: ["model": "\(modelDirectory)", "workers": "\(threads)", "blas_threads": "\(blasThreads)"])
+        logger.info("loading model", metadata: ["model": "\(modelDirectory)", "workers": "\(threads)", "blas_threads": "\(blasThreads)", "precision": "\(precision)"])
         let bundle: SenseVoice
         var vad: FSMNVAD?
         do {
-            let directory = modelDirectory
-            bundle = try await InferencePool.runDetached(name: "sensevoice-model-load") { try SenseVoice(modelDirectory: directory) }
+            let (directory, precision) = (modelDirectory, precision)
+            bundle = try await InferencePool.runDetached(name: "sensevoice-model-load") { try SenseVoice(modelDirectory: directory, precision: precision) }
             if let vadDirectory = vadModelDirectory {
                 vad = try await InferencePool.runDetached(name: "sensevoice-vad-load") { try FSMNVAD(modelDirectory: vadDirectory) }
             }

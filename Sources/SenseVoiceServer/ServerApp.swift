@@ -69,7 +69,8 @@ public enum ServerApp {
             services.append(EngineService(host: env.host, modelDirectory: env.configuration.modelDirectory,
                                           threads: env.configuration.workers, blasThreads: env.configuration.blasThreads,
                                           logger: env.logger, vadModelDirectory: env.configuration.vadModelDirectory,
-                                          maxWholeFileSeconds: env.configuration.maxWholeFileSeconds))
+                                          maxWholeFileSeconds: env.configuration.maxWholeFileSeconds,
+                                          precision: env.configuration.precision))
         }
         services += env.storeServices
         services.append(RetentionSweeper(store: env.store, blobs: env.blobs, retention: env.configuration.retention, logger: env.logger))

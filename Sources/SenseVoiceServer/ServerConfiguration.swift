@@ -2,6 +2,7 @@
 
 public import Foundation
 public import SenseVoiceJobs
+public import SenseVoiceEngine
 
 /// Settings of the HTTP service.
 public struct ServerConfiguration: Sendable {
@@ -48,6 +49,8 @@ public struct ServerConfiguration: Sendable {
     /// Whether this process runs job workers (`serve --workers 0`: API only, `sensevoice worker`
     /// processes run the jobs).
     public var runsJobWorkers: Bool = true
+    /// Arithmetic of the encoder's linear layers (weights converted at load).
+    public var precision: Precision = .fp32
 
     public init(host: String = "127.0.0.1", port: Int = 6006, modelDirectory: String,
                 dataDirectory: URL, workers: Int = 1, blasThreads: Int = 1, apiKey: String? = nil,

@@ -4,9 +4,10 @@ import CBLAS
 
 /// Matrix products through OpenBLAS.
 public enum BLAS {
-    /// Sets the number of threads OpenBLAS uses for every following call (process-wide).
+    /// Sets the number of threads OpenBLAS (and oneDNN, for bf16/int8) uses for every following call (process-wide).
     public static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
+        DNNLRuntime.setThreads(n)
     }
 
     /// The number of threads OpenBLAS currently uses.

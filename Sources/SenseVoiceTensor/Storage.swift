@@ -3,13 +3,15 @@
 // Why it is safe: both classes own memory that is written once, before the object is shared
 // (`FloatStorage.init(count:initialize:)` runs its closure before returning; `MappedFile` maps the
 // file read-only), and expose it afterwards only as read-only pointers. Nothing mutates after init,
-// so sharing across threads needs no lock.
+// so sharing across threads needs no lock. `DNNLLinear` (reduced precision) follows the same rule
+// for its converted weights; its own comment explains the per-thread state of a forward call.
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CDNNL
 
 /// A read-only memory map of a whole file.
 public final class MappedFile: @unchecked Sendable {
@@ -95,5 +97,50 @@ public final class FloatStorage: @unchecked Sendable {
 
     deinit {
         if let owned { UnsafeMutableRawPointer(owned).deallocate() }
+    }
+}
+
+/// A linear layer's weights converted for oneDNN (bf16, or s8 with per-channel scales), behind
+/// the C API of `CDNNL`.
+///
+/// Why it is safe: the converted weights are written once in `sv_linear_create`, before the object
+/// is shared, and only read afterwards. `sv_linear_forward` takes the handle as `const`; the
+/// state it touches is either per calling thread (OpenMP thread count, stream, activation and
+/// scratchpad buffers, all in C thread-local storage) or the process-wide matmul-primitive cache,
+/// which the C side guards with a mutex (oneDNN primitives may run concurrently when each call
+/// brings its own scratchpad, which it does).
+public final class DNNLLinear: @unchecked Sendable {
+    private let handle: OpaquePointer
+    public let outFeatures: Int
+    public let inFeatures: Int
+
+    /// Converts `weight` `[out, in]` and `bias` `[out]` to `precision` (`SV_PREC_BF16` or `SV_PREC_INT8`).
+    /// - Throws: `SenseVoiceError` `.invalidOption` with oneDNN's reason.
+    public init(precision: Int32, weight: Tensor, bias: Tensor?) throws {
+        precondition(weight.shape.count == 2, "linear weight must be 2-D, got \(weight.shape)")
+        outFeatures = weight.rows
+        inFeatures = weight.cols
+        var message = [CChar](repeating: 0, count: 256)
+        let created: OpaquePointer? = message.withUnsafeMutableBufferPointer { buf in
+            sv_linear_create(precision, Int32(weight.rows), Int32(weight.cols), weight.pointer,
+                             bias?.pointer, buf.baseAddress, buf.count)
+        }
+        guard let created else {
+            let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            throw SenseVoiceError(.invalidOption, "cannot convert a \(weight.rows)×\(weight.cols) linear layer for oneDNN: \(text)")
+        }
+        handle = created
+    }
+
+    /// Bytes of the converted weights.
+    public var weightBytes: Int { Int(sv_linear_weight_bytes(handle)) }
+
+    /// `y[rows, out] = x[rows, in] · Wᵀ + b`; false when oneDNN failed (the caller falls back).
+    public func forward(rows: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) -> Bool {
+        sv_linear_forward(handle, Int32(rows), input, output) == 0
+    }
+
+    deinit {
+        sv_linear_destroy(handle)
     }
 }

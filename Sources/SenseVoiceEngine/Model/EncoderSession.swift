@@ -20,7 +20,7 @@ public final class EncoderSession {
         self.model = model
     }
 
-    private enum Slot: Int, CaseIterable { case x, a, qkv, scores, context, proj, hidden }
+    private enum Slot: Int, CaseIterable { case x, a, qkv, scores, context, proj, hidden, qkvBF16, probsBF16 }
 
     private func buffer(_ slot: Slot, _ count: Int) -> UnsafeMutablePointer<Float> {
         if scratch.isEmpty { scratch = Slot.allCases.map { _ in ScratchBuffer() } }
@@ -98,8 +98,7 @@ public final class EncoderSession {
         let t = encoderOut.rows
         let v = model.config.vocabSize
         return Tensor(shape: [t, v]) { out in
-            BLAS.linear(rows: t, input: encoderOut.pointer, inFeatures: encoderOut.cols,
-                        weight: model.ctcWeight, bias: model.ctcBias, output: out.baseAddress!)
+            model.ctc.apply(rows: t, input: encoderOut.pointer, output: out.baseAddress!)
             FastKernels.logSoftmaxRows(out.baseAddress!, rows: t, cols: v)
         }
     }
@@ -115,7 +114,7 @@ public final class EncoderSession {
         let a = buffer(.a, t * max(inSize, d))
         let qkv = buffer(.qkv, t * 3 * d)
         let longest = spans.map(\.rows).max() ?? 0
-        let scores = buffer(.scores, longest * longest)
+        let scores = buffer(.scores, (model.attentionInBF16 ? h : 1) * longest * longest)
         let ctx = buffer(.context, t * d)
         let proj = buffer(.proj, t * d)
         let hidden = buffer(.hidden, t * cfg.linearUnits)
@@ -123,7 +122,7 @@ public final class EncoderSession {
         // norm1 → fused Q/K/V projection.
         FastKernels.layerNorm(rows: t, cols: inSize, x: x, gamma: layer.norm1Weight.pointer,
                           beta: layer.norm1Bias.pointer, eps: 1e-5, y: a)
-        BLAS.linear(rows: t, input: a, inFeatures: inSize, weight: layer.qkvWeight, bias: layer.qkvBias, output: qkv)
+        layer.qkv.apply(rows: t, input: a, output: qkv)
 
         // Scaled dot-product attention per head: softmax((Q/√dk)·Kᵀ)·V.
         let qScale = 1 / Float(Double(dk).squareRoot())
@@ -131,7 +130,11 @@ public final class EncoderSession {
             let n = span.rows
             let q = qkv + span.offset * 3 * d
             let c = ctx + span.offset * d
-            for j in 0..<h {
+            let bf16Done = model.attentionInBF16 && DNNLAttention.run(
+                rows: n, heads: h, headSize: dk, qkv: q, scale: qScale, scores: scores,
+                qkvBF16: buffer(.qkvBF16, (n * 3 * d + 1) / 2), probsBF16: buffer(.probsBF16, (h * n * n + 1) / 2),
+                context: c, softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2) })
+            for j in 0..<(bf16Done ? 0 : h) {
                 BLAS.gemmNT(m: n, n: n, k: dk, a: q + j * dk, lda: 3 * d, b: q + d + j * dk, ldb: 3 * d,
                             c: scores, ldc: n, alpha: qScale)
                 FastKernels.softmaxRows(scores, rows: n, cols: n)
@@ -139,7 +142,7 @@ public final class EncoderSession {
                             c: c + j * dk, ldc: d)
             }
         }
-        BLAS.linear(rows: t, input: ctx, inFeatures: d, weight: layer.outWeight, bias: layer.outBias, output: proj)
+        layer.out.apply(rows: t, input: ctx, output: proj)
 
         // FSMN memory on V (depthwise "same" convolution plus V itself) added to the attention
         // output, then the residual (none for the input layer whose width differs), in one pass.
@@ -153,9 +156,9 @@ public final class EncoderSession {
         // norm2 → FFN with ReLU → residual.
         FastKernels.layerNorm(rows: t, cols: d, x: x, gamma: layer.norm2Weight.pointer,
                           beta: layer.norm2Bias.pointer, eps: 1e-5, y: a)
-        BLAS.linear(rows: t, input: a, inFeatures: d, weight: layer.w1Weight, bias: layer.w1Bias, output: hidden)
+        layer.ffn1.apply(rows: t, input: a, output: hidden)
         FastKernels.relu(hidden, rows: t, cols: cfg.linearUnits)
-        BLAS.linear(rows: t, input: hidden, inFeatures: cfg.linearUnits, weight: layer.w2Weight, bias: layer.w2Bias, output: proj)
+        layer.ffn2.apply(rows: t, input: hidden, output: proj)
         FastKernels.add(proj, into: x, rows: t, cols: d)
     }
 

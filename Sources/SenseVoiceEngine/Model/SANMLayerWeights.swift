@@ -14,6 +14,8 @@ public struct SANMLayerWeights: Sendable {
     public let norm2Weight: Tensor, norm2Bias: Tensor          // [d]
     public let w1Weight: Tensor, w1Bias: Tensor                // [units, d], [units]
     public let w2Weight: Tensor, w2Bias: Tensor                // [d, units], [d]
+    /// The four weight-linear layers in the precision the encoder computes with (fp32 unless converted).
+    public private(set) var qkv: LinearWeights, out: LinearWeights, ffn1: LinearWeights, ffn2: LinearWeights
 
     /// Checkpoint tensor names and shapes of the layer at `prefix` (e.g. `encoder.encoders.3`).
     public static func specs(prefix: String, inputSize: Int, config: EncoderConfig) -> [(name: String, shape: [Int])] {
@@ -56,5 +58,20 @@ public struct SANMLayerWeights: Sendable {
         norm2Weight = w("norm2.weight"); norm2Bias = w("norm2.bias")
         w1Weight = w("feed_forward.w_1.weight"); w1Bias = w("feed_forward.w_1.bias")
         w2Weight = w("feed_forward.w_2.weight"); w2Bias = w("feed_forward.w_2.bias")
+        qkv = LinearWeights(weight: qkvWeight, bias: qkvBias)
+        out = LinearWeights(weight: outWeight, bias: outBias)
+        ffn1 = LinearWeights(weight: w1Weight, bias: w1Bias)
+        ffn2 = LinearWeights(weight: w2Weight, bias: w2Bias)
+    }
+
+    /// The layer with its linear layers converted to `precision` (norms and FSMN stay float32);
+    /// the attention projections (Q/K/V and output) to `attention`, by default the same.
+    public func converted(to precision: Precision, attention: Precision? = nil) throws -> SANMLayerWeights {
+        var c = self
+        c.qkv = try qkv.converted(to: attention ?? precision)
+        c.out = try out.converted(to: attention ?? precision)
+        c.ffn1 = try ffn1.converted(to: precision)
+        c.ffn2 = try ffn2.converted(to: precision)
+        return c
     }
 }

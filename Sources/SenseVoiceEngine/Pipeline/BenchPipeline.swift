@@ -7,16 +7,16 @@ public struct BenchPipeline {
     let session: EncoderSession
 
     /// A random-weight model of a named size (`small`, `full`) with identity CMVN.
-    public init(synthetic name: String) throws {
+    public init(synthetic name: String, precision: Precision = .fp32) throws {
         let config = try SyntheticModel.config(named: name)
-        model = SyntheticModel.make(config: config)
+        model = try SyntheticModel.make(config: config).converted(to: precision)
         frontend = WavFrontend(config: config.frontend, cmvn: nil)
         session = EncoderSession(model: model)
     }
 
     /// A model directory in the official layout.
-    public init(directory: String) throws {
-        let bundle = try SenseVoice(modelDirectory: directory)
+    public init(directory: String, precision: Precision = .fp32) throws {
+        let bundle = try SenseVoice(modelDirectory: directory, precision: precision)
         model = bundle.model
         frontend = bundle.frontend
         session = EncoderSession(model: model)

@@ -12,13 +12,14 @@ public struct SenseVoice: Sendable {
     public let model: SenseVoiceModel
     public let frontend: WavFrontend
     public let tokenizer: SentencePieceModel
-    /// Seconds spent loading (reading, validating, mapping).
+    /// Seconds spent loading (reading, validating, mapping, converting to `precision`).
     public let loadSeconds: Double
 
-    /// Loads a model directory.
+    /// Loads a model directory; with `precision` bf16 or int8 the linear layers' weights are
+    /// converted after loading (counted in `loadSeconds`).
     /// - Throws: `SenseVoiceError` naming the file and the problem (`.modelNotFound`, `.configInvalid`,
     ///   `.modelFileCorrupt`, `.checkpointMismatch`, `.tokenizerInvalid`).
-    public init(modelDirectory: String) throws {
+    public init(modelDirectory: String, precision: Precision = .fp32) throws {
         let clock = Stopwatch()
         let dir = URL(fileURLWithPath: modelDirectory)
         var isDir: ObjCBool = false
@@ -66,7 +67,7 @@ public struct SenseVoice: Sendable {
         let tensors = try checkpoint.load(SenseVoiceModel.tensorSpecs(config: config), allowUnexpected: false)
         self.directory = modelDirectory
         self.config = config
-        self.model = SenseVoiceModel(config: config, tensors: tensors)
+        self.model = try SenseVoiceModel(config: config, tensors: tensors).converted(to: precision)
         self.frontend = WavFrontend(config: config.frontend, cmvn: cmvn)
         self.tokenizer = tokenizer
         self.loadSeconds = clock.seconds
@@ -81,6 +82,9 @@ public struct SenseVoice: Sendable {
         self.tokenizer = tokenizer
         self.loadSeconds = 0
     }
+
+    /// Arithmetic of the encoder's linear layers.
+    public var precision: Precision { model.precision }
 
     /// A new inference session (own scratch memory; one per concurrent inference).
     public func makeSession() -> RecognitionSession {

@@ -1,0 +1,67 @@
+// CDNNL: a small C API over oneDNN (libdnnl 2.6) matmul for reduced-precision linear layers.
+//
+// A `sv_linear` holds one PyTorch-style linear layer y[m, n] = x[m, k] · W[n, k]ᵀ + b[n] with W
+// converted once (bf16, or s8 symmetric per output channel). Forward calls take float32 in and out.
+// Matmul primitives are shared between layers of equal shape and cached by (precision, m, n, k,
+// threads) in a process-wide, mutex-guarded cache; scratch memory is per calling thread, so one
+// `sv_linear` may run on several threads at once.
+#ifndef CDNNL_H
+#define CDNNL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Precisions a `sv_linear` can hold.
+enum { SV_PREC_BF16 = 1, SV_PREC_INT8 = 2 };
+
+typedef struct sv_linear sv_linear;
+
+/// 1 when the CPU has AVX512_BF16 (cpuid leaf 7.1 EAX bit 5), else 0.
+int sv_cpu_has_avx512_bf16(void);
+/// 1 when the CPU has AVX512_VNNI (cpuid leaf 7.0 ECX bit 11), else 0.
+int sv_cpu_has_avx512_vnni(void);
+/// 1 when the CPU has AVX512F and AVX512BW (our quantise/dequantise kernels), else 0.
+int sv_cpu_has_avx512_bw(void);
+/// oneDNN's view of the best instruction set it will use, as a short string (e.g. "avx512_core_bf16").
+const char *sv_dnnl_isa(void);
+
+/// Threads oneDNN uses for each following forward call, on every calling thread (process-wide).
+void sv_dnnl_set_threads(int n);
+int sv_dnnl_threads(void);
+
+/// Converts `w` (`[n, k]` row-major float32) and `bias` (`[n]`, may be NULL) to `precision`.
+/// Returns NULL with a message in `err` (size `errlen`) on failure.
+sv_linear *sv_linear_create(int precision, int n, int k, const float *w, const float *bias,
+                            char *err, size_t errlen);
+void sv_linear_destroy(sv_linear *l);
+/// Bytes of converted weights held.
+size_t sv_linear_weight_bytes(const sv_linear *l);
+
+/// y[m, n] = x[m, k] · Wᵀ + b. Returns 0, or a oneDNN status (non-zero) on failure.
+int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y);
+
+/// Number of matmul primitives created so far and the seconds spent creating them (diagnostics).
+void sv_dnnl_primitive_stats(int *created, double *seconds);
+
+/// Converts `count` floats to bf16 (round to nearest even) into `y` (`count` uint16).
+void sv_to_bf16(const float *x, uint16_t *y, size_t count);
+
+/// Attention scores of all heads in one batched bf16 matmul:
+/// scores[h, t, t] (float32) = scale · Q_h · K_hᵀ, with Q_h = qkv[:, h·dk ..] and K_h = qkv[:, d + h·dk ..]
+/// read from `qkv` `[t, 3d]` in bf16 (see `sv_to_bf16`). Returns 0 or a oneDNN status.
+int sv_attention_scores_bf16(int t, int heads, int dk, const uint16_t *qkv, float scale, float *scores);
+/// Context of all heads: ctx[t, d] (float32, heads side by side) = P_h · V_h, with P `[h, t, t]`
+/// (bf16 probabilities) and V_h = qkv[:, 2d + h·dk ..] (bf16). Returns 0 or a oneDNN status.
+int sv_attention_context_bf16(int t, int heads, int dk, const uint16_t *probs, const uint16_t *qkv, float *ctx);
+
+/// Round-trips `count` floats through bf16 (round to nearest even); tests and error analysis.
+void sv_round_bf16(const float *x, float *y, size_t count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
