@@ -143,6 +143,7 @@ struct BenchCommand: ParsableCommand {
             "audio": path,
             "audio_seconds": round6(audioSeconds),
             "threads": threads,
+            "precision": precision,
             "batch_seconds": batchSeconds,
             "segments": t.segments,
             "batches": t.batches,

@@ -5,6 +5,7 @@ import Logging
 import PostgresNIO
 import SenseVoiceEngine
 import SenseVoiceJobs
+import SenseVoiceJobsTestSupport
 import Synchronization
 import Testing
 

@@ -5,6 +5,7 @@ import Foundation
 import PostgresNIO
 import SenseVoiceEngine
 import SenseVoiceJobs
+import SenseVoiceJobsTestSupport
 import Testing
 
 @Suite("PostgreSQL job store")

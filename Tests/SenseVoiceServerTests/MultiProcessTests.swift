@@ -8,6 +8,7 @@ import NIOCore
 import PostgresNIO
 import SenseVoiceEngine
 import SenseVoiceJobs
+import SenseVoiceJobsTestSupport
 import SenseVoiceTestSupport
 import Synchronization
 import Testing

@@ -1,22 +1,22 @@
 // A fresh PostgreSQL database per test on the server named by SENSEVOICE_TEST_POSTGRES_URL.
 
-import Foundation
+public import Foundation
+public import SenseVoiceJobs
 import PostgresNIO
-import SenseVoiceJobs
 import Testing
 
 /// The test PostgreSQL server (scripts/with-test-postgres.sh starts one and sets the variable).
-enum TestPostgres {
-    static let variable = "SENSEVOICE_TEST_POSTGRES_URL"
-    static let skipMessage = "PostgreSQL cases need \(variable); scripts/test.sh (via scripts/with-test-postgres.sh) starts a throwaway server and sets it"
+public enum TestPostgres {
+    public static let variable = "SENSEVOICE_TEST_POSTGRES_URL"
+    public static let skipMessage = "PostgreSQL cases need \(variable); scripts/test.sh (via scripts/with-test-postgres.sh) starts a throwaway server and sets it"
 
-    static var url: PostgresURL? {
+    public static var url: PostgresURL? {
         guard let text = ProcessInfo.processInfo.environment[variable], !text.isEmpty else { return nil }
         return try? PostgresURL(text)
     }
 
     /// Creates an empty database, calls `body` with its URL, and drops it.
-    static func withDatabase<T: Sendable>(_ body: (PostgresURL) async throws -> T) async throws -> T {
+    public static func withDatabase<T: Sendable>(_ body: (PostgresURL) async throws -> T) async throws -> T {
         guard let server = url else { try Test.cancel(Comment(rawValue: skipMessage)) }
         let name = "sv_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         try await admin(server, "CREATE DATABASE \(name)")
@@ -33,13 +33,13 @@ enum TestPostgres {
     }
 
     /// The URL as a command-line argument.
-    static func text(_ url: PostgresURL) -> String {
+    public static func text(_ url: PostgresURL) -> String {
         let credentials = url.user + (url.password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? "")
         return "postgres://\(credentials)@\(url.host):\(url.port)/\(url.database)?sslmode=\(url.sslMode.rawValue)"
     }
 
     /// Runs one statement on the server's own database.
-    static func admin(_ server: PostgresURL, _ sql: String) async throws {
+    public static func admin(_ server: PostgresURL, _ sql: String) async throws {
         let client = PostgresClient(configuration: server.clientConfiguration)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
