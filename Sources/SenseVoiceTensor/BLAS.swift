@@ -10,6 +10,12 @@ public enum BLAS {
         DNNLRuntime.setThreads(n)
     }
 
+    /// Sets OpenBLAS's thread count alone (oneDNN's is left as it is), for a region that shares
+    /// work out over its own threads.
+    public static func setOpenBLASThreads(_ n: Int) {
+        openblas_set_num_threads(Int32(max(1, n)))
+    }
+
     /// The number of threads OpenBLAS currently uses.
     public static var threads: Int { Int(openblas_get_num_threads()) }
 

@@ -30,9 +30,11 @@ public enum Parallel {
     /// `body` is called concurrently, so it must only touch the rows it is given (every kernel here
     /// writes rows `lo..<hi` of its output and reads shared inputs); every call has finished when
     /// this function returns, so nothing outlives it.
-    public static func rows(_ rows: Int, cols: Int, minWork: Int = 32_768, _ body: (Int, Int) -> Void) {
+    ///   - threads: how many threads to use at most (default ``width``).
+    public static func rows(_ rows: Int, cols: Int, minWork: Int = 32_768, threads: Int? = nil,
+                            _ body: (Int, Int) -> Void) {
         let helpers = KernelHelpers.shared
-        let w = min(width, rows, helpers.lanes.count + 1)
+        let w = min(threads ?? width, rows, helpers.lanes.count + 1)
         if w <= 1 || rows * cols < minWork || !helpers.claim() {
             body(0, rows)
             return

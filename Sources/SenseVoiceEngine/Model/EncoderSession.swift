@@ -114,7 +114,8 @@ public final class EncoderSession {
         let a = buffer(.a, t * max(inSize, d))
         let qkv = buffer(.qkv, t * 3 * d)
         let longest = spans.map(\.rows).max() ?? 0
-        let scores = buffer(.scores, (model.attentionInBF16 ? h : 1) * longest * longest)
+        let squares = spans.reduce(0) { $0 + $1.rows * $1.rows }
+        let scores = buffer(.scores, h * max(longest * longest, squares))
         let ctx = buffer(.context, t * d)
         let proj = buffer(.proj, t * d)
         let hidden = buffer(.hidden, t * cfg.linearUnits)
@@ -126,22 +127,16 @@ public final class EncoderSession {
 
         // Scaled dot-product attention per head: softmax((Q/√dk)·Kᵀ)·V.
         let qScale = 1 / Float(Double(dk).squareRoot())
+        var fp32Spans: [RowSpan] = []
         for span in spans {
             let n = span.rows
-            let q = qkv + span.offset * 3 * d
-            let c = ctx + span.offset * d
             let bf16Done = model.attentionInBF16 && DNNLAttention.run(
-                rows: n, heads: h, headSize: dk, qkv: q, scale: qScale, scores: scores,
+                rows: n, heads: h, headSize: dk, qkv: qkv + span.offset * 3 * d, scale: qScale, scores: scores,
                 qkvBF16: buffer(.qkvBF16, (n * 3 * d + 1) / 2), probsBF16: buffer(.probsBF16, (h * n * n + 1) / 2),
-                context: c, softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2) })
-            for j in 0..<(bf16Done ? 0 : h) {
-                BLAS.gemmNT(m: n, n: n, k: dk, a: q + j * dk, lda: 3 * d, b: q + d + j * dk, ldb: 3 * d,
-                            c: scores, ldc: n, alpha: qScale)
-                FastKernels.softmaxRows(scores, rows: n, cols: n)
-                BLAS.gemmNN(m: n, n: dk, k: n, a: scores, lda: n, b: q + 2 * d + j * dk, ldb: 3 * d,
-                            c: c + j * dk, ldc: d)
-            }
+                context: ctx + span.offset * d, softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2) })
+            if !bf16Done { fp32Spans.append(span) }
         }
+        attentionHeads(spans: fp32Spans, heads: h, headSize: dk, qkv: qkv, scale: qScale, scores: scores, context: ctx)
         layer.out.apply(rows: t, input: ctx, output: proj)
 
         // FSMN memory on V (depthwise "same" convolution plus V itself) added to the attention
@@ -160,6 +155,50 @@ public final class EncoderSession {
         FastKernels.relu(hidden, rows: t, cols: cfg.linearUnits)
         layer.ffn2.apply(rows: t, input: hidden, output: proj)
         FastKernels.add(proj, into: x, rows: t, cols: d)
+    }
+
+    /// fp32 attention, `softmax(scale · Q·Kᵀ)·V` per utterance and head, into `context` `[rows, d]`.
+    /// The per-head products are small (k = dk), where OpenBLAS's own threading gains little, so
+    /// with several BLAS threads and one utterance the (head, utterance) pairs are shared out instead: each thread runs
+    /// whole pairs with single-threaded GEMMs, each pair with its own `[n, n]` slice of `scores`
+    /// (`heads · Σ n²` floats). Pairs are ordered head by head so that an even split of the list is an
+    /// even split of the work. Each pair's arithmetic is the same either way.
+    private func attentionHeads(spans: [RowSpan], heads h: Int, headSize dk: Int, qkv: UnsafeMutablePointer<Float>,
+                                scale: Float, scores: UnsafeMutablePointer<Float>, context ctx: UnsafeMutablePointer<Float>) {
+        let d = h * dk
+        var pairs: [(span: RowSpan, head: Int, scores: Int)] = []
+        var offset = 0
+        for j in 0..<h {
+            for span in spans {
+                pairs.append((span, j, offset))
+                offset += span.rows * span.rows
+            }
+        }
+        func run(_ pair: (span: RowSpan, head: Int, scores: Int)) {
+            let n = pair.span.rows, j = pair.head
+            let q = qkv + pair.span.offset * 3 * d
+            let s = scores + pair.scores
+            BLAS.gemmNT(m: n, n: n, k: dk, a: q + j * dk, lda: 3 * d, b: q + d + j * dk, ldb: 3 * d,
+                        c: s, ldc: n, alpha: scale)
+            FastKernels.softmaxRows(s, rows: n, cols: n)
+            BLAS.gemmNN(m: n, n: dk, k: n, a: s, lda: n, b: q + 2 * d + j * dk, ldb: 3 * d,
+                        c: ctx + pair.span.offset * d + j * dk, ldc: d)
+        }
+        // Measured (docs/performance.md): sharing pairs out helps one utterance (30 s, 2 threads:
+        // RTF 0.069 → 0.059) but slowed the batched long-audio path (10 min: 32.9 s → 36.6 s), so
+        // batches keep OpenBLAS's own threading for now.
+        let threads = BLAS.threads
+        guard threads > 1, spans.count == 1, pairs.count > 1 else {
+            for pair in pairs { run(pair) }
+            return
+        }
+        BLAS.setOpenBLASThreads(1)
+        defer { BLAS.setOpenBLASThreads(threads) }
+        pairs.withUnsafeBufferPointer { list in
+            Parallel.rows(list.count, cols: 1, minWork: 0, threads: threads) { lo, hi in
+                for i in lo..<hi { run(list[i]) }
+            }
+        }
     }
 
     /// Sinusoidal position table `[rows, depth]` for positions 1…rows (float32, sines then cosines).
