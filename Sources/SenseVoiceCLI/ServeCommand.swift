@@ -21,17 +21,8 @@ struct ServeCommand: AsyncParsableCommand {
             + "uploads are then kept in the database (at most --db-audio-limit-mb each) unless --blob-dir names a "
             + "folder every process shares.")
 
-    @Option(help: "SenseVoiceSmall model directory (default: $SENSEVOICE_MODEL, then the usual caches).")
-    var model: String?
-
-    @Option(help: "FSMN-VAD model directory for long audio (default: $SENSEVOICE_VAD_MODEL).")
-    var vadModel: String?
-
-    @Flag(help: "Transcribe each upload in one pass, without VAD segmentation.")
-    var noVad: Bool = false
-
-    @Option(name: .customLong("max-no-vad-s"), help: "Longest audio transcribed without VAD, in seconds.")
-    var maxNoVADSeconds: Double = 300
+    @OptionGroup(title: "Models")
+    var models: ServiceModelOptions
 
     @Option(help: "Address to listen on (use 0.0.0.0 to accept other machines).")
     var host: String = "127.0.0.1"
@@ -117,10 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // `--workers 0` (API only) still loads the model, on one thread, for the synchronous routes.
         let workers = self.workers.map { max(1, $0) } ?? max(1, cores / 2)
-        let modelDirectory: String
-        do {
-            modelDirectory = try ModelLocator.senseVoice(explicit: model)
-        } catch let e as SenseVoiceError { throw CLIError(e) }
+        let modelDirectory = try models.modelDirectory()
 
         var configuration = ServerConfiguration(
             host: host, port: port, modelDirectory: modelDirectory,
@@ -130,8 +118,8 @@ struct ServeCommand: AsyncParsableCommand {
             maxUploadBytes: maxUploadMB * 1024 * 1024, maxDurationSeconds: maxDurationSeconds,
             maxPendingRequests: maxPending, maxQueuedJobs: maxQueuedJobs, retention: retentionHours * 3600,
             lease: leaseSeconds, shutdownGrace: .milliseconds(Int64(shutdownGraceSeconds * 1000)))
-        configuration.vadModelDirectory = noVad ? nil : (vadModel ?? environment["SENSEVOICE_VAD_MODEL"].flatMap { $0.isEmpty ? nil : $0 })
-        configuration.maxWholeFileSeconds = maxNoVADSeconds
+        configuration.vadModelDirectory = models.vadModelDirectory(environment)
+        configuration.maxWholeFileSeconds = models.maxNoVADSeconds
         configuration.database = try database.map { try JobDatabase(url: $0) }
         configuration.blobDirectory = blobDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
         configuration.maxDatabaseAudioBytes = databaseAudioLimitMB * 1024 * 1024

@@ -29,17 +29,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("db-audio-limit-mb"), help: "Largest upload kept in PostgreSQL, in MB (matters only to processes that store uploads).")
     var databaseAudioLimitMB: Int = 50
 
-    @Option(help: "SenseVoiceSmall model directory (default: $SENSEVOICE_MODEL, then the usual caches).")
-    var model: String?
-
-    @Option(help: "FSMN-VAD model directory for long audio (default: $SENSEVOICE_VAD_MODEL).")
-    var vadModel: String?
-
-    @Flag(help: "Transcribe each file in one pass, without VAD segmentation.")
-    var noVad: Bool = false
-
-    @Option(name: .customLong("max-no-vad-s"), help: "Longest audio transcribed without VAD, in seconds.")
-    var maxNoVADSeconds: Double = 300
+    @OptionGroup(title: "Models")
+    var models: ServiceModelOptions
 
     @Option(help: "Concurrent jobs in this process (default: half the cores).")
     var workers: Int?
@@ -86,11 +77,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let workers = self.workers ?? max(1, cores / 2)
         let blasThreads = self.blasThreads ?? InferencePool.blasThreads(cores: cores, workers: workers)
-        let modelDirectory: String
-        do {
-            modelDirectory = try ModelLocator.senseVoice(explicit: model)
-        } catch let e as SenseVoiceError { throw CLIError(e) }
-        let vadModelDirectory = noVad ? nil : (vadModel ?? environment["SENSEVOICE_VAD_MODEL"].flatMap { $0.isEmpty ? nil : $0 })
+        let modelDirectory = try models.modelDirectory()
+        let vadModelDirectory = models.vadModelDirectory(environment)
         let database = try JobDatabase(url: self.database)
         var decoding = AudioDecodingOptions()
         decoding.maxDurationSeconds = maxDurationSeconds
@@ -98,7 +86,7 @@ struct WorkerCommand: AsyncParsableCommand {
                                                          shutdownGrace: .milliseconds(Int64(shutdownGraceSeconds * 1000)))
         let blobDirectory = self.blobDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
         let wake = WakeSignal()
-        let maxNoVADSeconds = self.maxNoVADSeconds
+        let maxNoVADSeconds = models.maxNoVADSeconds
         let leaseSeconds = self.leaseSeconds
         do {
             try await JobBackend.with(database, blobDirectory: blobDirectory,
