@@ -48,6 +48,11 @@ struct SenseVoiceCommand: AsyncParsableCommand {
                 print(fullMessage(for: error) + "\n" + ConfigResolver.helpSection(for: resolver.helpTarget(given)))
                 Foundation.exit(0)
             }
+            // Bad options exit 2, as every command's help documents (ArgumentParser's own code is 64).
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error), level: .error)
+                Foundation.exit(2)
+            }
             exit(withError: error)
         }
     }
