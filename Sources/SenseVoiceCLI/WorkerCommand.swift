@@ -38,6 +38,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("blas-threads"), help: "BLAS threads per job (default: cores ÷ workers).")
     var blasThreads: Int?
 
+    @Option(help: PrecisionOption.help)
+    var precision: String = "fp32"
+
     @Option(name: .customLong("max-duration-s"), help: "Longest audio in seconds (longer jobs fail with audio_too_long).")
     var maxDurationSeconds: Double = 300
 
@@ -66,6 +69,7 @@ struct WorkerCommand: AsyncParsableCommand {
         if databaseAudioLimitMB < 1 { throw ValidationError("--db-audio-limit-mb must be at least 1") }
         if !(maxDurationSeconds > 0) { throw ValidationError("--max-duration-s must be positive") }
         if !(leaseSeconds >= 1) { throw ValidationError("--lease-s must be at least 1") }
+        _ = try PrecisionOption.parse(precision)
         if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
         if !(shutdownGraceSeconds >= 0) { throw ValidationError("--shutdown-grace-s must not be negative") }
     }
@@ -79,6 +83,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let blasThreads = self.blasThreads ?? InferencePool.blasThreads(cores: cores, workers: workers)
         let modelDirectory = try models.modelDirectory()
         let vadModelDirectory = models.vadModelDirectory(environment)
+        let precision = try PrecisionOption.parse(self.precision)
+        if let note = PrecisionOption.note(precision) { logger.notice("\(note)") }
         let database = try JobDatabase(url: self.database)
         var decoding = AudioDecodingOptions()
         decoding.maxDurationSeconds = maxDurationSeconds
@@ -97,7 +103,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 // Start order; graceful shutdown runs in reverse: workers first, the engine last.
                 let services: [any Service] = [
                     EngineService(host: host, modelDirectory: modelDirectory, threads: workers, blasThreads: blasThreads,
-                                  logger: logger, vadModelDirectory: vadModelDirectory, maxWholeFileSeconds: maxNoVADSeconds),
+                                  logger: logger, vadModelDirectory: vadModelDirectory, maxWholeFileSeconds: maxNoVADSeconds,
+                                  precision: precision),
                 ] + backend.services + [
                     LeaseReaper(store: backend.store, maxAttempts: workerConfiguration.maxAttempts,
                                 interval: .milliseconds(Int64(max(500, leaseSeconds * 500))), wake: wake, logger: logger),

@@ -42,6 +42,12 @@ struct PrecisionCLITests {
         return a.isEmpty ? b.count : previous[b.count]
     }
 
+    @Test func workerTakesPrecisionLikeServe() throws {
+        let out = try CLIRunner.run(["worker", "--database", "postgres://sv@127.0.0.1:1/none", "--precision", "fp16"])
+        #expect(out.status == 2, "stderr: \(out.stderr)")
+        #expect(out.stderr.contains("fp32, bf16 or int8"))
+    }
+
     @Test func unknownPrecisionIsAUsageError() throws {
         let out = try CLIRunner.run(["bench", "--synthetic", "small", "--precision", "fp16"])
         #expect(out.status != 0)
