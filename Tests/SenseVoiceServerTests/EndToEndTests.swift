@@ -12,7 +12,7 @@ import Testing
 final class ServerProcess: Sendable {
     let process: Process
     let port: Int
-    private let log: Mutex<String>
+    let log: LogBuffer
 
     /// The built binary: `$SENSEVOICE_BIN`, beside the test bundle, or `.build/debug/sensevoice`.
     static var binary: URL? {
@@ -25,50 +25,24 @@ final class ServerProcess: Sendable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    private init(process: Process, port: Int, log: String) {
+    private init(process: Process, port: Int, log: LogBuffer) {
         self.process = process
         self.port = port
-        self.log = Mutex(log)
+        self.log = log
     }
 
     /// Starts the server and waits until it listens.
     static func start(dataDirectory: URL, arguments: [String] = []) async throws -> ServerProcess {
-        let binary = try #require(binary, "build the sensevoice binary first (swift build)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--model", Fixtures.tinyModel.path, "--port", "0", "--data-dir", dataDirectory.path] + arguments
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        let buffer = LogBuffer()
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { buffer.append(String(decoding: data, as: UTF8.self)) }
-        }
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let port = buffer.port() { return ServerProcess(process: process, port: port, log: buffer.text) }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        process.terminate()
-        Issue.record("the server did not start listening:\n\(buffer.text)")
-        throw CancellationError()
+        let (process, log) = try ChildProcess.launch(
+            ["serve", "--model", Fixtures.tinyModel.path, "--port", "0", "--data-dir", dataDirectory.path] + arguments)
+        try await ChildProcess.wait(process, log: log, for: "the server to start listening") { $0.port() != nil }
+        return ServerProcess(process: process, port: log.port()!, log: log)
     }
 
     /// Sends a signal and waits for the process to end; returns its exit status.
     @discardableResult
     func stop(signal: Int32, timeout: Duration = .seconds(30)) async throws -> Int32 {
-        kill(process.processIdentifier, signal)
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning {
-            Issue.record("the server did not exit within \(timeout) after signal \(signal)")
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        return process.terminationStatus
+        try await ChildProcess.stop(process, signal: signal, timeout: timeout, log: log)
     }
 
     /// One request on a fresh connection.
@@ -105,21 +79,6 @@ final class ServerProcess: Sendable {
         }
         Issue.record("job \(id) never reached the expected state; last seen: \(last)")
         return last
-    }
-}
-
-/// Collects a child's standard error.
-final class LogBuffer: Sendable {
-    private let state = Mutex("")
-
-    func append(_ text: String) { state.withLock { $0 += text } }
-    var text: String { state.withLock { $0 } }
-
-    /// The port of the "listening on http://HOST:PORT" line.
-    func port() -> Int? {
-        let text = self.text
-        guard let range = text.range(of: "listening on http://127.0.0.1:") else { return nil }
-        return Int(text[range.upperBound...].prefix { $0.isNumber })
     }
 }
 

@@ -27,42 +27,15 @@ final class WorkerProcess: Sendable {
 
     /// Starts a worker and waits until its model is loaded and its loops run.
     static func start(arguments: [String]) async throws -> WorkerProcess {
-        let binary = try #require(ServerProcess.binary, "build the sensevoice binary first (swift build)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["worker", "--model", Fixtures.tinyModel.path] + arguments
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        let buffer = LogBuffer()
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { buffer.append(String(decoding: data, as: UTF8.self)) }
-        }
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if buffer.text.contains("job workers started") { return WorkerProcess(process: process, log: buffer) }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        process.terminate()
-        Issue.record("the worker did not start:\n\(buffer.text)")
-        throw CancellationError()
+        let (process, log) = try ChildProcess.launch(["worker", "--model", Fixtures.tinyModel.path] + arguments)
+        try await ChildProcess.wait(process, log: log, for: "the worker to start") { $0.text.contains("job workers started") }
+        return WorkerProcess(process: process, log: log)
     }
 
     /// Sends a signal and waits for the process to end; returns its exit status.
     @discardableResult
     func stop(signal: Int32, timeout: Duration = .seconds(30)) async throws -> Int32 {
-        kill(process.processIdentifier, signal)
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning {
-            Issue.record("the worker did not exit within \(timeout) after signal \(signal):\n\(log.text.suffix(2000))")
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        return process.terminationStatus
+        try await ChildProcess.stop(process, signal: signal, timeout: timeout, log: log)
     }
 }
 
