@@ -57,7 +57,9 @@ const char *sv_dnnl_isa(void) {
 static dnnl_engine_t g_engine;
 static dnnl_status_t g_engine_status = dnnl_success;
 static pthread_once_t g_engine_once = PTHREAD_ONCE_INIT;
-static int g_threads = 0;   // 0: leave OpenMP's default
+// 1 unless set: callers (LinearWeights, DNNLAttention) share work out over their own threads, and
+// an OpenMP team's idle threads would spin against them.
+static int g_threads = 1;
 
 static void engine_init(void) { g_engine_status = dnnl_engine_create(&g_engine, dnnl_cpu, 0); }
 
@@ -117,7 +119,7 @@ static void *grow(void **p, size_t *cap, size_t bytes) {
 // MARK: Primitive cache
 
 typedef struct {
-    int prec, m, n, k, nthr;
+    int prec, m, n, k, nthr, ld;  // ld: attention's model width d (row strides); 0 for linear layers
     uint32_t scale_bits;       // attention scores: the float scale's bits
     // prec: SV_PREC_* | 0x100 when the primitive adds a bias; 0x10/0x11: attention
     dnnl_primitive_t prim;
@@ -147,9 +149,9 @@ static double now_seconds(void) {
 static dnnl_status_t create_matmul(int prec, int has_bias, int u8src, int m, int n, int k, dnnl_primitive_t *out, size_t *scratch) {
     dnnl_memory_desc_t src, wei, bias, dst;
     dnnl_dims_t sd = {m, k}, wd = {k, n}, bd = {1, n}, dd = {m, n};
-    dnnl_data_type_t sdt = prec == SV_PREC_BF16 ? dnnl_bf16 : (u8src ? dnnl_u8 : dnnl_s8);
-    dnnl_data_type_t wdt = prec == SV_PREC_BF16 ? dnnl_bf16 : dnnl_s8;
-    dnnl_data_type_t ddt = prec == SV_PREC_BF16 ? dnnl_f32 : dnnl_s32;
+    dnnl_data_type_t sdt = prec == SV_PREC_F32 ? dnnl_f32 : prec == SV_PREC_BF16 ? dnnl_bf16 : (u8src ? dnnl_u8 : dnnl_s8);
+    dnnl_data_type_t wdt = prec == SV_PREC_F32 ? dnnl_f32 : prec == SV_PREC_BF16 ? dnnl_bf16 : dnnl_s8;
+    dnnl_data_type_t ddt = prec == SV_PREC_INT8 ? dnnl_s32 : dnnl_f32;
     dnnl_status_t s;
     if ((s = dnnl_memory_desc_init_by_tag(&src, 2, sd, sdt, dnnl_ab))) return s;
     // Weights stay in the checkpoint's [n, k] order: the k×n matrix in "ba" layout.
@@ -174,16 +176,16 @@ static dnnl_status_t create_matmul(int prec, int has_bias, int u8src, int m, int
 
 /// The cached primitive for a shape, created on first use. `*owned` is set when the cache is full
 /// and the caller must destroy the primitive after use.
-static dnnl_status_t create_attention(int kind, int t, int heads, int dk, uint32_t scale_bits,
+static dnnl_status_t create_attention(int kind, int t, int heads, int dk, int d, uint32_t scale_bits,
                                       dnnl_primitive_t *out, size_t *scratch);
 
-static dnnl_status_t get_matmul(int prec, int m, int n, int k, int nthr, uint32_t scale_bits,
+static dnnl_status_t get_matmul(int prec, int m, int n, int k, int nthr, int ld, uint32_t scale_bits,
                                 dnnl_primitive_t *out, size_t *scratch, int *owned) {
     *owned = 0;
     pthread_mutex_lock(&g_cache_lock);
     for (int i = 0; i < g_cache_count; i++) {
         entry_t *e = &g_cache[i];
-        if (e->prec == prec && e->m == m && e->n == n && e->k == k && e->nthr == nthr && e->scale_bits == scale_bits) {
+        if (e->prec == prec && e->m == m && e->n == n && e->k == k && e->nthr == nthr && e->ld == ld && e->scale_bits == scale_bits) {
             *out = e->prim;
             *scratch = e->scratch_bytes;
             pthread_mutex_unlock(&g_cache_lock);
@@ -195,7 +197,7 @@ static dnnl_status_t get_matmul(int prec, int m, int n, int k, int nthr, uint32_
     double t0 = now_seconds();
     dnnl_primitive_t p;
     size_t sb;
-    dnnl_status_t s = (prec & 0xf0) ? create_attention(prec, m, n, k, scale_bits, &p, &sb)
+    dnnl_status_t s = (prec & 0xf0) ? create_attention(prec, m, n, k, ld, scale_bits, &p, &sb)
                                     : create_matmul(prec & 0xff, (prec >> 8) & 1, (prec >> 9) & 1, m, n, k, &p, &sb);
     if (s) return s;
     double dt = now_seconds() - t0;
@@ -205,7 +207,7 @@ static dnnl_status_t get_matmul(int prec, int m, int n, int k, int nthr, uint32_
     g_create_seconds += dt;
     for (int i = 0; i < g_cache_count; i++) {   // another thread may have won the race
         entry_t *e = &g_cache[i];
-        if (e->prec == prec && e->m == m && e->n == n && e->k == k && e->nthr == nthr && e->scale_bits == scale_bits) {
+        if (e->prec == prec && e->m == m && e->n == n && e->k == k && e->nthr == nthr && e->ld == ld && e->scale_bits == scale_bits) {
             *out = e->prim;
             *scratch = e->scratch_bytes;
             pthread_mutex_unlock(&g_cache_lock);
@@ -214,7 +216,7 @@ static dnnl_status_t get_matmul(int prec, int m, int n, int k, int nthr, uint32_
         }
     }
     if (g_cache_count < CACHE_MAX) {
-        g_cache[g_cache_count++] = (entry_t){prec, m, n, k, nthr, scale_bits, p, sb};
+        g_cache[g_cache_count++] = (entry_t){prec, m, n, k, nthr, ld, scale_bits, p, sb};
     } else {
         *owned = 1;
     }
@@ -400,7 +402,8 @@ static int g_has_bw = -1;
 
 struct sv_linear {
     int prec, n, k;
-    void *w;            // bf16 or s8, [n, k]
+    int borrowed;       // f32: `w` is the caller's array, not freed here
+    void *w;            // f32, bf16 or s8, [n, k]
     float *col_scale;   // int8: per output channel
     float *bias;        // [n] or NULL
 };
@@ -413,7 +416,7 @@ sv_linear *sv_linear_create(int precision, int n, int k, const float *w, const f
         return NULL;
     }
     if (g_has_bw < 0) g_has_bw = sv_cpu_has_avx512_bw();
-    if (precision != SV_PREC_BF16 && precision != SV_PREC_INT8) {
+    if (precision != SV_PREC_BF16 && precision != SV_PREC_INT8 && precision != SV_PREC_F32) {
         snprintf(err, errlen, "unknown precision %d", precision);
         return NULL;
     }
@@ -421,7 +424,10 @@ sv_linear *sv_linear_create(int precision, int n, int k, const float *w, const f
     if (!l) { snprintf(err, errlen, "out of memory"); return NULL; }
     l->prec = precision; l->n = n; l->k = k;
     size_t count = (size_t)n * k;
-    if (precision == SV_PREC_BF16) {
+    if (precision == SV_PREC_F32) {
+        l->w = (void *)w;   // borrowed: the caller keeps the float32 weights alive
+        l->borrowed = 1;
+    } else if (precision == SV_PREC_BF16) {
         l->w = aligned_alloc(64, ((count * 2) + 63) & ~(size_t)63);
         if (l->w) sv_to_bf16(w, (uint16_t *)l->w, count);
     } else {
@@ -446,12 +452,14 @@ sv_linear *sv_linear_create(int precision, int n, int k, const float *w, const f
 
 void sv_linear_destroy(sv_linear *l) {
     if (!l) return;
-    free(l->w); free(l->col_scale); free(l->bias);
+    if (!l->borrowed) free(l->w);
+    free(l->col_scale); free(l->bias);
     free(l);
 }
 
 size_t sv_linear_weight_bytes(const sv_linear *l) {
     size_t count = (size_t)l->n * l->k;
+    if (l->prec == SV_PREC_F32) return 0;
     return l->prec == SV_PREC_BF16 ? count * 2 : count + (size_t)l->n * 4;
 }
 
@@ -467,18 +475,21 @@ int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
     int owned;
     size_t count = (size_t)m * l->k;
     int u8src = l->prec == SV_PREC_INT8 && (g_has_bw ? all_nonnegative_avx512(x, count) : all_nonnegative(x, count));
-    int key = l->prec | ((l->prec == SV_PREC_BF16 && l->bias) ? 0x100 : 0) | (u8src ? 0x200 : 0);
-    dnnl_status_t s = get_matmul(key, m, l->n, l->k, nthr, 0, &prim, &scratch_bytes, &owned);
+    int float_bias = l->prec != SV_PREC_INT8 && l->bias;   // bf16/f32: the primitive adds the bias
+    int key = l->prec | (float_bias ? 0x100 : 0) | (u8src ? 0x200 : 0);
+    dnnl_status_t s = get_matmul(key, m, l->n, l->k, nthr, 0, 0, &prim, &scratch_bytes, &owned);
     if (s) return s;
 
-    void *src = grow(&t->src, &t->src_cap, count * (l->prec == SV_PREC_BF16 ? 2 : 1));
+    void *src = l->prec == SV_PREC_F32 ? (void *)x : grow(&t->src, &t->src_cap, count * (l->prec == SV_PREC_BF16 ? 2 : 1));
     void *scratch = scratch_bytes ? grow(&t->scratch, &t->scratch_cap, scratch_bytes) : NULL;
     float *rs = l->prec == SV_PREC_INT8 ? grow((void **)&t->row_scale, &t->rs_cap, (size_t)m * 4) : NULL;
     if (!src || (scratch_bytes && !scratch) || (l->prec == SV_PREC_INT8 && !rs)) {
         if (owned) dnnl_primitive_destroy(prim);
         return dnnl_out_of_memory;
     }
-    if (l->prec == SV_PREC_BF16) {
+    if (l->prec == SV_PREC_F32) {
+        // read in place
+    } else if (l->prec == SV_PREC_BF16) {
         sv_to_bf16(x, src, count);
     } else if (u8src) {
         if (g_has_bw) quantize_rows_u8_avx512(x, m, l->k, src, rs);
@@ -491,9 +502,9 @@ int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
 
     dnnl_memory_desc_t smd, wmd, bmd, dmd, pmd;
     dnnl_dims_t sd = {m, l->k}, wd = {l->k, l->n}, bd = {1, l->n}, dd = {m, l->n}, pd = {(dnnl_dim_t)scratch_bytes};
-    dnnl_data_type_t sdt = l->prec == SV_PREC_BF16 ? dnnl_bf16 : (u8src ? dnnl_u8 : dnnl_s8);
-    dnnl_data_type_t wdt = l->prec == SV_PREC_BF16 ? dnnl_bf16 : dnnl_s8;
-    dnnl_data_type_t ddt = l->prec == SV_PREC_BF16 ? dnnl_f32 : dnnl_s32;
+    dnnl_data_type_t sdt = l->prec == SV_PREC_F32 ? dnnl_f32 : l->prec == SV_PREC_BF16 ? dnnl_bf16 : (u8src ? dnnl_u8 : dnnl_s8);
+    dnnl_data_type_t wdt = l->prec == SV_PREC_F32 ? dnnl_f32 : l->prec == SV_PREC_BF16 ? dnnl_bf16 : dnnl_s8;
+    dnnl_data_type_t ddt = l->prec == SV_PREC_INT8 ? dnnl_s32 : dnnl_f32;
     dnnl_memory_desc_init_by_tag(&smd, 2, sd, sdt, dnnl_ab);
     dnnl_memory_desc_init_by_tag(&wmd, 2, wd, wdt, dnnl_ba);
     dnnl_memory_desc_init_by_tag(&bmd, 2, bd, dnnl_f32, dnnl_ab);
@@ -507,7 +518,7 @@ int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
     if (!s) { args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[0]}; s = dnnl_memory_create(&mem[1], &wmd, g_engine, l->w); }
     if (!s) { args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, mem[1]}; s = dnnl_memory_create(&mem[2], &dmd, g_engine, y); }
     if (!s) { args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[2]}; }
-    if (!s && l->prec == SV_PREC_BF16 && l->bias) {
+    if (!s && float_bias) {
         s = dnnl_memory_create(&mem[3], &bmd, g_engine, l->bias);
         if (!s) args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, mem[3]};
     }
@@ -530,39 +541,41 @@ int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
 
 // MARK: Attention (batched over heads, bf16 in, float32 out)
 
-enum { ATT_SCORES = 0x10, ATT_CONTEXT = 0x11 };
+// Kinds: scores or context, with bf16 operands or (| ATT_F32) float32 ones.
+enum { ATT_SCORES = 0x10, ATT_CONTEXT = 0x11, ATT_F32 = 0x20 };
 
-static void attention_mds(int kind, int t, int heads, int dk, dnnl_memory_desc_t *a, dnnl_memory_desc_t *b,
-                          dnnl_memory_desc_t *c) {
-    dnnl_dim_t d = (dnnl_dim_t)heads * dk;
-    if (kind == ATT_SCORES) {   // Q [h, t, dk] · Kᵀ [h, dk, t] → [h, t, t]
+// `heads` heads of width `dk` out of a model of width `d` (the row strides of qkv and ctx).
+static void attention_mds(int kind, int t, int heads, int dk, dnnl_dim_t d, dnnl_memory_desc_t *a,
+                          dnnl_memory_desc_t *b, dnnl_memory_desc_t *c) {
+    dnnl_data_type_t in = (kind & ATT_F32) ? dnnl_f32 : dnnl_bf16;
+    if ((kind & ~ATT_F32) == ATT_SCORES) {   // Q [h, t, dk] · Kᵀ [h, dk, t] → [h, t, t]
         dnnl_dims_t ad = {heads, t, dk}, as = {dk, 3 * d, 1};
         dnnl_dims_t bd = {heads, dk, t}, bs = {dk, 1, 3 * d};
         dnnl_dims_t cd = {heads, t, t};
-        dnnl_memory_desc_init_by_strides(a, 3, ad, dnnl_bf16, as);
-        dnnl_memory_desc_init_by_strides(b, 3, bd, dnnl_bf16, bs);
+        dnnl_memory_desc_init_by_strides(a, 3, ad, in, as);
+        dnnl_memory_desc_init_by_strides(b, 3, bd, in, bs);
         dnnl_memory_desc_init_by_tag(c, 3, cd, dnnl_f32, dnnl_abc);
     } else {                    // P [h, t, t] · V [h, t, dk] → ctx [t, h·dk]
         dnnl_dims_t ad = {heads, t, t};
         dnnl_dims_t bd = {heads, t, dk}, bs = {dk, 3 * d, 1};
         dnnl_dims_t cd = {heads, t, dk}, cs = {dk, d, 1};
-        dnnl_memory_desc_init_by_tag(a, 3, ad, dnnl_bf16, dnnl_abc);
-        dnnl_memory_desc_init_by_strides(b, 3, bd, dnnl_bf16, bs);
+        dnnl_memory_desc_init_by_tag(a, 3, ad, in, dnnl_abc);
+        dnnl_memory_desc_init_by_strides(b, 3, bd, in, bs);
         dnnl_memory_desc_init_by_strides(c, 3, cd, dnnl_f32, cs);
     }
 }
 
-static dnnl_status_t create_attention(int kind, int t, int heads, int dk, uint32_t scale_bits,
+static dnnl_status_t create_attention(int kind, int t, int heads, int dk, int d, uint32_t scale_bits,
                                       dnnl_primitive_t *out, size_t *scratch) {
     dnnl_memory_desc_t a, b, c;
-    attention_mds(kind, t, heads, dk, &a, &b, &c);
+    attention_mds(kind, t, heads, dk, d, &a, &b, &c);
     dnnl_matmul_desc_t md;
     dnnl_status_t s;
     if ((s = dnnl_matmul_desc_init(&md, &a, &b, NULL, &c))) return s;
     dnnl_primitive_attr_t attr;
     if ((s = dnnl_primitive_attr_create(&attr))) return s;
     dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
-    if (kind == ATT_SCORES) {
+    if ((kind & ~ATT_F32) == ATT_SCORES) {
         float scale;
         memcpy(&scale, &scale_bits, 4);
         dnnl_primitive_attr_set_output_scales(attr, 1, 0, &scale);
@@ -578,7 +591,7 @@ static dnnl_status_t create_attention(int kind, int t, int heads, int dk, uint32
     return s;
 }
 
-static int attention_run(int kind, int t, int heads, int dk, float scale, const void *a, const void *b, float *c) {
+static int attention_run(int kind, int t, int heads, int dk, int d, float scale, const void *a, const void *b, float *c) {
     if (t <= 0) return 0;
     pthread_once(&g_engine_once, engine_init);
     if (g_engine_status != dnnl_success) return g_engine_status;
@@ -587,11 +600,11 @@ static int attention_run(int kind, int t, int heads, int dk, float scale, const 
     int nthr = sv_dnnl_threads();
     if (omp_get_max_threads() != nthr) omp_set_num_threads(nthr);
     uint32_t bits = 0;
-    if (kind == ATT_SCORES) memcpy(&bits, &scale, 4);
+    if ((kind & ~ATT_F32) == ATT_SCORES) memcpy(&bits, &scale, 4);
     dnnl_primitive_t prim;
     size_t scratch_bytes;
     int owned;
-    dnnl_status_t s = get_matmul(kind, t, heads, dk, nthr, bits, &prim, &scratch_bytes, &owned);
+    dnnl_status_t s = get_matmul(kind, t, heads, dk, nthr, d, bits, &prim, &scratch_bytes, &owned);
     if (s) return s;
     void *scratch = scratch_bytes ? grow(&tl->scratch, &tl->scratch_cap, scratch_bytes) : NULL;
     if (scratch_bytes && !scratch) {
@@ -599,7 +612,7 @@ static int attention_run(int kind, int t, int heads, int dk, float scale, const 
         return dnnl_out_of_memory;
     }
     dnnl_memory_desc_t amd, bmd, cmd, pmd;
-    attention_mds(kind, t, heads, dk, &amd, &bmd, &cmd);
+    attention_mds(kind, t, heads, dk, d, &amd, &bmd, &cmd);
     dnnl_dims_t pd = {(dnnl_dim_t)scratch_bytes};
     dnnl_memory_desc_init_by_tag(&pmd, 1, pd, dnnl_u8, dnnl_a);
     dnnl_memory_t mem[4] = {0};
@@ -620,12 +633,18 @@ static int attention_run(int kind, int t, int heads, int dk, float scale, const 
     return s;
 }
 
-int sv_attention_scores_bf16(int t, int heads, int dk, const uint16_t *qkv, float scale, float *scores) {
-    dnnl_dim_t d = (dnnl_dim_t)heads * dk;
-    return attention_run(ATT_SCORES, t, heads, dk, scale, qkv, qkv + d, scores);
+int sv_attention_scores_bf16(int t, int heads, int dk, int d, const uint16_t *qkv, float scale, float *scores) {
+    return attention_run(ATT_SCORES, t, heads, dk, d, scale, qkv, qkv + d, scores);
 }
 
-int sv_attention_context_bf16(int t, int heads, int dk, const uint16_t *probs, const uint16_t *qkv, float *ctx) {
-    dnnl_dim_t d = (dnnl_dim_t)heads * dk;
-    return attention_run(ATT_CONTEXT, t, heads, dk, 0, probs, qkv + 2 * d, ctx);
+int sv_attention_context_bf16(int t, int heads, int dk, int d, const uint16_t *probs, const uint16_t *qkv, float *ctx) {
+    return attention_run(ATT_CONTEXT, t, heads, dk, d, 0, probs, qkv + 2 * (size_t)d, ctx);
+}
+
+int sv_attention_scores_f32(int t, int heads, int dk, int d, const float *qkv, float scale, float *scores) {
+    return attention_run(ATT_SCORES | ATT_F32, t, heads, dk, d, scale, qkv, qkv + d, scores);
+}
+
+int sv_attention_context_f32(int t, int heads, int dk, int d, const float *probs, const float *qkv, float *ctx) {
+    return attention_run(ATT_CONTEXT | ATT_F32, t, heads, dk, d, 0, probs, qkv + 2 * (size_t)d, ctx);
 }

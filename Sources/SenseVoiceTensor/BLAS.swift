@@ -1,23 +1,43 @@
 // BLAS: thin wrappers over OpenBLAS `cblas_sgemm` with the shapes the encoder uses.
 
 import CBLAS
+import Synchronization
 
 /// Matrix products through OpenBLAS.
+///
+/// OpenBLAS itself always runs single-threaded: its idle pthreads spin in `sched_yield` between
+/// calls (≈ 10 % of a 2-thread encoder run) and compete with the kernel threads of ``Parallel``.
+/// Instead, ``linear(rows:input:inFeatures:weight:bias:output:)`` and ``gemmNTColumns`` split the
+/// output columns over ``Parallel``'s threads, each running a single-threaded `sgemm` on its own
+/// columns (every element is the same dot product, accumulated in the same order).
 public enum BLAS {
-    /// Sets the number of threads OpenBLAS (and oneDNN, for bf16/int8) uses for every following call (process-wide).
+    /// Threads set by ``setThreads(_:)``; 0 until then (``threads`` is then OpenBLAS's default).
+    private static let requested = Atomic<Int>(0)
+
+    /// OpenBLAS's own default thread count (the online CPUs, or `OPENBLAS_NUM_THREADS`), read once
+    /// before OpenBLAS is switched to one thread.
+    private static let defaultThreads: Int = {
+        let n = Int(openblas_get_num_threads())
+        openblas_set_num_threads(1)
+        return max(1, n)
+    }()
+
+    /// Sets the number of threads the encoder's GEMMs and kernels (OpenBLAS fp32 and oneDNN bf16/int8
+    /// products alike, each call of those libraries single-threaded) use for every following call
+    /// (process-wide).
     public static func setThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(max(1, n)))
-        DNNLRuntime.setThreads(n)
+        _ = defaultThreads
+        requested.store(max(1, n), ordering: .relaxed)
     }
 
-    /// Sets OpenBLAS's thread count alone (oneDNN's is left as it is), for a region that shares
-    /// work out over its own threads.
-    public static func setOpenBLASThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(max(1, n)))
+    /// Threads a GEMM or kernel pass shares its work over.
+    public static var threads: Int {
+        let n = requested.load(ordering: .relaxed)
+        return n > 0 ? n : defaultThreads
     }
 
-    /// The number of threads OpenBLAS currently uses.
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    /// Below this many multiply-adds a product runs on the calling thread alone.
+    public static let parallelMinMACs = 1 << 20
 
     /// `C[m, n] = alpha · A[m, k] · B[n, k]ᵀ + beta · C` — the PyTorch `Linear` product
     /// (`B` is a weight stored `[out, in]`). Leading dimensions are given in elements.
@@ -27,6 +47,7 @@ public enum BLAS {
                               c: UnsafeMutablePointer<Float>, ldc: Int,
                               alpha: Float = 1, beta: Float = 0) {
         guard m > 0, n > 0 else { return }
+        _ = defaultThreads
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
                     alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
@@ -38,26 +59,51 @@ public enum BLAS {
                               c: UnsafeMutablePointer<Float>, ldc: Int,
                               alpha: Float = 1, beta: Float = 0) {
         guard m > 0, n > 0 else { return }
+        _ = defaultThreads
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
                     alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// `y[rows, out] = x[rows, in] · W[out, in]ᵀ + bias[out]` (bias optional).
+    /// ``gemmNT(m:n:k:a:lda:b:ldb:c:ldc:alpha:beta:)`` with the `n` output columns split in blocks of
+    /// 16 over ``Parallel``'s threads (each a single-threaded `sgemm` over its columns). `finish`,
+    /// when given, runs on the same thread right after each block's product, on its columns
+    /// `lo..<hi` while they are still in cache (bias, activation, residual).
+    public static func gemmNTColumns(m: Int, n: Int, k: Int,
+                                     a: UnsafePointer<Float>, lda: Int,
+                                     b: UnsafePointer<Float>, ldb: Int,
+                                     c: UnsafeMutablePointer<Float>, ldc: Int,
+                                     alpha: Float = 1, beta: Float = 0,
+                                     finish: ((_ lo: Int, _ hi: Int) -> Void)? = nil) {
+        guard m > 0, n > 0 else { return }
+        let blocks = (n + 15) / 16
+        Parallel.rows(blocks, cols: m * k * 16, minWork: parallelMinMACs) { lo, hi in
+            let c0 = lo * 16, c1 = min(hi * 16, n)
+            guard c0 < c1 else { return }
+            gemmNT(m: m, n: c1 - c0, k: k, a: a, lda: lda, b: b + c0 * ldb, ldb: ldb,
+                   c: c + c0, ldc: ldc, alpha: alpha, beta: beta)
+            finish?(c0, c1)
+        }
+    }
+
+    /// `y[rows, out] = x[rows, in] · W[out, in]ᵀ + bias[out]` (bias optional), then `epilogue` on `y`.
+    /// Each element is its dot product plus the bias, computed on the thread that owns its columns.
     public static func linear(rows: Int, input x: UnsafePointer<Float>, inFeatures: Int,
-                              weight: Tensor, bias: Tensor?, output y: UnsafeMutablePointer<Float>) {
+                              weight: Tensor, bias: Tensor?, output y: UnsafeMutablePointer<Float>,
+                              epilogue: LinearEpilogue = .none) {
         let outFeatures = weight.rows
         precondition(weight.cols == inFeatures, "linear: weight \(weight.shape) does not take \(inFeatures) inputs")
         if let bias {
             precondition(bias.count == outFeatures, "linear: bias \(bias.shape) does not match \(outFeatures) outputs")
-            let bp = bias.pointer
-            for r in 0..<rows {
-                (y + r * outFeatures).update(from: bp, count: outFeatures)
-            }
-            gemmNT(m: rows, n: outFeatures, k: inFeatures, a: x, lda: inFeatures,
-                   b: weight.pointer, ldb: inFeatures, c: y, ldc: outFeatures, beta: 1)
-        } else {
-            gemmNT(m: rows, n: outFeatures, k: inFeatures, a: x, lda: inFeatures,
-                   b: weight.pointer, ldb: inFeatures, c: y, ldc: outFeatures, beta: 0)
+        }
+        let bp = bias?.pointer
+        if bp == nil, case .none = epilogue {
+            gemmNTColumns(m: rows, n: outFeatures, k: inFeatures, a: x, lda: inFeatures,
+                          b: weight.pointer, ldb: inFeatures, c: y, ldc: outFeatures, beta: 0)
+            return
+        }
+        gemmNTColumns(m: rows, n: outFeatures, k: inFeatures, a: x, lda: inFeatures,
+                      b: weight.pointer, ldb: inFeatures, c: y, ldc: outFeatures, beta: 0) { lo, hi in
+            FastKernels.finishLinear(rows: rows, columns: lo..<hi, y: y, ldy: outFeatures, bias: bp, epilogue: epilogue)
         }
     }
 }

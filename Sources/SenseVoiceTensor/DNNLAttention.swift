@@ -1,11 +1,13 @@
 // Multi-head attention products in bf16 through oneDNN (used with --precision bf16 / int8).
 
 internal import CDNNL
+import Synchronization
 
 /// `softmax(scale · Q·Kᵀ) · V` for all heads at once: two batched bf16 matmuls (float32
 /// accumulation and outputs) with the softmax in float32 between them.
 public enum DNNLAttention {
     /// Runs attention over `qkv` `[t, 3d]` (Q, K, V side by side, `d = heads · dk`) into `ctx` `[t, d]`.
+    /// The heads are shared out over ``Parallel``'s threads (single-threaded oneDNN calls each).
     /// - Parameters:
     ///   - scores: float32 scratch of `heads · t · t`.
     ///   - qkvBF16: scratch of `t · 3d` bf16 values (2 bytes each).
@@ -19,10 +21,44 @@ public enum DNNLAttention {
         let d = heads * dk
         let q16 = qkvBF16.bindMemory(to: UInt16.self, capacity: t * 3 * d)
         let p16 = probsBF16.bindMemory(to: UInt16.self, capacity: heads * t * t)
-        sv_to_bf16(qkv, q16, t * 3 * d)
-        guard sv_attention_scores_bf16(Int32(t), Int32(heads), Int32(dk), q16, scale, scores) == 0 else { return false }
-        softmax(scores, heads * t, t)
-        sv_to_bf16(scores, p16, heads * t * t)
-        return sv_attention_context_bf16(Int32(t), Int32(heads), Int32(dk), p16, q16, ctx) == 0
+        Parallel.rows(t, cols: 3 * d) { lo, hi in
+            sv_to_bf16(qkv + lo * 3 * d, q16 + lo * 3 * d, (hi - lo) * 3 * d)
+        }
+        let failed = Atomic<Bool>(false)
+        Parallel.rows(heads, cols: t * t * dk, minWork: BLAS.parallelMinMACs) { h0, h1 in
+            let n = h1 - h0, s = scores + h0 * t * t, p = p16 + h0 * t * t
+            guard sv_attention_scores_bf16(Int32(t), Int32(n), Int32(dk), Int32(d), q16 + h0 * dk, scale, s) == 0 else {
+                failed.store(true, ordering: .relaxed)
+                return
+            }
+            softmax(s, n * t, t)
+            sv_to_bf16(s, p, n * t * t)
+            if sv_attention_context_bf16(Int32(t), Int32(n), Int32(dk), Int32(d), p, q16 + h0 * dk, ctx + h0 * dk) != 0 {
+                failed.store(true, ordering: .relaxed)
+            }
+        }
+        return !failed.load(ordering: .relaxed)
+    }
+
+    /// The same in float32 throughout (oneDNN's float32 matmul, operands read in place): scores
+    /// into `scores` (`heads · t · t`), normalised there by `softmax`, then multiplied by V.
+    /// - Returns: false when oneDNN failed (run the OpenBLAS path).
+    public static func runFloat32(rows t: Int, heads: Int, headSize dk: Int, qkv: UnsafePointer<Float>, scale: Float,
+                                  scores: UnsafeMutablePointer<Float>, context ctx: UnsafeMutablePointer<Float>,
+                                  softmax: (UnsafeMutablePointer<Float>, _ rows: Int, _ cols: Int) -> Void) -> Bool {
+        let d = heads * dk
+        let failed = Atomic<Bool>(false)
+        Parallel.rows(heads, cols: t * t * dk, minWork: BLAS.parallelMinMACs) { h0, h1 in
+            let n = h1 - h0, s = scores + h0 * t * t
+            guard sv_attention_scores_f32(Int32(t), Int32(n), Int32(dk), Int32(d), qkv + h0 * dk, scale, s) == 0 else {
+                failed.store(true, ordering: .relaxed)
+                return
+            }
+            softmax(s, n * t, t)
+            if sv_attention_context_f32(Int32(t), Int32(n), Int32(dk), Int32(d), s, qkv + h0 * dk, ctx + h0 * dk) != 0 {
+                failed.store(true, ordering: .relaxed)
+            }
+        }
+        return !failed.load(ordering: .relaxed)
     }
 }

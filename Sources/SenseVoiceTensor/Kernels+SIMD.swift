@@ -358,3 +358,46 @@ public enum FastKernels {
         }
     }
 }
+
+extension FastKernels {
+    /// The end of a linear layer over `columns` of rows `0..<rows` of `y` (row stride `ldy`):
+    /// `y += bias` (when given), then `epilogue`. One pass, on the calling thread.
+    public static func finishLinear(rows: Int, columns: Range<Int>, y: UnsafeMutablePointer<Float>, ldy: Int,
+                                    bias: UnsafePointer<Float>?, epilogue: LinearEpilogue) {
+        let c0 = columns.lowerBound, n = columns.count
+        let zero = SIMD16<Float>(repeating: 0)
+        var relu = false
+        var residual: UnsafeMutablePointer<Float>?
+        switch epilogue {
+        case .none: break
+        case .relu: relu = true
+        case .addInto(let p): residual = p
+        }
+        for r in 0..<rows {
+            let yr = y + r * ldy + c0
+            let rr = residual.map { $0 + r * ldy + c0 }
+            let br = bias.map { $0 + c0 }
+            var i = 0
+            while i + 16 <= n {
+                var v = load16(yr + i)
+                if let br { v += load16(br + i) }
+                if relu { v = FastMath.max(v, zero) }
+                if let rr {
+                    store16(load16(rr + i) + v, rr + i)
+                    if br != nil { store16(v, yr + i) }
+                } else {
+                    store16(v, yr + i)
+                }
+                i += 16
+            }
+            while i < n {
+                var v = yr[i]
+                if let br { v += br[i] }
+                if relu, v < 0 { v = 0 }
+                yr[i] = v
+                if let rr { rr[i] += v }
+                i += 1
+            }
+        }
+    }
+}

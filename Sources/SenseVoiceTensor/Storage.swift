@@ -111,10 +111,13 @@ public final class FloatStorage: @unchecked Sendable {
 /// brings its own scratchpad, which it does).
 public final class DNNLLinear: @unchecked Sendable {
     private let handle: OpaquePointer
+    /// `SV_PREC_F32` computes on the float32 weights in place: this keeps them alive.
+    private let borrowed: Tensor?
     public let outFeatures: Int
     public let inFeatures: Int
 
-    /// Converts `weight` `[out, in]` and `bias` `[out]` to `precision` (`SV_PREC_BF16` or `SV_PREC_INT8`).
+    /// Converts `weight` `[out, in]` and `bias` `[out]` to `precision` (`SV_PREC_BF16` or `SV_PREC_INT8`),
+    /// or wraps them for oneDNN's float32 matmul (`SV_PREC_F32`, no copy of the weights).
     /// - Throws: `SenseVoiceError` `.invalidOption` with oneDNN's reason.
     public init(precision: Int32, weight: Tensor, bias: Tensor?) throws {
         precondition(weight.shape.count == 2, "linear weight must be 2-D, got \(weight.shape)")
@@ -130,6 +133,7 @@ public final class DNNLLinear: @unchecked Sendable {
             throw SenseVoiceError(.invalidOption, "cannot convert a \(weight.rows)×\(weight.cols) linear layer for oneDNN: \(text)")
         }
         handle = created
+        borrowed = precision == Int32(SV_PREC_F32) ? weight : nil
     }
 
     /// Bytes of the converted weights.

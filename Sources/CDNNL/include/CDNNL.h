@@ -16,7 +16,8 @@ extern "C" {
 #endif
 
 /// Precisions a `sv_linear` can hold.
-enum { SV_PREC_BF16 = 1, SV_PREC_INT8 = 2 };
+/// F32 borrows the caller's weights (no copy; they must outlive the `sv_linear`).
+enum { SV_PREC_BF16 = 1, SV_PREC_INT8 = 2, SV_PREC_F32 = 3 };
 
 typedef struct sv_linear sv_linear;
 
@@ -33,12 +34,13 @@ const char *sv_dnnl_isa(void);
 void sv_dnnl_set_threads(int n);
 int sv_dnnl_threads(void);
 
-/// Converts `w` (`[n, k]` row-major float32) and `bias` (`[n]`, may be NULL) to `precision`.
+/// Converts `w` (`[n, k]` row-major float32) and `bias` (`[n]`, may be NULL) to `precision`
+/// (for `SV_PREC_F32`, `w` is used in place).
 /// Returns NULL with a message in `err` (size `errlen`) on failure.
 sv_linear *sv_linear_create(int precision, int n, int k, const float *w, const float *bias,
                             char *err, size_t errlen);
 void sv_linear_destroy(sv_linear *l);
-/// Bytes of converted weights held.
+/// Bytes of converted weights held (0 for `SV_PREC_F32`, which borrows them).
 size_t sv_linear_weight_bytes(const sv_linear *l);
 
 /// y[m, n] = x[m, k] · Wᵀ + b. Returns 0, or a oneDNN status (non-zero) on failure.
@@ -50,13 +52,19 @@ void sv_dnnl_primitive_stats(int *created, double *seconds);
 /// Converts `count` floats to bf16 (round to nearest even) into `y` (`count` uint16).
 void sv_to_bf16(const float *x, uint16_t *y, size_t count);
 
-/// Attention scores of all heads in one batched bf16 matmul:
+/// Attention scores of `heads` consecutive heads in one batched bf16 matmul:
 /// scores[h, t, t] (float32) = scale · Q_h · K_hᵀ, with Q_h = qkv[:, h·dk ..] and K_h = qkv[:, d + h·dk ..]
-/// read from `qkv` `[t, 3d]` in bf16 (see `sv_to_bf16`). Returns 0 or a oneDNN status.
-int sv_attention_scores_bf16(int t, int heads, int dk, const uint16_t *qkv, float scale, float *scores);
-/// Context of all heads: ctx[t, d] (float32, heads side by side) = P_h · V_h, with P `[h, t, t]`
-/// (bf16 probabilities) and V_h = qkv[:, 2d + h·dk ..] (bf16). Returns 0 or a oneDNN status.
-int sv_attention_context_bf16(int t, int heads, int dk, const uint16_t *probs, const uint16_t *qkv, float *ctx);
+/// read from `qkv` `[t, 3d]` in bf16 (see `sv_to_bf16`); `d` is the model width (all heads), so a
+/// caller passes `qkv + h0·dk` to start at head h0. Returns 0 or a oneDNN status.
+int sv_attention_scores_bf16(int t, int heads, int dk, int d, const uint16_t *qkv, float scale, float *scores);
+/// Context of `heads` consecutive heads: ctx[t, h·dk ..] (float32, row stride `d`) = P_h · V_h, with
+/// P `[heads, t, t]` (bf16 probabilities) and V_h = qkv[:, 2d + h·dk ..] (bf16). Returns 0 or a oneDNN status.
+int sv_attention_context_bf16(int t, int heads, int dk, int d, const uint16_t *probs, const uint16_t *qkv, float *ctx);
+
+/// `sv_attention_scores_bf16` with float32 `qkv` (read in place).
+int sv_attention_scores_f32(int t, int heads, int dk, int d, const float *qkv, float scale, float *scores);
+/// `sv_attention_context_bf16` with float32 `probs` and `qkv` (read in place).
+int sv_attention_context_f32(int t, int heads, int dk, int d, const float *probs, const float *qkv, float *ctx);
 
 /// Round-trips `count` floats through bf16 (round to nearest even); tests and error analysis.
 void sv_round_bf16(const float *x, float *y, size_t count);

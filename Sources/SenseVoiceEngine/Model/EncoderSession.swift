@@ -134,7 +134,10 @@ public final class EncoderSession {
                 rows: n, heads: h, headSize: dk, qkv: qkv + span.offset * 3 * d, scale: qScale, scores: scores,
                 qkvBF16: buffer(.qkvBF16, (n * 3 * d + 1) / 2), probsBF16: buffer(.probsBF16, (h * n * n + 1) / 2),
                 context: ctx + span.offset * d, softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2) })
-            if !bf16Done { fp32Spans.append(span) }
+            let done = bf16Done || (!model.attentionInBF16 && LinearWeights.fp32Backend == .onednn && DNNLAttention.runFloat32(
+                rows: n, heads: h, headSize: dk, qkv: qkv + span.offset * 3 * d, scale: qScale, scores: scores,
+                context: ctx + span.offset * d, softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2) }))
+            if !done { fp32Spans.append(span) }
         }
         attentionHeads(spans: fp32Spans, heads: h, headSize: dk, qkv: qkv, scale: qScale, scores: scores, context: ctx)
         layer.out.apply(rows: t, input: ctx, output: proj)
@@ -151,18 +154,16 @@ public final class EncoderSession {
         // norm2 → FFN with ReLU → residual.
         FastKernels.layerNorm(rows: t, cols: d, x: x, gamma: layer.norm2Weight.pointer,
                           beta: layer.norm2Bias.pointer, eps: 1e-5, y: a)
-        layer.ffn1.apply(rows: t, input: a, output: hidden)
-        FastKernels.relu(hidden, rows: t, cols: cfg.linearUnits)
-        layer.ffn2.apply(rows: t, input: hidden, output: proj)
-        FastKernels.add(proj, into: x, rows: t, cols: d)
+        layer.ffn1.apply(rows: t, input: a, output: hidden, epilogue: .relu)
+        layer.ffn2.apply(rows: t, input: hidden, output: proj, epilogue: .addInto(x))
     }
 
     /// fp32 attention, `softmax(scale · Q·Kᵀ)·V` per utterance and head, into `context` `[rows, d]`.
-    /// The per-head products are small (k = dk), where OpenBLAS's own threading gains little, so
-    /// with several BLAS threads and one utterance the (head, utterance) pairs are shared out instead: each thread runs
-    /// whole pairs with single-threaded GEMMs, each pair with its own `[n, n]` slice of `scores`
-    /// (`heads · Σ n²` floats). Pairs are ordered head by head so that an even split of the list is an
-    /// even split of the work. Each pair's arithmetic is the same either way.
+    /// The per-head products are small (k = dk), so rather than splitting each product the
+    /// (head, utterance) pairs are shared out over ``Parallel``'s threads, each pair run whole with
+    /// single-threaded GEMMs in its own `[n, n]` slice of `scores` (`heads · Σ n²` floats). Threads
+    /// get contiguous runs of pairs of about equal cost (∝ n²). Each pair's arithmetic is the same
+    /// however the pairs are shared out.
     private func attentionHeads(spans: [RowSpan], heads h: Int, headSize dk: Int, qkv: UnsafeMutablePointer<Float>,
                                 scale: Float, scores: UnsafeMutablePointer<Float>, context ctx: UnsafeMutablePointer<Float>) {
         let d = h * dk
@@ -174,6 +175,7 @@ public final class EncoderSession {
                 offset += span.rows * span.rows
             }
         }
+        guard !pairs.isEmpty else { return }
         func run(_ pair: (span: RowSpan, head: Int, scores: Int)) {
             let n = pair.span.rows, j = pair.head
             let q = qkv + pair.span.offset * 3 * d
@@ -184,19 +186,14 @@ public final class EncoderSession {
             BLAS.gemmNN(m: n, n: dk, k: n, a: s, lda: n, b: q + 2 * d + j * dk, ldb: 3 * d,
                         c: ctx + pair.span.offset * d + j * dk, ldc: d)
         }
-        // Measured (docs/performance.md): sharing pairs out helps one utterance (30 s, 2 threads:
-        // RTF 0.069 → 0.059) but slowed the batched long-audio path (10 min: 32.9 s → 36.6 s), so
-        // batches keep OpenBLAS's own threading for now.
-        let threads = BLAS.threads
-        guard threads > 1, spans.count == 1, pairs.count > 1 else {
-            for pair in pairs { run(pair) }
-            return
-        }
-        BLAS.setOpenBLASThreads(1)
-        defer { BLAS.setOpenBLASThreads(threads) }
+        // Pair i covers cost [start_i, start_i + n_i²) of the total; thread t of w takes the pairs
+        // whose cost starts in [t·total/w, (t+1)·total/w).
+        let total = offset
+        let w = min(BLAS.threads, pairs.count)
         pairs.withUnsafeBufferPointer { list in
-            Parallel.rows(list.count, cols: 1, minWork: 0, threads: threads) { lo, hi in
-                for i in lo..<hi { run(list[i]) }
+            Parallel.rows(w, cols: total * dk / max(w, 1), minWork: BLAS.parallelMinMACs, threads: w) { lo, hi in
+                let from = total * lo / w, to = total * hi / w
+                for pair in list where pair.scores >= from && pair.scores < to { run(pair) }
             }
         }
     }
