@@ -105,9 +105,57 @@ AVX512 void svk_exp(const float *x, float *y, long n) {
     }
 }
 
+AVX512 float svk_max(const float *row, long n) {
+    __m512 m = _mm512_set1_ps(-__builtin_inff());
+    for (long i = 0; i < n; i += 16) {
+        long left = n - i;
+        __mmask16 k = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+        m = _mm512_mask_max_ps(m, k, m, _mm512_maskz_loadu_ps(k, row + i));
+    }
+    return _mm512_reduce_max_ps(m);
+}
+
+AVX512 void svk_scale(float *row, long n, float s) {
+    const __m512 sv = _mm512_set1_ps(s);
+    for (long i = 0; i < n; i += 16) {
+        long left = n - i;
+        __mmask16 k = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+        _mm512_mask_storeu_ps(row + i, k, _mm512_mul_ps(_mm512_maskz_loadu_ps(k, row + i), sv));
+    }
+}
+
+AVX512 void svk_fsmn(long lo, long hi, long rows, long cols, const float *v, long ldv, const float *taps, long kernel,
+                     long left, const float *proj, float *x, int residual) {
+    for (long r = lo; r < hi; r++) {
+        long tap_lo = left - r > 0 ? left - r : 0;
+        long tap_hi = rows + left - r < kernel ? rows + left - r : kernel;
+        float *out = x + r * cols;
+        const float *pr = proj + r * cols, *vs = v + r * ldv;
+        for (long c = 0; c < cols; c += 16) {
+            long rest = cols - c;
+            __mmask16 k = rest >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << rest) - 1);
+            __m512 m = _mm512_add_ps(_mm512_maskz_loadu_ps(k, pr + c), _mm512_maskz_loadu_ps(k, vs + c));
+            for (long tap = tap_lo; tap < tap_hi; tap++) {
+                __m512 p = _mm512_mul_ps(_mm512_maskz_loadu_ps(k, taps + tap * cols + c),
+                                         _mm512_maskz_loadu_ps(k, v + (r + tap - left) * ldv + c));
+                m = _mm512_add_ps(m, p);
+            }
+            if (residual) m = _mm512_add_ps(_mm512_maskz_loadu_ps(k, out + c), m);
+            _mm512_mask_storeu_ps(out + c, k, m);
+        }
+    }
+}
+
 #else
 
 int svk_has_avx512(void) { return 0; }
+float svk_max(const float *row, long n) { (void)row; (void)n; return 0; }
+void svk_scale(float *row, long n, float s) { (void)row; (void)n; (void)s; }
+void svk_fsmn(long lo, long hi, long rows, long cols, const float *v, long ldv, const float *taps, long kernel,
+              long left, const float *proj, float *x, int residual) {
+    (void)lo; (void)hi; (void)rows; (void)cols; (void)v; (void)ldv; (void)taps; (void)kernel; (void)left;
+    (void)proj; (void)x; (void)residual;
+}
 float svk_exp_shift_sum(float *row, long n, float shift) { (void)row; (void)n; (void)shift; return 0; }
 float svk_sum_exp_shift(const float *row, long n, float shift) { (void)row; (void)n; (void)shift; return 0; }
 void svk_exp(const float *x, float *y, long n) { (void)x; (void)y; (void)n; }

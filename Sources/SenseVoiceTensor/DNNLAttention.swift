@@ -25,16 +25,20 @@ public enum DNNLAttention {
             sv_to_bf16(qkv + lo * 3 * d, q16 + lo * 3 * d, (hi - lo) * 3 * d)
         }
         let failed = Atomic<Bool>(false)
+        // One head at a time per thread: its scores and probabilities (t² floats + t² bf16) stay in L2.
         Parallel.rows(heads, cols: t * t * dk, minWork: BLAS.parallelMinMACs) { h0, h1 in
-            let n = h1 - h0, s = scores + h0 * t * t, p = p16 + h0 * t * t
-            guard sv_attention_scores_bf16(Int32(t), Int32(n), Int32(dk), Int32(d), q16 + h0 * dk, scale, s) == 0 else {
-                failed.store(true, ordering: .relaxed)
-                return
-            }
-            softmax(s, n * t, t)
-            sv_to_bf16(s, p, n * t * t)
-            if sv_attention_context_bf16(Int32(t), Int32(n), Int32(dk), Int32(d), p, q16 + h0 * dk, ctx + h0 * dk) != 0 {
-                failed.store(true, ordering: .relaxed)
+            for h in h0..<h1 {
+                let s = scores + h * t * t, p = p16 + h * t * t
+                guard sv_attention_scores_bf16(Int32(t), 1, Int32(dk), Int32(d), q16 + h * dk, scale, s) == 0 else {
+                    failed.store(true, ordering: .relaxed)
+                    return
+                }
+                softmax(s, t, t)
+                sv_to_bf16(s, p, t * t)
+                if sv_attention_context_bf16(Int32(t), 1, Int32(dk), Int32(d), p, q16 + h * dk, ctx + h * dk) != 0 {
+                    failed.store(true, ordering: .relaxed)
+                    return
+                }
             }
         }
         return !failed.load(ordering: .relaxed)
@@ -49,14 +53,17 @@ public enum DNNLAttention {
         let d = heads * dk
         let failed = Atomic<Bool>(false)
         Parallel.rows(heads, cols: t * t * dk, minWork: BLAS.parallelMinMACs) { h0, h1 in
-            let n = h1 - h0, s = scores + h0 * t * t
-            guard sv_attention_scores_f32(Int32(t), Int32(n), Int32(dk), Int32(d), qkv + h0 * dk, scale, s) == 0 else {
-                failed.store(true, ordering: .relaxed)
-                return
-            }
-            softmax(s, n * t, t)
-            if sv_attention_context_f32(Int32(t), Int32(n), Int32(dk), Int32(d), s, qkv + h0 * dk, ctx + h0 * dk) != 0 {
-                failed.store(true, ordering: .relaxed)
+            for h in h0..<h1 {
+                let s = scores + h * t * t
+                guard sv_attention_scores_f32(Int32(t), 1, Int32(dk), Int32(d), qkv + h * dk, scale, s) == 0 else {
+                    failed.store(true, ordering: .relaxed)
+                    return
+                }
+                softmax(s, t, t)
+                if sv_attention_context_f32(Int32(t), 1, Int32(dk), Int32(d), s, qkv + h * dk, ctx + h * dk) != 0 {
+                    failed.store(true, ordering: .relaxed)
+                    return
+                }
             }
         }
         return !failed.load(ordering: .relaxed)

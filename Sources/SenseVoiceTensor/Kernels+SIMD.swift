@@ -13,13 +13,17 @@ import Glibc
 import Darwin
 #endif
 
-/// Splits row ranges across threads for the non-GEMM passes.
+/// Splits row ranges across threads: the encoder's GEMMs and the passes around them.
 ///
 /// The extra threads are a few long-lived helper threads of this module (not libdispatch's worker
 /// pool, whose threads would otherwise show up in callers' thread-local state): a caller claims
 /// them all, hands each a row range, does the first range itself and waits. A second caller that
 /// finds them claimed (several inference threads, each with 1 BLAS thread, never get here) simply
 /// runs its pass alone.
+///
+/// An encoder pass is hundreds of short parallel regions (≈ 10 per layer), so hand-offs spin
+/// briefly instead of sleeping at once: a helper spins ≈ 50–100 µs for its next range before it
+/// blocks on its semaphore, and the caller spins for the helpers to finish (yielding after a while).
 public enum Parallel {
     /// Threads used by the SIMD kernels: the BLAS thread count, so one setting governs both.
     public static var width: Int { BLAS.threads }
@@ -47,26 +51,77 @@ public enum Parallel {
             for i in 1..<w {
                 let lane = helpers.lanes[i - 1]
                 let lo = rows * i / w, hi = rows * (i + 1) / w
-                lane.work = { body(lo, hi) }
-                lane.start.signal()
+                lane.post { body(lo, hi) }
             }
             body(0, rows / w)
             for i in 1..<w {
-                let lane = helpers.lanes[i - 1]
-                lane.done.wait()
-                lane.work = nil
+                helpers.lanes[i - 1].waitUntilFinished()
             }
         }
     }
 }
 
-/// One helper thread: runs `work` each time `start` is signalled, then signals `done`.
+/// One helper thread: runs `work` each time one is posted, then marks it finished.
+///
+/// `posted` / `finished` count work items. The helper spins on `posted` for a while, then sets
+/// `sleeping` and blocks on `start`; a poster that takes `sleeping` back (exchange to false)
+/// signals `start`. Both sides use sequentially consistent operations on `posted` and `sleeping`,
+/// so either the helper sees the new item before blocking or the poster sees it asleep.
 final class KernelLane: Sendable {
     let start = DispatchSemaphore(value: 0)
-    let done = DispatchSemaphore(value: 0)
-    /// Written by the claiming caller before `start.signal()`, read by the helper after
-    /// `start.wait()`, cleared after `done.wait()`: the semaphores order every access.
+    let posted = Atomic<UInt64>(0)
+    let finished = Atomic<UInt64>(0)
+    let sleeping = Atomic<Bool>(false)
+    /// Written by the claiming caller before `posted` is incremented, read by the helper after it
+    /// sees the increment, cleared by the caller after `finished` catches up: `posted` and
+    /// `finished` (release/acquire) order every access.
     nonisolated(unsafe) var work: (() -> Void)?
+
+    /// Pause iterations a helper spins for new work before it sleeps (≈ 50–100 µs).
+    static let idleSpins = 20_000
+
+    /// Hands `work` to the helper (the caller holds the lanes; one item at a time).
+    func post(_ work: @escaping () -> Void) {
+        self.work = work
+        posted.add(1, ordering: .sequentiallyConsistent)
+        if sleeping.exchange(false, ordering: .sequentiallyConsistent) { start.signal() }
+    }
+
+    /// Spins (then yields) until the helper has finished everything posted, and clears `work`.
+    func waitUntilFinished() {
+        let target = posted.load(ordering: .relaxed)
+        var spins = 0
+        while finished.load(ordering: .acquiring) != target {
+            spins += 1
+            if spins < 100_000 { svk_spin_pause() } else { sched_yield() }
+        }
+        work = nil
+    }
+
+    /// The helper thread's loop.
+    func serve() -> Never {
+        var seen: UInt64 = 0
+        while true {
+            var spins = 0
+            while posted.load(ordering: .acquiring) == seen {
+                if spins < KernelLane.idleSpins {
+                    spins += 1
+                    svk_spin_pause()
+                    continue
+                }
+                sleeping.store(true, ordering: .sequentiallyConsistent)
+                if posted.load(ordering: .sequentiallyConsistent) != seen,
+                   sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                    break                   // the item came in time: not asleep, no signal owed
+                }
+                start.wait()                // the poster took `sleeping` and signals
+                break
+            }
+            seen += 1
+            work?()
+            finished.store(seen, ordering: .releasing)
+        }
+    }
 }
 
 /// The helper threads of `Parallel`, started on first use (one fewer than the online CPUs, at most 15).
@@ -83,12 +138,7 @@ final class KernelHelpers: Sendable {
             var thread = pthread_t()
             let context = Unmanaged.passRetained(lane).toOpaque()
             if pthread_create(&thread, nil, { arg in
-                let lane = Unmanaged<KernelLane>.fromOpaque(arg!).takeUnretainedValue()
-                while true {
-                    lane.start.wait()
-                    lane.work?()
-                    lane.done.signal()
-                }
+                Unmanaged<KernelLane>.fromOpaque(arg!).takeUnretainedValue().serve()
             }, context) == 0 {
                 pthread_detach(thread)
             }
@@ -135,11 +185,12 @@ public enum FastKernels {
 
     /// Softmax of one row in place; `avx512: false` forces the portable Swift SIMD path (tests).
     public static func softmaxRow(_ row: UnsafeMutablePointer<Float>, count n: Int, avx512: Bool = usesAVX512) {
-        let m = maximum(row, count: n)
         if avx512 {
-            scaleRow(row, count: n, by: 1 / svk_exp_shift_sum(row, n, m))
+            let m = svk_max(row, n)
+            svk_scale(row, n, 1 / svk_exp_shift_sum(row, n, m))
             return
         }
+        let m = maximum(row, count: n)
         let mv = SIMD16<Float>(repeating: m)
         var acc = SIMD16<Float>(repeating: 0)
         var i = 0
@@ -331,6 +382,10 @@ public enum FastKernels {
                                   taps: UnsafePointer<Float>, kernel: Int, left: Int,
                                   proj: UnsafePointer<Float>, x: UnsafeMutablePointer<Float>, residual: Bool) {
         Parallel.rows(rows, cols: cols * kernel) { lo, hi in
+            if usesAVX512 {
+                svk_fsmn(lo, hi, rows, cols, v, ldv, taps, kernel, left, proj, x, residual ? 1 : 0)
+                return
+            }
             for r in lo..<hi {
                 let tapLo = max(0, left - r)
                 let tapHi = min(kernel, rows + left - r)
@@ -399,5 +454,47 @@ extension FastKernels {
                 i += 1
             }
         }
+    }
+}
+
+extension FastKernels {
+    /// The index of the largest `row[i] − lse` (first on ties; `banned` indices never chosen; 0 when
+    /// every index is banned), where `lse` is the row's log-sum-exp computed as in
+    /// ``logSoftmaxRows(_:rows:cols:)``: the argmax of the log-softmax row, bit for bit, without
+    /// writing it. `row` is left unchanged.
+    public static func logSoftmaxArgmax(_ row: UnsafePointer<Float>, count n: Int, banned: Set<Int>) -> Int {
+        guard n > 0 else { return 0 }
+        let m = maximum(row, count: n)
+        let lse = m + logf(sumExp(row, count: n, shift: m))
+        // x ↦ fl(x − lse) is monotonic, so the largest log-probability is fl(m − lse), and the
+        // argmax is the first index where it is reached.
+        let target = m - lse
+        if banned.isEmpty, target == target {
+            let lv = SIMD16<Float>(repeating: lse)
+            let tv = SIMD16<Float>(repeating: target)
+            var i = 0
+            while i + 16 <= n {
+                let hit = (load16(row + i) - lv) .== tv
+                if any(hit) {
+                    for j in 0..<16 where hit[j] { return i + j }
+                }
+                i += 16
+            }
+            while i < n {
+                if row[i] - lse == target { return i }
+                i += 1
+            }
+        }
+        // Banned ids, or NaNs: the scalar rule of `CTCGreedyDecoder` on the log-probabilities.
+        var best = -1
+        var bv = -Float.infinity
+        for c in 0..<n where !banned.contains(c) {
+            let p = row[c] - lse
+            if best < 0 || p > bv {
+                best = c
+                bv = p
+            }
+        }
+        return max(best, 0)
     }
 }

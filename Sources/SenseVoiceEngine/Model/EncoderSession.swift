@@ -20,7 +20,7 @@ public final class EncoderSession {
         self.model = model
     }
 
-    private enum Slot: Int, CaseIterable { case x, a, qkv, scores, context, proj, hidden, qkvBF16, probsBF16 }
+    private enum Slot: Int, CaseIterable { case x, a, qkv, scores, context, proj, hidden, qkvBF16, probsBF16, logits }
 
     private func buffer(_ slot: Slot, _ count: Int) -> UnsafeMutablePointer<Float> {
         if scratch.isEmpty { scratch = Slot.allCases.map { _ in ScratchBuffer() } }
@@ -101,6 +101,26 @@ public final class EncoderSession {
             model.ctc.apply(rows: t, input: encoderOut.pointer, output: out.baseAddress!)
             FastKernels.logSoftmaxRows(out.baseAddress!, rows: t, cols: v)
         }
+    }
+
+    /// Greedy CTC ids of an encoder output: per frame, the argmax of its log-probabilities (first
+    /// index on ties, `bannedIds` never chosen), exactly as `CTCGreedyDecoder` finds them in
+    /// ``logProbabilities(_:)`` — without materialising the `[T', vocab]` log-probabilities: the
+    /// logits go to a reused scratch buffer and each row is reduced where it lies in cache.
+    public func greedyFrameIds(_ encoderOut: Tensor, bannedIds: Set<Int> = []) -> [Int] {
+        let t = encoderOut.rows
+        let v = model.config.vocabSize
+        guard t > 0 else { return [] }
+        let logits = buffer(.logits, t * v)
+        model.ctc.apply(rows: t, input: encoderOut.pointer, output: logits)
+        var ids = [Int](repeating: 0, count: t)
+        ids.withUnsafeMutableBufferPointer { out in
+            let o = out.baseAddress!
+            Parallel.rows(t, cols: v) { lo, hi in
+                for r in lo..<hi { o[r] = FastKernels.logSoftmaxArgmax(logits + r * v, count: v, banned: bannedIds) }
+            }
+        }
+        return ids
     }
 
     /// One SAN-M layer in place on `x` (`[rows, layer.inputSize]` in, `[rows, d]` out), over stacked

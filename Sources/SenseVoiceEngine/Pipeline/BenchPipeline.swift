@@ -29,8 +29,7 @@ public struct BenchPipeline {
     public func run(_ samples: [Float]) -> Int {
         let features = frontend.features(samples)
         let encoded = session.encode(features: features, language: .auto, useITN: true)
-        let logProbs = session.logProbabilities(encoded)
-        _ = CTCGreedyDecoder().decode(logProbs, bannedIds: [])
+        _ = CTCGreedyDecoder.collapse(session.greedyFrameIds(encoded))
         return encoded.rows
     }
 
@@ -59,7 +58,7 @@ public struct BenchPipeline {
             let encoderClock = Stopwatch()
             let encoded = session.encode(batch: features, language: options.language, useITN: options.useITN)
             for e in encoded {
-                _ = CTCGreedyDecoder().decode(session.logProbabilities(e), bannedIds: [])
+                _ = CTCGreedyDecoder.collapse(session.greedyFrameIds(e))
                 timings.encoderFrames += e.rows
             }
             timings.encoderSeconds += encoderClock.seconds

@@ -61,7 +61,10 @@ public final class RecognitionSession {
         let encodedBatch = encoder.encode(batch: batchFeatures, language: options.language, useITN: options.useITN)
         var banned: Set<Int> = []
         if options.banEmotionUnknown, let id = bundle.tokenizer.id(of: "<|EMO_UNKNOWN|>") { banned.insert(id) }
-        let ctcs = encodedBatch.map { encoded in decoder.decode(encoder.logProbabilities(encoded), bannedIds: banned) }
+        // Greedy search straight from the logits (the same ids as `decoder.decode(logProbabilities)`).
+        let ctcs = encodedBatch.map { encoded in
+            CTCGreedyDecoder.collapse(encoder.greedyFrameIds(encoded, bannedIds: banned), blankId: decoder.blankId)
+        }
         let encoderSeconds = clock.seconds
         let totalFrames = max(1, encodedBatch.reduce(0) { $0 + $1.rows })
         return zip(encodedBatch, ctcs).enumerated().map { i, pair in
