@@ -26,11 +26,11 @@ public struct LinearWeights: Sendable {
 
     /// The float32 layer: oneDNN's float32 matmul on the weights in place (no copy), or OpenBLAS
     /// `sgemm` (`BLAS.linear`) when ``fp32Backend`` says so or oneDNN cannot take the layer.
-    public init(weight: Tensor, bias: Tensor?) {
+    public init(weight: Tensor, bias: Tensor?, fp32Backend: FP32Backend = LinearWeights.fp32Backend) {
         self.weight = weight
         self.bias = bias
         self.precision = .fp32
-        self.converted = LinearWeights.fp32Backend == .onednn
+        self.converted = fp32Backend == .onednn
             ? try? DNNLLinear(precision: Int32(SV_PREC_F32), weight: weight, bias: bias) : nil
     }
 
