@@ -146,6 +146,26 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+// A matmul primitive for `md` with a user scratchpad (its size in `*scratch`) and, when
+// `output_scale` is given, that common output scale.
+static dnnl_status_t create_primitive(const dnnl_matmul_desc_t *md, const float *output_scale,
+                                      dnnl_primitive_t *out, size_t *scratch) {
+    dnnl_status_t s;
+    dnnl_primitive_attr_t attr;
+    if ((s = dnnl_primitive_attr_create(&attr))) return s;
+    dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
+    if (output_scale) dnnl_primitive_attr_set_output_scales(attr, 1, 0, output_scale);
+    dnnl_primitive_desc_t pd;
+    s = dnnl_primitive_desc_create(&pd, md, attr, g_engine, NULL);
+    dnnl_primitive_attr_destroy(attr);
+    if (s) return s;
+    const dnnl_memory_desc_t *sp = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    *scratch = sp ? dnnl_memory_desc_get_size(sp) : 0;
+    s = dnnl_primitive_create(out, pd);
+    dnnl_primitive_desc_destroy(pd);
+    return s;
+}
+
 static dnnl_status_t create_matmul(int prec, int has_bias, int u8src, int m, int n, int k, dnnl_primitive_t *out, size_t *scratch) {
     dnnl_memory_desc_t src, wei, bias, dst;
     dnnl_dims_t sd = {m, k}, wd = {k, n}, bd = {1, n}, dd = {m, n};
@@ -160,18 +180,7 @@ static dnnl_status_t create_matmul(int prec, int has_bias, int u8src, int m, int
     if ((s = dnnl_memory_desc_init_by_tag(&dst, 2, dd, ddt, dnnl_ab))) return s;
     dnnl_matmul_desc_t md;
     if ((s = dnnl_matmul_desc_init(&md, &src, &wei, has_bias ? &bias : NULL, &dst))) return s;
-    dnnl_primitive_attr_t attr;
-    if ((s = dnnl_primitive_attr_create(&attr))) return s;
-    dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
-    dnnl_primitive_desc_t pd;
-    s = dnnl_primitive_desc_create(&pd, &md, attr, g_engine, NULL);
-    dnnl_primitive_attr_destroy(attr);
-    if (s) return s;
-    const dnnl_memory_desc_t *sp = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-    *scratch = sp ? dnnl_memory_desc_get_size(sp) : 0;
-    s = dnnl_primitive_create(out, pd);
-    dnnl_primitive_desc_destroy(pd);
-    return s;
+    return create_primitive(&md, NULL, out, scratch);
 }
 
 /// The cached primitive for a shape, created on first use. `*owned` is set when the cache is full
@@ -572,23 +581,9 @@ static dnnl_status_t create_attention(int kind, int t, int heads, int dk, int d,
     dnnl_matmul_desc_t md;
     dnnl_status_t s;
     if ((s = dnnl_matmul_desc_init(&md, &a, &b, NULL, &c))) return s;
-    dnnl_primitive_attr_t attr;
-    if ((s = dnnl_primitive_attr_create(&attr))) return s;
-    dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
-    if ((kind & ~ATT_F32) == ATT_SCORES) {
-        float scale;
-        memcpy(&scale, &scale_bits, 4);
-        dnnl_primitive_attr_set_output_scales(attr, 1, 0, &scale);
-    }
-    dnnl_primitive_desc_t pd;
-    s = dnnl_primitive_desc_create(&pd, &md, attr, g_engine, NULL);
-    dnnl_primitive_attr_destroy(attr);
-    if (s) return s;
-    const dnnl_memory_desc_t *sp = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-    *scratch = sp ? dnnl_memory_desc_get_size(sp) : 0;
-    s = dnnl_primitive_create(out, pd);
-    dnnl_primitive_desc_destroy(pd);
-    return s;
+    float scale;
+    memcpy(&scale, &scale_bits, 4);
+    return create_primitive(&md, (kind & ~ATT_F32) == ATT_SCORES ? &scale : NULL, out, scratch);
 }
 
 static int attention_run(int kind, int t, int heads, int dk, int d, float scale, const void *a, const void *b, float *c) {

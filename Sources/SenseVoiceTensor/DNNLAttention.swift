@@ -24,24 +24,13 @@ public enum DNNLAttention {
         Parallel.rows(t, cols: 3 * d) { lo, hi in
             sv_to_bf16(qkv + lo * 3 * d, q16 + lo * 3 * d, (hi - lo) * 3 * d)
         }
-        let failed = Atomic<Bool>(false)
-        // One head at a time per thread: its scores and probabilities (t² floats + t² bf16) stay in L2.
-        Parallel.rows(heads, cols: t * t * dk, minWork: BLAS.parallelMinMACs) { h0, h1 in
-            for h in h0..<h1 {
-                let s = scores + h * t * t, p = p16 + h * t * t
-                guard sv_attention_scores_bf16(Int32(t), 1, Int32(dk), Int32(d), q16 + h * dk, scale, s) == 0 else {
-                    failed.store(true, ordering: .relaxed)
-                    return
-                }
-                softmax(s, t, t)
-                sv_to_bf16(s, p, t * t)
-                if sv_attention_context_bf16(Int32(t), 1, Int32(dk), Int32(d), p, q16 + h * dk, ctx + h * dk) != 0 {
-                    failed.store(true, ordering: .relaxed)
-                    return
-                }
-            }
+        return eachHead(heads, rows: t, headSize: dk) { h in
+            let s = scores + h * t * t, p = p16 + h * t * t
+            guard sv_attention_scores_bf16(Int32(t), 1, Int32(dk), Int32(d), q16 + h * dk, scale, s) == 0 else { return false }
+            softmax(s, t, t)
+            sv_to_bf16(s, p, t * t)
+            return sv_attention_context_bf16(Int32(t), 1, Int32(dk), Int32(d), p, q16 + h * dk, ctx + h * dk) == 0
         }
-        return !failed.load(ordering: .relaxed)
     }
 
     /// The same in float32 throughout (oneDNN's float32 matmul, operands read in place): scores
@@ -51,19 +40,23 @@ public enum DNNLAttention {
                                   scores: UnsafeMutablePointer<Float>, context ctx: UnsafeMutablePointer<Float>,
                                   softmax: (UnsafeMutablePointer<Float>, _ rows: Int, _ cols: Int) -> Void) -> Bool {
         let d = heads * dk
+        return eachHead(heads, rows: t, headSize: dk) { h in
+            let s = scores + h * t * t
+            guard sv_attention_scores_f32(Int32(t), 1, Int32(dk), Int32(d), qkv + h * dk, scale, s) == 0 else { return false }
+            softmax(s, t, t)
+            return sv_attention_context_f32(Int32(t), 1, Int32(dk), Int32(d), s, qkv + h * dk, ctx + h * dk) == 0
+        }
+    }
+
+    /// Runs `head(h)` for every head, heads shared out over ``Parallel``'s threads and taken one at a
+    /// time per thread (a head's `t²` scores and probabilities stay in L2). False when any call failed
+    /// (a thread stops at its first failure).
+    private static func eachHead(_ heads: Int, rows t: Int, headSize dk: Int, _ head: (Int) -> Bool) -> Bool {
         let failed = Atomic<Bool>(false)
         Parallel.rows(heads, cols: t * t * dk, minWork: BLAS.parallelMinMACs) { h0, h1 in
-            for h in h0..<h1 {
-                let s = scores + h * t * t
-                guard sv_attention_scores_f32(Int32(t), 1, Int32(dk), Int32(d), qkv + h * dk, scale, s) == 0 else {
-                    failed.store(true, ordering: .relaxed)
-                    return
-                }
-                softmax(s, t, t)
-                if sv_attention_context_f32(Int32(t), 1, Int32(dk), Int32(d), s, qkv + h * dk, ctx + h * dk) != 0 {
-                    failed.store(true, ordering: .relaxed)
-                    return
-                }
+            for h in h0..<h1 where !head(h) {
+                failed.store(true, ordering: .relaxed)
+                return
             }
         }
         return !failed.load(ordering: .relaxed)
