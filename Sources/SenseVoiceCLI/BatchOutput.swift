@@ -6,13 +6,13 @@ import SenseVoiceEngine
 /// Writes outputs for a folder run and keeps the summary rows.
 struct BatchOutput {
     let directory: URL
-    let formats: [OutputFormat]
+    let formats: [TranscriptFormat]
     let overwrite: Bool
     private var rows: [String: SummaryRow] = [:]
     private var order: [String] = []
     private let previous: [String: SummaryRow]
 
-    init(directory: String, formats: [OutputFormat], overwrite: Bool) {
+    init(directory: String, formats: [TranscriptFormat], overwrite: Bool) {
         self.directory = URL(fileURLWithPath: directory)
         self.formats = formats
         self.overwrite = overwrite
@@ -26,7 +26,7 @@ struct BatchOutput {
     }
 
     /// Output path of `input` in `format`: the input's relative path with its extension replaced.
-    func outputURL(_ input: InputFile, _ format: OutputFormat) -> URL {
+    func outputURL(_ input: InputFile, _ format: TranscriptFormat) -> URL {
         let base = (input.relative as NSString).deletingPathExtension
         return directory.appendingPathComponent(base + format.fileSuffix)
     }
@@ -36,12 +36,11 @@ struct BatchOutput {
         !overwrite && formats.allSatisfy { FileManager.default.fileExists(atPath: outputURL(input, $0).path) }
     }
 
-    mutating func write(_ result: TranscriptionResult, for input: InputFile, labelStyle: ReadableLabels.Style,
-                        cues: SubtitleCueOptions) throws {
+    mutating func write(_ result: TranscriptionResult, for input: InputFile, options: TranscriptWriterOptions) throws {
         for format in formats {
             let url = outputURL(input, format)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            var text = try format.render(result, labelStyle: labelStyle, cues: cues)
+            var text = try format.writer(options).write(result)
             if !text.hasSuffix("\n") { text += "\n" }
             // Write to a temporary name and rename, so an interrupted run never leaves a half file
             // that a resumed run would take as done.
@@ -71,7 +70,7 @@ struct BatchOutput {
     func writeSummary() throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var text = SummaryRow.header + "\n"
-        for file in order { text += rows[file]!.csvLine + "\n" }
+        for file in order { if let row = rows[file] { text += row.csvLine + "\n" } }
         try Data(text.utf8).write(to: directory.appendingPathComponent("summary.csv"), options: .atomic)
     }
 }

@@ -22,21 +22,6 @@ struct ModelsCommand: AsyncParsableCommand {
         subcommands: [Pull.self, List.self, Verify.self]
     )
 
-    /// Exit codes of hub errors (decided only here, in the CLI).
-    static func exitCode(for code: HubError.Code) -> Int32 {
-        switch code {
-        case .invalidArgument: 2
-        case .modelNotOnHub, .verificationFailed: 3
-        case .network, .unauthorized, .badResponse: 5
-        case .checksumMismatch: 6
-        default: 1
-        }
-    }
-
-    static func cliError(_ error: HubError) -> CLIError {
-        CLIError(message: "error [\(error.code)]: \(error.message)", exitCode: exitCode(for: error.code))
-    }
-
     /// `12.3 MB`.
     static func formatBytes(_ bytes: Int64) -> String {
         let units = ["B", "KB", "MB", "GB"]
@@ -94,29 +79,25 @@ struct ModelsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            do {
-                let model = try ModelCatalog.model(named: name)
-                let environment = ProcessInfo.processInfo.environment
-                let hub = try HubSources.make(HubKind(rawValue: source) ?? .modelscope, environment: environment)
-                var options = PullOptions(model: model, revision: revision,
-                                          cacheDirectory: cache ?? ModelLocator.cacheDirectory(environment: environment))
-                options.force = force
-                options.maxAttempts = attempts
-                options.environment = environment
-                let display = ProgressDisplay(live: progress || isatty(STDERR_FILENO) == 1, terminal: isatty(STDERR_FILENO) == 1)
-                let downloader = ModelDownloader(source: hub) { display.handle($0) }
-                let result = try await downloader.pull(options)
-                display.finish()
-                if result.downloaded {
-                    let files = result.manifest?.files ?? []
-                    printError("installed \(model.name) (\(files.count) files, \(ModelsCommand.formatBytes(files.reduce(0) { $0 + $1.size }))) from \(hub.kind.rawValue) in \(result.directory)")
-                } else {
-                    printError("\(model.name) is already complete in \(result.directory); nothing downloaded (use --force to download again)")
-                }
-                print(result.directory)
-            } catch let error as HubError {
-                throw ModelsCommand.cliError(error)
+            let model = try ModelCatalog.model(named: name)
+            let environment = ProcessInfo.processInfo.environment
+            let hub = try HubSources.make(HubKind(rawValue: source) ?? .modelscope, environment: environment)
+            var options = PullOptions(model: model, revision: revision,
+                                      cacheDirectory: cache ?? ModelLocator.cacheDirectory(environment: environment))
+            options.force = force
+            options.maxAttempts = attempts
+            options.environment = environment
+            let display = ProgressDisplay(live: progress || isatty(STDERR_FILENO) == 1, terminal: isatty(STDERR_FILENO) == 1)
+            let downloader = ModelDownloader(source: hub) { display.handle($0) }
+            let result = try await downloader.pull(options)
+            display.finish()
+            if result.downloaded {
+                let files = result.manifest?.files ?? []
+                printError("installed \(model.name) (\(files.count) files, \(ModelsCommand.formatBytes(files.reduce(0) { $0 + $1.size }))) from \(hub.kind.rawValue) in \(result.directory)")
+            } else {
+                printError("\(model.name) is already complete in \(result.directory); nothing downloaded (use --force to download again)")
             }
+            print(result.directory)
         }
     }
 
@@ -186,19 +167,15 @@ struct ModelsCommand: AsyncParsableCommand {
         var quick = false
 
         func run() async throws {
-            do {
-                let asModel = try model.map { try ModelCatalog.model(named: $0) }
-                let report = ModelVerifier.verify(directory: directory, as: asModel, checksums: !quick, load: true)
-                guard report.isVerified else {
-                    for problem in report.problems { printError("\(directory): \(problem)") }
-                    throw HubError(.verificationFailed, "\(directory) does not verify (\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")); run `sensevoice models pull \(report.model?.name ?? "NAME") --force` to download it again")
-                }
-                let what = report.manifest == nil ? "loads; no manifest, so no checksums to compare"
-                    : report.checkedChecksums ? "loads; sizes and SHA-256 match the manifest" : "loads; sizes match the manifest"
-                print("\(directory): verified \(report.model?.name ?? "") (\(ModelsCommand.formatBytes(report.totalBytes)); \(what))")
-            } catch let error as HubError {
-                throw ModelsCommand.cliError(error)
+            let asModel = try model.map { try ModelCatalog.model(named: $0) }
+            let report = ModelVerifier.verify(directory: directory, as: asModel, checksums: !quick, load: true)
+            guard report.isVerified else {
+                for problem in report.problems { printError("\(directory): \(problem)") }
+                throw HubError(.verificationFailed, "\(directory) does not verify (\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")); run `sensevoice models pull \(report.model?.name ?? "NAME") --force` to download it again")
             }
+            let what = report.manifest == nil ? "loads; no manifest, so no checksums to compare"
+                : report.checkedChecksums ? "loads; sizes and SHA-256 match the manifest" : "loads; sizes match the manifest"
+            print("\(directory): verified \(report.model?.name ?? "") (\(ModelsCommand.formatBytes(report.totalBytes)); \(what))")
         }
     }
 }

@@ -22,7 +22,7 @@ struct SenseVoiceCommand: AsyncParsableCommand {
         subcommands: [TranscribeCommand.self, VADCommand.self, ServeCommand.self, WorkerCommand.self, BenchCommand.self, ModelsCommand.self]
     )
 
-    /// Runs the command; `CLIError`s print their message and exit with their own status.
+    /// Runs the command; every error becomes a `CLIError`, which prints its message and exits with its status.
     static func main() async {
         let given = Array(CommandLine.arguments.dropFirst())
         var resolver: ConfigResolver?
@@ -36,24 +36,18 @@ struct SenseVoiceCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as CLIError {
-            printError(error.message, level: .error)
-            Foundation.exit(error.exitCode)
-        } catch let error as ConfigResolver.Failure {
-            printError("error: \(error.message)", level: .error)
-            Foundation.exit(2)
         } catch {
-            // Help (`--help`, `help serve`) gains the environment/config-file section.
-            if let resolver, exitCode(for: error) == .success, isHelpRequest(given) {
-                print(fullMessage(for: error) + "\n" + ConfigResolver.helpSection(for: resolver.helpTarget(given)))
-                Foundation.exit(0)
+            // The exit code of every failure is decided by CLIError.
+            let failure = CLIError(any: error)
+            if failure.exitCode == 0 {
+                // Help (`--help`, `help serve`) goes to stdout and gains the environment/config-file section.
+                var text = failure.message
+                if let resolver, isHelpRequest(given) { text += "\n" + ConfigResolver.helpSection(for: resolver.helpTarget(given)) }
+                if !text.isEmpty { print(text) }
+            } else if !failure.message.isEmpty {
+                printError(failure.message, level: .error)
             }
-            // Bad options exit 2, as every command's help documents (ArgumentParser's own code is 64).
-            if exitCode(for: error) == .validationFailure {
-                printError(fullMessage(for: error), level: .error)
-                Foundation.exit(2)
-            }
-            exit(withError: error)
+            Foundation.exit(failure.exitCode)
         }
     }
 

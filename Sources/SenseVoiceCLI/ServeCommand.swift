@@ -137,7 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let e as SenseVoiceError {
             throw CLIError(e)
         } catch let e as JobError {
-            throw CLIError(message: "error [\(e.code)]: \(e.message)", exitCode: 1)
+            throw CLIError(e)
         }
     }
 

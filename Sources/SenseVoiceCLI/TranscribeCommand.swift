@@ -52,7 +52,7 @@ struct TranscribeCommand: ParsableCommand {
     @Flag(name: .customLong("ban-emo-unk"), help: "Never output the unknown-emotion tag.")
     var banEmotionUnknown: Bool = false
 
-    @Option(help: "Output format(s), comma-separated: text, rich, raw, json, srt, vtt, tsv, labels.")
+    @Option(help: "Output format(s), comma-separated: \(TranscriptFormats.standard.names.joined(separator: ", ")).")
     var format: String = "text"
 
     @Option(help: "Write one file per input and format here (mirrors folders), skip inputs already done, and write summary.csv.")
@@ -85,8 +85,8 @@ struct TranscribeCommand: ParsableCommand {
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if labelStyle != "en" && labelStyle != "zh" { throw ValidationError("--label-style must be en or zh") }
-        guard let formats = OutputFormat.parseList(format) else {
-            throw ValidationError("--format takes a comma-separated list of: \(OutputFormat.names.joined(separator: ", "))")
+        guard let formats = TranscriptFormats.standard.parse(list: format) else {
+            throw ValidationError("--format takes a comma-separated list of: \(TranscriptFormats.standard.names.joined(separator: ", "))")
         }
         if formats.count > 1 && outputDir == nil { throw ValidationError("several formats need --output-dir") }
         if !["none", "emoji", "labels"].contains(subtitleMarkers) { throw ValidationError("--subtitle-markers must be none, emoji or labels") }
@@ -126,9 +126,10 @@ struct TranscribeCommand: ParsableCommand {
         let transcriber = Transcriber(bundle: bundle, vad: vad, maxWholeFileSeconds: maxNoVADSeconds)
         let session = bundle.makeSession()
         let decoder = AudioDecoder(options: AudioDecodingOptions(maxDurationSeconds: maxDurationSeconds))
-        let formats = OutputFormat.parseList(format)!
+        let formats = TranscriptFormats.standard.parse(list: format) ?? []  // validate() refused an empty or unknown list
         let style: ReadableLabels.Style = labelStyle == "zh" ? .chinese : .english
         let cues = SubtitleCueOptions(markers: subtitleMarkers == "emoji" ? .emoji : subtitleMarkers == "labels" ? .labels(style) : .none)
+        let writerOptions = TranscriptWriterOptions(cues: cues, labelStyle: style, words: timestamps)
         var batch = outputDir.map { BatchOutput(directory: $0, formats: formats, overwrite: overwrite) }
         let progress = BatchProgress(files: files, quiet: quiet)
         for (i, input) in files.enumerated() {
@@ -143,15 +144,12 @@ struct TranscribeCommand: ParsableCommand {
                 let result = try transcriber.transcribe(audio, file: input.path, options: options, session: session,
                                                         decodeSeconds: clock.seconds)
                 if batch != nil {
-                    try batch!.write(result, for: input, labelStyle: style, cues: cues)
-                } else {
-                    var text = try formats[0].render(result, labelStyle: style, cues: cues)
+                    try batch?.write(result, for: input, options: writerOptions)
+                } else if let first = formats.first {
+                    let writer = first.writer(writerOptions)
+                    var text = try writer.write(result)
                     if text.hasSuffix("\n") { text.removeLast() }
-                    if case .writer(let f) = formats[0], f == .json || f == .srt || f == .vtt || f == .tsv {
-                        print(text)
-                    } else {
-                        print(files.count > 1 ? "\(input.path)\t\(text)" : text)
-                    }
+                    print(writer.isPlainText && files.count > 1 ? "\(input.path)\t\(text)" : text)
                 }
                 progress.done(i, input, audioSeconds: audio.duration, computeSeconds: clock.seconds)
             } catch let e as SenseVoiceError {
@@ -164,7 +162,7 @@ struct TranscribeCommand: ParsableCommand {
         }
         if let batch { try batch.writeSummary() }
         progress.finish()
-        if progress.failures > 0 { throw ExitCode(1) }
+        if progress.failures > 0 { throw CLIError.someInputsFailed }
     }
 }
 
@@ -185,7 +183,7 @@ enum AudioFiles {
         for p in paths {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
-                throw CLIError(message: "error [file_not_found]: \(p) does not exist", exitCode: 4)
+                throw CLIError(SenseVoiceError(.fileNotFound, "\(p) does not exist"))
             }
             if !isDir.boolValue {
                 out.append(InputFile(path: p, relative: URL(fileURLWithPath: p).lastPathComponent))

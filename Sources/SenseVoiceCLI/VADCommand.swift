@@ -79,7 +79,7 @@ struct VADCommand: ParsableCommand {
                 printError("error [\(e.code)]: \(file): \(e.message)")
             }
         }
-        if failures > 0 { throw ExitCode(1) }
+        if failures > 0 { throw CLIError.someInputsFailed }
     }
 
     /// One file's result in the chosen format (text: nothing for a file without speech).

@@ -124,7 +124,7 @@ struct WorkerCommand: AsyncParsableCommand {
         } catch let e as SenseVoiceError {
             throw CLIError(e)
         } catch let e as JobError {
-            throw CLIError(message: "error [\(e.code)]: \(e.message)", exitCode: 1)
+            throw CLIError(e)
         }
     }
 }

@@ -56,7 +56,8 @@ public protocol HubSource: Sendable {
     /// - Throws: `HubError` `.modelNotOnHub` (404), `.unauthorized`, `.network`, `.badResponse`.
     func listing(of repository: String, revision: String) async throws -> HubListing
     /// The request that downloads one file.
-    func downloadRequest(repository: String, revision: String, file: String) -> HubRequest
+    /// - Throws: `HubError(.invalidArgument)` when the endpoint and the file do not form a URL.
+    func downloadRequest(repository: String, revision: String, file: String) throws -> HubRequest
 }
 
 /// Builds the hub client a CLI option names, reading its endpoint and credentials from the environment.
@@ -71,12 +72,30 @@ public enum HubSources {
     }
 
     /// Parses an endpoint, dropping a trailing slash.
+    /// - Throws: `HubError(.invalidArgument)` naming `variable` unless `text` is an http(s) URL
+    ///   with a host, a valid port and neither query nor fragment (request paths are appended to it).
     static func endpoint(_ text: String, variable: String) throws -> URL {
         var trimmed = text.trimmingCharacters(in: .whitespaces)
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              url.host != nil else {
+              let host = url.host, !host.isEmpty else {
             throw HubError(.invalidArgument, "\(variable)=\(text) is not an http(s) URL or host name")
+        }
+        guard url.query == nil, url.fragment == nil, !trimmed.contains("?"), !trimmed.contains("#") else {
+            throw HubError(.invalidArgument, "\(variable)=\(text) has a query or fragment; give the hub's base URL only (e.g. https://hf-mirror.com)")
+        }
+        if let port = url.port, !(1...65535).contains(port) {
+            throw HubError(.invalidArgument, "\(variable)=\(text) has port \(port); use a port from 1 to 65535")
+        }
+        return url
+    }
+
+    /// A request URL: the endpoint followed by `/` and an already percent-encoded path and query.
+    /// - Throws: `HubError(.invalidArgument)` when they do not form a URL (an endpoint given to
+    ///   `init(endpoint:)` that ``endpoint(_:variable:)`` would have refused).
+    static func url(_ endpoint: URL, _ pathAndQuery: String, what: String) throws -> URL {
+        guard let url = URL(string: "\(endpoint.absoluteString)/\(pathAndQuery)"), url.host != nil else {
+            throw HubError(.invalidArgument, "cannot form a URL for \(what) from the hub endpoint \(endpoint.absoluteString); check HF_ENDPOINT or MODELSCOPE_DOMAIN")
         }
         return url
     }

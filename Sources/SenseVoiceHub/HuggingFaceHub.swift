@@ -49,10 +49,8 @@ public struct HuggingFaceHub: HubSource {
 
     public func listing(of repository: String, revision: String) async throws -> HubListing {
         let path = "api/models/\(HubSources.encodePath(repository))/revision/\(HubSources.encodeSegment(revision))?blobs=true"
-        guard let url = URL(string: "\(endpoint.absoluteString)/\(path)") else {
-            throw HubError(.invalidArgument, "cannot form a Hugging Face URL for \(repository)@\(revision)")
-        }
         let what = "Hugging Face model \(repository) at revision \(revision)"
+        let url = try HubSources.url(endpoint, path, what: what)
         let info = try await HubHTTP.getJSON(HubRequest(url: url, headers: headers), as: ModelInfo.self, what: what,
                                              authHint: "set HF_TOKEN if the repository is gated or private")
         guard let siblings = info.siblings else {
@@ -66,8 +64,8 @@ public struct HuggingFaceHub: HubSource {
         return HubListing(repository: repository, revision: revision, commit: info.sha, files: files)
     }
 
-    public func downloadRequest(repository: String, revision: String, file: String) -> HubRequest {
+    public func downloadRequest(repository: String, revision: String, file: String) throws -> HubRequest {
         let path = "\(HubSources.encodePath(repository))/resolve/\(HubSources.encodeSegment(revision))/\(HubSources.encodePath(file))"
-        return HubRequest(url: URL(string: "\(endpoint.absoluteString)/\(path)")!, headers: headers)
+        return HubRequest(url: try HubSources.url(endpoint, path, what: "\(file) of \(repository)@\(revision)"), headers: headers)
     }
 }

@@ -177,7 +177,7 @@ public struct ModelDownloader: Sendable {
             try? fm.removeItem(atPath: final)
         }
 
-        let request = source.downloadRequest(repository: repository, revision: revision, file: file.path)
+        let request = try source.downloadRequest(repository: repository, revision: revision, file: file.path)
         var lastError: HubError?
         for attempt in 1...maxAttempts {
             let onDisk = Self.size(of: part) ?? 0

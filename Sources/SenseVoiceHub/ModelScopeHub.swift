@@ -47,10 +47,8 @@ public struct ModelScopeHub: HubSource {
 
     public func listing(of repository: String, revision: String) async throws -> HubListing {
         let query = "Revision=\(HubSources.encodeQuery(revision))&Recursive=true"
-        guard let url = URL(string: "\(endpoint.absoluteString)/api/v1/models/\(HubSources.encodePath(repository))/repo/files?\(query)") else {
-            throw HubError(.invalidArgument, "cannot form a ModelScope URL for \(repository)@\(revision)")
-        }
         let what = "ModelScope model \(repository) at revision \(revision)"
+        let url = try HubSources.url(endpoint, "api/v1/models/\(HubSources.encodePath(repository))/repo/files?\(query)", what: what)
         let response = try await HubHTTP.getJSON(HubRequest(url: url), as: FilesResponse.self, what: what,
                                                  authHint: "the model may be private")
         if let code = response.code, code != 200 {
@@ -66,8 +64,9 @@ public struct ModelScopeHub: HubSource {
         return HubListing(repository: repository, revision: revision, commit: commit, files: files)
     }
 
-    public func downloadRequest(repository: String, revision: String, file: String) -> HubRequest {
+    public func downloadRequest(repository: String, revision: String, file: String) throws -> HubRequest {
         let query = "Revision=\(HubSources.encodeQuery(revision))&FilePath=\(HubSources.encodeQuery(file))"
-        return HubRequest(url: URL(string: "\(endpoint.absoluteString)/api/v1/models/\(HubSources.encodePath(repository))/repo?\(query)")!)
+        return HubRequest(url: try HubSources.url(endpoint, "api/v1/models/\(HubSources.encodePath(repository))/repo?\(query)",
+                                                  what: "\(file) of \(repository)@\(revision)"))
     }
 }

@@ -99,7 +99,7 @@ struct HubProtocolTests {
         try FileManager.default.createDirectory(atPath: env.cache, withIntermediateDirectories: true)
         let part = env.cache + "/config.yaml.part"
         let attempt = try await hub.run { url in
-            let request = ModelScopeHub(endpoint: url).downloadRequest(repository: "iic/SenseVoiceSmall", revision: "master", file: "config.yaml")
+            let request = try ModelScopeHub(endpoint: url).downloadRequest(repository: "iic/SenseVoiceSmall", revision: "master", file: "config.yaml")
             return try await HubHTTP.download(request, to: part, what: "config.yaml", idleTimeout: 2) { _, _ in }
         }
         #expect(attempt.bytesOnDisk == Int64(hub.bytes(repo: "iic/SenseVoiceSmall", file: "config.yaml")?.count ?? -1))
@@ -117,7 +117,7 @@ struct HubProtocolTests {
         let part = env.cache + "/config.yaml.part"
         let error = await #expect(throws: HubError.self) {
             try await hub.run { url in
-                let request = ModelScopeHub(endpoint: url).downloadRequest(repository: "iic/SenseVoiceSmall", revision: "master", file: "config.yaml")
+                let request = try ModelScopeHub(endpoint: url).downloadRequest(repository: "iic/SenseVoiceSmall", revision: "master", file: "config.yaml")
                 return try await HubHTTP.download(request, to: part, what: "config.yaml", idleTimeout: 1) { _, _ in }
             }
         }
@@ -133,14 +133,26 @@ struct HubProtocolTests {
         #expect(throws: HubError.self) { try HuggingFaceHub(environment: ["HF_ENDPOINT": "ftp://x"]) }
     }
 
-    @Test func downloadURLsFollowEachHubsLayout() {
+    @Test("a malformed hub endpoint is a clear invalid_argument error naming the variable, never a crash",
+          arguments: [("HF_ENDPOINT", "https://hf-mirror.com?x=1"), ("HF_ENDPOINT", "https://hf-mirror.com/#top"),
+                      ("HF_ENDPOINT", "https://hf-mirror.com:99999"), ("HF_ENDPOINT", "https://"),
+                      ("HF_ENDPOINT", "hf mirror"), ("MODELSCOPE_DOMAIN", "modelscope.cn?x"),
+                      ("MODELSCOPE_DOMAIN", "http://exa mple.com"), ("MODELSCOPE_DOMAIN", "modelscope.cn:0")])
+    func malformedEndpoints(variable: String, value: String) throws {
+        let kind: HubKind = variable == "HF_ENDPOINT" ? .huggingface : .modelscope
+        let error = #expect(throws: HubError.self) { try HubSources.make(kind, environment: [variable: value]) }
+        #expect(error?.code == .invalidArgument)
+        #expect(error?.message.contains(variable) == true, "\(String(describing: error))")
+    }
+
+    @Test func downloadURLsFollowEachHubsLayout() throws {
         let hf = HuggingFaceHub(endpoint: URL(string: "https://huggingface.co")!)
-        #expect(hf.downloadRequest(repository: "funasr/fsmn-vad", revision: "main", file: "am.mvn").url.absoluteString
+        #expect(try hf.downloadRequest(repository: "funasr/fsmn-vad", revision: "main", file: "am.mvn").url.absoluteString
                 == "https://huggingface.co/funasr/fsmn-vad/resolve/main/am.mvn")
-        #expect(hf.downloadRequest(repository: "funasr/fsmn-vad", revision: "refs/pr/1", file: "am.mvn").url.absoluteString
+        #expect(try hf.downloadRequest(repository: "funasr/fsmn-vad", revision: "refs/pr/1", file: "am.mvn").url.absoluteString
                 == "https://huggingface.co/funasr/fsmn-vad/resolve/refs%2Fpr%2F1/am.mvn")
         let ms = ModelScopeHub(endpoint: URL(string: "https://www.modelscope.cn")!)
-        #expect(ms.downloadRequest(repository: "iic/SenseVoiceSmall", revision: "master", file: "model.pt").url.absoluteString
+        #expect(try ms.downloadRequest(repository: "iic/SenseVoiceSmall", revision: "master", file: "model.pt").url.absoluteString
                 == "https://www.modelscope.cn/api/v1/models/iic/SenseVoiceSmall/repo?Revision=master&FilePath=model.pt")
     }
 }

@@ -31,7 +31,7 @@ struct TranscriptionRouteTests {
         }
     }
 
-    @Test("format=srt|vtt|text|tsv|raw|rich|verbose_json", arguments: [
+    @Test("format=srt|vtt|text|tsv|raw|rich|verbose_json|labels", arguments: [
         ("srt", "application/x-subrip", "1\n00:00:00,000 --> "),
         ("vtt", "text/vtt", "WEBVTT\n\n00:00:00.000 --> "),
         ("text", "text/plain", ""),
@@ -39,6 +39,7 @@ struct TranscriptionRouteTests {
         ("raw", "text/plain", ""),
         ("rich", "text/plain", ""),
         ("verbose_json", "application/json", "{"),
+        ("labels", "text/plain", ""),
     ])
     func formats(format: String, type: String, prefix: String) async throws {
         try await TestServer.application(try TestServer.environment(), workers: false).test(.router) { client in

@@ -123,13 +123,3 @@ public struct TranscriptionResult: Sendable, Equatable, Codable {
         return best
     }
 }
-
-extension Emotion {
-    /// Lower-case name used in JSON (`EMO_UNKNOWN` → `unknown`).
-    public var jsonName: String { self == .unknown ? "unknown" : rawValue.lowercased() }
-}
-
-extension AudioEvent {
-    /// Lower-case name used in JSON (`Event_UNK` → `unknown`, `Speech_Noise` → `speech_noise`).
-    public var jsonName: String { self == .unknown ? "unknown" : rawValue.lowercased() }
-}

@@ -52,43 +52,10 @@ public enum ReadableLabels {
         return String(out)
     }
 
-    /// The label of an emotion, or `nil` for emotions that are not shown (neutral, other, unknown).
-    public static func label(for emotion: Emotion, style: Style) -> String? {
-        switch (emotion, style) {
-        case (.happy, .chinese): "(开心)"
-        case (.sad, .chinese): "(伤心)"
-        case (.angry, .chinese): "(生气)"
-        case (.fearful, .chinese): "(恐惧)"
-        case (.disgusted, .chinese): "(厌恶)"
-        case (.surprised, .chinese): "(惊讶)"
-        case (.happy, .english): "[happy]"
-        case (.sad, .english): "[sad]"
-        case (.angry, .english): "[angry]"
-        case (.fearful, .english): "[fearful]"
-        case (.disgusted, .english): "[disgusted]"
-        case (.surprised, .english): "[surprised]"
-        case (.neutral, _), (.other, _), (.unknown, _): nil
-        }
-    }
-
-    /// The label of an event, or `nil` for events that are not shown (speech, breath, sing,
-    /// speech noise, unknown, garbage).
-    public static func label(for event: AudioEvent, style: Style) -> String? {
-        switch (event, style) {
-        case (.bgm, .chinese): "(背景音乐)"
-        case (.applause, .chinese): "(掌声)"
-        case (.laughter, .chinese): "(笑声)"
-        case (.cry, .chinese): "(哭声)"
-        case (.sneeze, .chinese): "(喷嚏)"
-        case (.cough, .chinese): "(咳嗽)"
-        case (.bgm, .english): "[music]"
-        case (.applause, .english): "[applause]"
-        case (.laughter, .english): "[laughter]"
-        case (.cry, .english): "[crying]"
-        case (.sneeze, .english): "[sneeze]"
-        case (.cough, .english): "[cough]"
-        case (.speech, _), (.breath, _), (.sing, _), (.speechNoise, _), (.unknown, _), (.gbg, _): nil
-        }
+    /// The label of an emotion or event, or `nil` for tags that are not shown (neutral, other and
+    /// unknown emotions; speech, breath, sing, speech noise, unknown and garbage events).
+    public static func label(for tag: some TranscriptTag, style: Style) -> String? {
+        tag.label(style)
     }
 
     /// The label for "no speech" (`<|nospeech|><|Event_UNK|>`).

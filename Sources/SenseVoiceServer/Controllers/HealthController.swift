@@ -20,7 +20,7 @@ struct HealthController: Sendable {
 
     /// Liveness: 200 whenever the process serves HTTP.
     @Sendable func health(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        ResultFormat.json(["status": "ok"])
+        try APIResponse.json(["status": "ok"])
     }
 
     /// Readiness: 200 once the model is loaded, 503 while loading (or when loading failed).
@@ -33,7 +33,7 @@ struct HealthController: Sendable {
         }
         switch host.status {
         case .ready(let pool):
-            return ResultFormat.json(Ready(model: pool.bundle.directory, workers: pool.threadCount,
+            return try APIResponse.json(Ready(model: pool.bundle.directory, workers: pool.threadCount,
                                            load_seconds: (pool.bundle.loadSeconds * 1000).rounded() / 1000))
         case .loading:
             throw APIError.notReady()
@@ -45,6 +45,6 @@ struct HealthController: Sendable {
     /// Prometheus text exposition.
     @Sendable func prometheus(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let text = await metrics.render(host: host, store: store, pendingRequests: limiter.current)
-        return ResultFormat.text(text, mediaType: "text/plain; version=0.0.4; charset=utf-8")
+        return APIResponse.text(text, mediaType: "text/plain; version=0.0.4; charset=utf-8")
     }
 }

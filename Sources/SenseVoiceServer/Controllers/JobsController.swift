@@ -65,7 +65,7 @@ struct JobsController: Sendable {
         context.logger.info("jobs submitted", metadata: ["batch": "\(batchID)", "files": "\(jobs.count)"])
         var headers = HTTPFields()
         headers[.location] = "/api/v1/jobs/\(jobs[0].id)"
-        return ResultFormat.json(JobSubmissionDTO(batch_id: batchID, jobs: jobs.map(JobDTO.init)), status: .accepted, headers: headers)
+        return try APIResponse.json(JobSubmissionDTO(batch_id: batchID, jobs: jobs.map(JobDTO.init)), status: .accepted, headers: headers)
     }
 
     /// `GET /api/v1/jobs?state=&batch=&limit=&offset=`: newest first.
@@ -85,12 +85,12 @@ struct JobsController: Sendable {
         let limit = try Self.integer(q["limit"], name: "limit", range: 1...500) ?? 50
         let offset = try Self.integer(q["offset"], name: "offset", range: 0...Int(Int32.max)) ?? 0
         let jobs = try await store.list(JobQuery(state: state, batchID: batch?.isEmpty == false ? batch : nil, limit: limit, offset: offset))
-        return ResultFormat.json(JobListDTO(jobs: jobs.map(JobDTO.init), next_offset: jobs.count == limit ? offset + limit : nil))
+        return try APIResponse.json(JobListDTO(jobs: jobs.map(JobDTO.init), next_offset: jobs.count == limit ? offset + limit : nil))
     }
 
     /// `GET /api/v1/jobs/{id}`.
     @Sendable func get(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        ResultFormat.json(JobDTO(try await job(context)))
+        try APIResponse.json(JobDTO(try await job(context)))
     }
 
     /// `DELETE /api/v1/jobs/{id}`: removes the job and its audio in any state (a running job stops).
@@ -101,10 +101,10 @@ struct JobsController: Sendable {
         return Response(status: .noContent)
     }
 
-    /// `GET /api/v1/jobs/{id}/result?format=json|text|rich|raw|srt|vtt|tsv|verbose_json&markers=&download=1`.
+    /// `GET /api/v1/jobs/{id}/result?format=…&markers=…&download=1`: any format of `TranscriptFormats.standard`.
     @Sendable func result(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let q = UploadReader.queryDictionary(request)
-        let format = try OptionParsing.format(q["format"], field: "format", allowed: ResultFormat.native) ?? .json
+        let format = try OptionParsing.format(q["format"], field: "format", in: .standard)
         let markers = try OptionParsing.markers(q["markers"])
         let download = try OptionParsing.bool({ q[$0] }, "download") ?? false
         let job = try await job(context)
@@ -117,8 +117,9 @@ struct JobsController: Sendable {
                            message: "job \(job.id) failed [\(job.errorCode ?? "error")]: \(job.errorMessage ?? "no message"); fix the file and submit it again")
         case .succeeded:
             guard let result = try await store.result(id: job.id) else { throw Self.missing(job.id) }
-            return try format.response(for: result, markers: markers,
-                                       attachmentName: download ? ResultFormat.baseName(job.fileName) : nil)
+            let options = OptionParsing.writerOptions(markers: markers, words: job.options.timestamps)
+            return try APIResponse.transcript(result, format: format, options: options,
+                                              attachmentName: download ? APIResponse.baseName(job.fileName) : nil)
         }
     }
 
@@ -137,12 +138,10 @@ struct JobsController: Sendable {
         headers[.cacheControl] = "no-cache"
         headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         let body = ResponseBody { writer in
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
             func send(_ event: String, _ dto: JobDTO?) async throws {
                 var text = "event: \(event)\n"
-                if let dto, let data = try? encoder.encode(dto) { text += "data: \(String(decoding: data, as: UTF8.self))\n" } else { text += "data: {}\n" }
+                // A deleted job has no body; a job that cannot be encoded ends the stream with an error.
+                text += "data: \(dto.map { String(decoding: try APIResponse.encode($0), as: UTF8.self) } ?? "{}")\n"
                 try await writer.write(ByteBuffer(string: text + "\n"))
             }
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))

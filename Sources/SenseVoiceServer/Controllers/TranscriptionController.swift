@@ -29,10 +29,11 @@ struct TranscriptionController: Sendable {
             let file = try form.singleFile(named: "file")
             let options = try OptionParsing.transcriptionOptions(form.value)
             let format = try OptionParsing.format(form.value("format") ?? form.value("response_format"),
-                                                  field: "format", allowed: ResultFormat.native) ?? .json
+                                                  field: "format", in: .standard)
             let markers = try OptionParsing.markers(form.value("markers"))
             let result = try await run(pool, file: file, options: options)
-            return try format.response(for: result, markers: markers)
+            return try APIResponse.transcript(result, format: format,
+                                              options: OptionParsing.writerOptions(markers: markers, words: options.timestamps))
         }
     }
 
@@ -43,15 +44,14 @@ struct TranscriptionController: Sendable {
             let form = try await UploadReader.read(request, limit: configuration.maxUploadBytes)
             let file = try form.singleFile(named: "file")
             var options = try OptionParsing.transcriptionOptions(form.value)
-            let format = try OptionParsing.format(form.value("response_format"), field: "response_format",
-                                                  allowed: ResultFormat.openAI) ?? .json
+            let format = try OptionParsing.format(form.value("response_format"), field: "response_format", in: .openAI)
             var granularities = form.values("timestamp_granularities[]") + form.values("timestamp_granularities")
             granularities = granularities.flatMap { $0.split(separator: ",").map { $0.trimmingSpaces.lowercased() } }
             for g in granularities where g != "segment" && g != "word" {
                 throw SenseVoiceError(.invalidOption, "timestamp_granularities[] '\(g.prefix(40))' is not supported; use segment or word")
             }
             if granularities.contains("word") {
-                guard format == .verboseJSON else {
+                guard format.name == "verbose_json" else {
                     throw SenseVoiceError(.invalidOption, "timestamp_granularities[] needs response_format=verbose_json")
                 }
                 options.timestamps = true
@@ -65,14 +65,8 @@ struct TranscriptionController: Sendable {
                 throw SenseVoiceError(.invalidOption, "stream=true is not supported; use the jobs API with its event stream for progress")
             }
             let result = try await run(pool, file: file, options: options)
-            switch format {
-            case .json:
-                return ResultFormat.json(OpenAITranscription.simple(result))
-            case .verboseJSON:
-                return ResultFormat.json(OpenAITranscription.verbose(result, words: granularities.contains("word")))
-            default:
-                return try format.response(for: result, markers: .none)
-            }
+            return try APIResponse.transcript(result, format: format,
+                                              options: OptionParsing.writerOptions(markers: .none, words: granularities.contains("word")))
         }
     }
 
@@ -88,7 +82,7 @@ struct TranscriptionController: Sendable {
             var object = "list"
             var data = [Model()]
         }
-        return ResultFormat.json(List())
+        return try APIResponse.json(List())
     }
 
     // MARK: - Helpers

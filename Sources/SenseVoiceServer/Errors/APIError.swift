@@ -34,9 +34,8 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     /// The JSON error response.
     static func response(status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) -> Response {
         let body = ErrorBody(error: .init(code: code, message: message))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8)
+        // Two strings always encode; the literal only keeps this path free of `try`.
+        let data = (try? APIResponse.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"error"}}"#.utf8)
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         fields[.cacheControl] = "no-store"

@@ -27,13 +27,22 @@ enum OptionParsing {
         }
     }
 
-    /// A result format field (`format` or `response_format`), `nil` when absent.
-    static func format(_ value: String?, field: String, allowed: [ResultFormat]) throws -> ResultFormat? {
-        guard let raw = value?.trimmingSpaces.lowercased(), !raw.isEmpty else { return nil }
-        guard let format = ResultFormat(rawValue: raw), allowed.contains(format) else {
-            throw SenseVoiceError(.invalidOption, "\(field) '\(raw.prefix(40))' is not supported; use one of \(allowed.map(\.rawValue).joined(separator: ", "))")
+    /// A result format field (`format` or `response_format`) looked up in `formats`; the
+    /// registry's default format when the field is absent or empty.
+    static func format(_ value: String?, field: String, in formats: TranscriptFormats) throws -> TranscriptFormat {
+        guard let raw = value?.trimmingSpaces.lowercased(), !raw.isEmpty else { return formats.defaultFormat }
+        guard let format = formats[raw] else {
+            throw SenseVoiceError(.invalidOption, "\(field) '\(raw.prefix(40))' is not supported; use one of \(formats.names.joined(separator: ", "))")
         }
         return format
+    }
+
+    /// The writer options of a request: subtitle `markers` (whose label language `labels` uses
+    /// too) and whether `verbose_json` lists `words`.
+    static func writerOptions(markers: SubtitleCueOptions.Markers, words: Bool) -> TranscriptWriterOptions {
+        var style = ReadableLabels.Style.english
+        if case .labels(let chosen) = markers { style = chosen }
+        return TranscriptWriterOptions(cues: SubtitleCueOptions(markers: markers), labelStyle: style, words: words)
     }
 
     /// Subtitle marks: `none` (default), `emoji`, `labels`, `labels_zh`.

@@ -59,7 +59,7 @@ struct StaticFiles: Sendable {
 
     func response(_ name: String) -> Response {
         guard let file = files[name] else {
-            return ResultFormat.text("""
+            return APIResponse.text("""
                 <!doctype html><meta charset="utf-8"><title>SenseVoice</title>
                 <p>The web UI files were not found next to the server binary. Set SENSEVOICE_UI_DIR to the
                 folder Sources/SenseVoiceServer/Resources/Public. The API works: see /openapi.json.</p>

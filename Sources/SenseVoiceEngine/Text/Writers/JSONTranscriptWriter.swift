@@ -21,8 +21,16 @@ public struct JSONTranscriptWriter: TranscriptWriting {
 
     /// The UTF-8 JSON bytes.
     public func encode(_ result: TranscriptionResult) throws -> Data {
+        try Self.encode(result, pretty: pretty)
+    }
+
+    /// The project's JSON spelling of any value: sorted keys, slashes unescaped, ISO 8601 dates;
+    /// compact unless `pretty`. Every JSON writer and HTTP body uses it.
+    /// - Throws: `EncodingError` for a non-finite number.
+    public static func encode(_ value: some Encodable, pretty: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.withoutEscapingSlashes, .prettyPrinted, .sortedKeys] : [.withoutEscapingSlashes, .sortedKeys]
-        return try encoder.encode(result)
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(value)
     }
 }

@@ -56,8 +56,8 @@ public struct SubtitleCue: Sendable, Equatable {
 
     /// The marks placed before (events) and after (emotion) a segment's text.
     static func marks(of segment: SegmentResult, _ markers: SubtitleCueOptions.Markers) -> (String, String) {
-        let events = segment.events.compactMap { name in AudioEvent.allCases.first { $0.jsonName == name } }
-        let emotion = segment.emotion.flatMap { name in Emotion.allCases.first { $0.jsonName == name } }
+        let events = segment.events.compactMap(AudioEvent.init(jsonName:))
+        let emotion = segment.emotion.flatMap(Emotion.init(jsonName:))
         var seen: Set<String> = []
         switch markers {
         case .none:
@@ -66,9 +66,8 @@ public struct SubtitleCue: Sendable, Equatable {
             let before = events.compactMap(\.emoji).filter { seen.insert($0).inserted }.joined()
             return (before, emotion?.emoji ?? "")
         case .labels(let style):
-            let before = events.compactMap { ReadableLabels.label(for: $0, style: style) }
-                .filter { seen.insert($0).inserted }.joined(separator: " ")
-            return (before, emotion.flatMap { ReadableLabels.label(for: $0, style: style) } ?? "")
+            let before = events.compactMap { $0.label(style) }.filter { seen.insert($0).inserted }.joined(separator: " ")
+            return (before, emotion?.label(style) ?? "")
         }
     }
 }

@@ -1,9 +1,41 @@
 // OpenAI's transcription response shapes (json, verbose_json), plus our emotion and event fields.
 
-import SenseVoiceEngine
+/// Writes OpenAI's `json` (`{text, usage}`) or `verbose_json` (segments in seconds, plus our
+/// `emotion`, `events` and `rich`).
+///
+/// `verbose_json` carries the top-level `words` list exactly when word times were asked for
+/// (OpenAI's rule: `timestamp_granularities[]=word`; the REST routes and the CLI ask with
+/// `timestamps`), as an empty list when the file has no words, and leaves it out otherwise.
+public struct OpenAIJSONWriter: TranscriptWriting {
+    /// Which of OpenAI's JSON shapes.
+    public enum Shape: Sendable, Equatable {
+        /// `response_format=json`: `{text, usage}`.
+        case simple
+        /// `response_format=verbose_json`.
+        case verbose
+    }
 
-/// Bodies of `POST /v1/audio/transcriptions`.
-enum OpenAITranscription {
+    public var shape: Shape
+    /// Whether `verbose_json` carries `words`.
+    public var words: Bool
+
+    public init(_ shape: Shape, words: Bool = false) {
+        self.shape = shape
+        self.words = words
+    }
+
+    public var fileExtension: String { "json" }
+    public var mediaType: String { "application/json; charset=utf-8" }
+
+    /// - Throws: `EncodingError` when a number is not finite.
+    public func write(_ result: TranscriptionResult) throws -> String {
+        let data = switch shape {
+        case .simple: try JSONTranscriptWriter.encode(Simple(text: result.text, usage: Usage(seconds: Self.seconds(result.durationMs))))
+        case .verbose: try JSONTranscriptWriter.encode(verbose(result))
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// `response_format=json`.
     struct Simple: Encodable {
         var text: String
@@ -56,22 +88,18 @@ enum OpenAITranscription {
         var end: Double
     }
 
-    static func simple(_ r: TranscriptionResult) -> Simple {
-        Simple(text: r.text, usage: Usage(seconds: seconds(r.durationMs)))
-    }
-
-    static func verbose(_ r: TranscriptionResult, words includeWords: Bool) -> Verbose {
+    func verbose(_ r: TranscriptionResult) -> Verbose {
         let segments = r.segments.enumerated().map { index, s in
-            Segment(id: index, seek: s.startMs / 10, start: seconds(s.startMs), end: seconds(s.endMs), text: s.text,
+            Segment(id: index, seek: s.startMs / 10, start: Self.seconds(s.startMs), end: Self.seconds(s.endMs), text: s.text,
                     tokens: [], temperature: 0, avg_logprob: 0, compression_ratio: 0,
                     no_speech_prob: s.language == "nospeech" ? 1 : 0,
                     language: s.language, emotion: s.emotion, events: s.events)
         }
-        let words: [Word]? = includeWords
-            ? r.segments.flatMap { $0.words ?? [] }.map { Word(word: $0.text, start: seconds($0.startMs), end: seconds($0.endMs)) }
+        let words: [Word]? = self.words
+            ? r.segments.flatMap { $0.words ?? [] }.map { Word(word: $0.text, start: Self.seconds($0.startMs), end: Self.seconds($0.endMs)) }
             : nil
-        return Verbose(language: languageName(r.language), duration: seconds(r.durationMs), text: r.text,
-                       segments: segments, words: words, usage: Usage(seconds: seconds(r.durationMs)),
+        return Verbose(language: Self.languageName(r.language), duration: Self.seconds(r.durationMs), text: r.text,
+                       segments: segments, words: words, usage: Usage(seconds: Self.seconds(r.durationMs)),
                        emotion: r.emotion, events: r.events, rich: r.rich)
     }
 
