@@ -29,12 +29,7 @@ struct GitBlobSHA1 {
     /// The hex object id.
     func finalize() -> String {
         var copy = self
-        let bits = length &* 8
-        var tail: [UInt8] = [0x80]
-        let used = (pending.count + 1) % 64
-        tail += [UInt8](repeating: 0, count: used <= 56 ? 56 - used : 120 - used)
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        copy.update(tail)
+        copy.update(MessagePadding.tail(byteLength: length, pendingCount: pending.count))
         let words = [copy.h.0, copy.h.1, copy.h.2, copy.h.3, copy.h.4]
         return words.map { String(format: "%08x", $0) }.joined()
     }

@@ -67,11 +67,7 @@ public struct SHA256: Sendable {
     /// Pads the message and returns its digest.
     public func finalize() -> Digest {
         var copy = self
-        let bitLength = length &* 8
-        var tail: [UInt8] = [0x80]
-        let used = (pending.count + 1) % 64
-        tail += [UInt8](repeating: 0, count: used <= 56 ? 56 - used : 120 - used)
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        let tail = MessagePadding.tail(byteLength: length, pendingCount: pending.count)
         let savedLength = copy.length
         tail.withUnsafeBytes { copy.update($0) }
         copy.length = savedLength

@@ -141,7 +141,8 @@ struct JobsController: Sendable {
             func send(_ event: String, _ dto: JobDTO?) async throws {
                 var text = "event: \(event)\n"
                 // A deleted job has no body; a job that cannot be encoded ends the stream with an error.
-                text += "data: \(dto.map { String(decoding: try APIResponse.encode($0), as: UTF8.self) } ?? "{}")\n"
+                let data = try dto.map { String(decoding: try APIResponse.encode($0), as: UTF8.self) } ?? "{}"
+                text += "data: \(data)\n"
                 try await writer.write(ByteBuffer(string: text + "\n"))
             }
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))

@@ -1,5 +1,7 @@
 // OpenAI's transcription response shapes (json, verbose_json), plus our emotion and event fields.
 
+import Foundation
+
 /// Writes OpenAI's `json` (`{text, usage}`) or `verbose_json` (segments in seconds, plus our
 /// `emotion`, `events` and `rich`).
 ///
@@ -29,9 +31,10 @@ public struct OpenAIJSONWriter: TranscriptWriting {
 
     /// - Throws: `EncodingError` when a number is not finite.
     public func write(_ result: TranscriptionResult) throws -> String {
-        let data = switch shape {
-        case .simple: try JSONTranscriptWriter.encode(Simple(text: result.text, usage: Usage(seconds: Self.seconds(result.durationMs))))
-        case .verbose: try JSONTranscriptWriter.encode(verbose(result))
+        let data: Data
+        switch shape {
+        case .simple: data = try JSONTranscriptWriter.encode(Simple(text: result.text, usage: Usage(seconds: Self.seconds(result.durationMs))))
+        case .verbose: data = try JSONTranscriptWriter.encode(verbose(result))
         }
         return String(decoding: data, as: UTF8.self)
     }
