@@ -2,6 +2,7 @@
 // checksum Hugging Face lists for files not stored in LFS (`siblings[].blobId`).
 
 import Foundation
+import SenseVoiceEngine
 
 /// SHA-1 of a git blob, computed while streaming a file. Used only to compare with a hub's
 /// published object id, never for security.

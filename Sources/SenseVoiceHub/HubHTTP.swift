@@ -5,6 +5,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Synchronization
+import SenseVoiceEngine
 
 /// The outcome of one download attempt.
 struct DownloadAttempt: Sendable {

@@ -1,6 +1,7 @@
 // What a model hub offers the downloader: a file listing of a repository and a URL per file.
 
 public import Foundation
+import SenseVoiceEngine
 
 /// A file in a hub repository, with what the hub says about it.
 public struct HubFile: Sendable, Hashable, Codable {

@@ -1,6 +1,7 @@
 // Speaks the Hugging Face Hub HTTP API: /api/models/{repo}/revision/{rev} and /{repo}/resolve/{rev}/{file}.
 
 public import Foundation
+import SenseVoiceEngine
 
 /// The Hugging Face Hub (or a mirror named by `HF_ENDPOINT`).
 ///

@@ -1,6 +1,7 @@
 // The record `models pull` leaves in an installed model folder: where it came from and each file's size and SHA-256.
 
 public import Foundation
+import SenseVoiceEngine
 
 /// `.sensevoice-manifest.json`: what was installed, from where, with every file's size and SHA-256.
 public struct ModelManifest: Sendable, Codable, Equatable {

@@ -1,6 +1,7 @@
 // Speaks the ModelScope HTTP API: /api/v1/models/{id}/repo/files and /api/v1/models/{id}/repo?FilePath=.
 
 public import Foundation
+import SenseVoiceEngine
 
 /// ModelScope (or the site named by `MODELSCOPE_DOMAIN`).
 ///

@@ -1,6 +1,7 @@
 // `models verify`: a model folder is complete, matches its manifest and loads in the engine.
 
 import Foundation
+import SenseVoiceEngine
 
 /// What verifying a model folder found.
 public struct VerificationReport: Sendable {

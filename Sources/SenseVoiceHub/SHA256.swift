@@ -1,6 +1,7 @@
 // Follows FIPS 180-4 §6.2 (SHA-256): a streaming hasher for verifying downloaded model files.
 
 public import Foundation
+import SenseVoiceEngine
 
 /// A streaming SHA-256 hasher.
 ///

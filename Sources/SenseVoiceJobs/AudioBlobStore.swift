@@ -1,6 +1,7 @@
 // Where uploaded audio waits for its job: a protocol, so a shared store can replace the disk.
 
 public import Foundation
+import SenseVoiceEngine
 
 /// Stores the uploaded bytes of each job under the job's server-made id.
 ///

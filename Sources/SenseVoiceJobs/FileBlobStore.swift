@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SenseVoiceEngine
 
 /// An ``AudioBlobStore`` in a folder: one file per job, written to a temporary name and renamed,
 /// so a crash never leaves half a file under a job's name.

@@ -3,6 +3,7 @@
 public import Foundation
 public import Logging
 public import ServiceLifecycle
+import SenseVoiceEngine
 
 /// The job store named by `--database`: SQLite in a file (the default, one process) or PostgreSQL
 /// (one API server and any number of `sensevoice worker` processes).

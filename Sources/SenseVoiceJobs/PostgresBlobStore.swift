@@ -3,6 +3,7 @@
 public import Foundation
 public import Logging
 public import PostgresNIO
+import SenseVoiceEngine
 
 /// An ``AudioBlobStore`` in the `sensevoice_job_audio` table of a ``PostgresJobStore`` database.
 ///

@@ -3,6 +3,7 @@
 public import Foundation
 public import PostgresNIO
 import NIOSSL
+import SenseVoiceEngine
 
 /// Where the shared job store lives: `postgres://user:password@host:port/database?sslmode=…`.
 ///

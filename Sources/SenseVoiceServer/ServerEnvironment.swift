@@ -2,6 +2,7 @@
 
 import Foundation
 public import Logging
+import SenseVoiceEngine
 public import SenseVoiceJobs
 public import ServiceLifecycle
 

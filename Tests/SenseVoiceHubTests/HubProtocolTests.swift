@@ -1,4 +1,5 @@
 import Foundation
+import SenseVoiceEngine
 @testable import SenseVoiceHub
 import SenseVoiceHubTestSupport
 import SenseVoiceTestSupport
