@@ -11,15 +11,17 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the HTTP API and the web UI (jobs in SQLite under --data-dir, or in PostgreSQL with --database).",
-        discussion: "Routes: GET /health, /ready, /metrics, /openapi.json; POST /api/v1/transcriptions; "
-            + "POST /v1/audio/transcriptions (OpenAI-compatible); /api/v1/jobs (submit, list, get, result, events, "
-            + "audio, delete); the web UI at /. The server listens at once and loads the model in the background "
-            + "(/ready answers 503 until it is loaded). SIGTERM or SIGINT stop it gracefully: running jobs get "
-            + "--shutdown-grace-s to finish, then go back to the queue; jobs of a killed server restart when their "
-            + "lease (--lease-s) expires. With --database postgres://… the queue is shared: run 'serve --workers 0' "
-            + "for the API alone and 'sensevoice worker --database …' processes (on any machine) to run the jobs; "
-            + "uploads are then kept in the database (at most --db-audio-limit-mb each) unless --blob-dir names a "
-            + "folder every process shares.")
+        discussion: """
+        Routes: GET /health, /ready, /metrics, /openapi.json; POST /api/v1/transcriptions; POST \
+        /v1/audio/transcriptions (OpenAI-compatible); /api/v1/jobs (submit, list, get, result, events, \
+        audio, delete); the web UI at /. The server listens at once and loads the model in the \
+        background (/ready answers 503 until it is loaded). SIGTERM or SIGINT stop it gracefully: \
+        running jobs get --shutdown-grace-s to finish, then go back to the queue; jobs of a killed \
+        server restart when their lease (--lease-s) expires. With --database postgres://… the queue is \
+        shared: run 'serve --workers 0' for the API alone and 'sensevoice worker --database …' processes \
+        (on any machine) to run the jobs; uploads are then kept in the database (at most \
+        --db-audio-limit-mb each) unless --blob-dir names a folder every process shares.
+        """)
 
     @OptionGroup(title: "Models")
     var engine: EngineOptions

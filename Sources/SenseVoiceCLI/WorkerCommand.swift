@@ -11,12 +11,14 @@ struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Run job workers on a shared PostgreSQL queue (no HTTP server).",
-        discussion: "Start the API with 'sensevoice serve --database postgres://… --workers 0' (or with workers of its own) "
-            + "and any number of worker processes, on this machine or others, with the same --database and --blob-dir. "
-            + "Each worker claims the oldest queued job (FOR UPDATE SKIP LOCKED), renews its lease while it runs, and "
-            + "wakes on PostgreSQL NOTIFY when work is queued. SIGTERM or SIGINT stop it gracefully: running jobs get "
-            + "--shutdown-grace-s to finish, then go back to the queue; jobs of a killed worker are re-queued by any "
-            + "server or worker once their lease (--lease-s) expires.")
+        discussion: """
+        Start the API with 'sensevoice serve --database postgres://… --workers 0' (or with workers of \
+        its own) and any number of worker processes, on this machine or others, with the same --database \
+        and --blob-dir. Each worker claims the oldest queued job (FOR UPDATE SKIP LOCKED), renews its \
+        lease while it runs, and wakes on PostgreSQL NOTIFY when work is queued. SIGTERM or SIGINT stop \
+        it gracefully: running jobs get --shutdown-grace-s to finish, then go back to the queue; jobs of \
+        a killed worker are re-queued by any server or worker once their lease (--lease-s) expires.
+        """)
 
     @Option(help: "Job store: postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=disable|prefer|require], the same as the server's.")
     var database: String

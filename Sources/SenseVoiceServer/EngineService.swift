@@ -12,9 +12,11 @@ public import ServiceLifecycle
 /// A model that fails to load ends the service with the error, which stops the server.
 /// First in the service group, it stops last: after the HTTP server and the job workers.
 public struct EngineService: Service {
+    /// Where the loaded pool (or the loading error) is published.
     public let host: ModelHost
     /// Models, precision, threads and long-audio limits.
     public let configuration: EngineConfiguration
+    /// Loading and shutdown messages.
     public let logger: Logger
 
     public init(host: ModelHost, configuration: EngineConfiguration, logger: Logger) {

@@ -14,13 +14,10 @@ public struct StageTiming: Sendable, Equatable {
         case encoder
     }
 
+    /// Which stage ran.
     public var stage: Stage
+    /// Wall-clock seconds it took.
     public var seconds: Double
+    /// What it produced (see ``Stage``).
     public var count: Int
-
-    public init(stage: Stage, seconds: Double, count: Int) {
-        self.stage = stage
-        self.seconds = seconds
-        self.count = count
-    }
 }
