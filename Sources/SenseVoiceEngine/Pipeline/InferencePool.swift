@@ -76,15 +76,10 @@ public final class InferencePool: Sendable {
         self.threadCount = threads
         for index in 0..<threads {
             threadsAlive.enter()
-            let threadName = "\(name)-\(index)"
-            let thread = Thread { [self] in
-                // Named from inside: on Linux a name set before start does not reach the OS thread.
-                Thread.current.name = threadName
+            Self.startThread(named: "\(name)-\(index)") { [self] in
                 self.workerLoop()
                 self.threadsAlive.leave()
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
     }
 
@@ -164,16 +159,32 @@ public final class InferencePool: Sendable {
     /// that must stay off the cooperative pool).
     public static func runDetached<T: Sendable>(name: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let thread = Thread {
-                Thread.current.name = name
+            startThread(named: name) {
                 do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
     }
 
     // MARK: - Threads
+
+    /// Starts a dedicated thread named `name` (what `top -H` and `/proc/<pid>/task/*/comm` show)
+    /// running `body`.
+    ///
+    /// The name is set from inside the thread (on Linux a name given before start does not reach
+    /// the OS thread), and only once `start()` has returned: Foundation on Linux records the OS
+    /// thread in `start()` after creating it, and a thread that named itself before that kept its
+    /// creator's name.
+    private static func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
+        let started = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            started.wait()
+            Thread.current.name = name
+            body()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        started.signal()
+    }
 
     private func workerLoop() {
         // The session lives and dies on this thread; it never crosses threads.
