@@ -12,16 +12,6 @@ public protocol AudioDecoding: Sendable {
     /// Decodes an upload held in memory. The format is sniffed from the bytes; `filenameHint`
     /// only names the upload in error messages.
     func decode(data: [UInt8], filenameHint: String?) throws -> AudioBuffer
-
-    /// Opens a file for chunked decoding, so that long recordings never sit in memory whole.
-    func openStream(path: String) throws -> any AudioChunkSource
-}
-
-extension AudioDecoding {
-    /// Default for fakes: decodes the whole file and hands it out in chunks.
-    public func openStream(path: String) throws -> any AudioChunkSource {
-        BufferChunkSource(try decode(path: path))
-    }
 }
 
 /// A source of mono float32 audio in chunks, at `sampleRate`.

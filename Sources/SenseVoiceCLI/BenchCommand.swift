@@ -16,12 +16,15 @@ struct BenchCommand: ParsableCommand {
         With --audio FILE --vad-model DIR it times the long-audio flow end to end instead: decoding,
         FSMN-VAD, merging, batched recognition (--batch-seconds of audio per encoder pass), once.
         --repeat-audio-to-s repeats the decoded audio up to that length (e.g. 600 for 10 minutes).
+
+        Both modes run the same Transcriber as transcribe and serve. The model is --model DIR or
+        --synthetic NAME, exactly one of them (the model caches are not searched).
         """)
 
-    @Option(help: "Model directory to benchmark (official layout).")
-    var model: String?
+    @OptionGroup(title: "Models")
+    var engine: EngineOptions
 
-    @Option(help: "Build a random-weight model in memory instead: small or full.")
+    @Option(help: "Build a random-weight model in memory instead of --model: small or full.")
     var synthetic: String?
 
     @Option(help: "Audio length in seconds.")
@@ -39,61 +42,56 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Long-audio mode: an audio file to decode, segment and recognise end to end.")
     var audio: String?
 
-    @Option(help: "FSMN-VAD model directory for --audio.")
-    var vadModel: String?
-
     @Option(name: .customLong("repeat-audio-to-s"), help: "Repeat the decoded --audio up to this many seconds.")
     var repeatAudioToSeconds: Double?
 
     @Option(help: "Most seconds of audio per encoder batch in --audio mode.")
-    var batchSeconds: Double = Transcriber.defaultBatchSeconds
-
-    @Option(help: PrecisionOption.help)
-    var precision: String = "fp32"
+    var batchSeconds: Double = EngineConfiguration.defaultBatchSeconds
 
     func validate() throws {
-        if (model == nil) == (synthetic == nil) { throw ValidationError("give exactly one of --model DIR or --synthetic small|full") }
+        if (engine.model == nil) == (synthetic == nil) { throw ValidationError("give exactly one of --model DIR or --synthetic small|full") }
         if seconds <= 0 || seconds > 3600 { throw ValidationError("--seconds must be in (0, 3600]") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
-        if (audio == nil) != (vadModel == nil) { throw ValidationError("--audio and --vad-model go together") }
+        if (audio == nil) != (engine.vadModelDirectory == nil) { throw ValidationError("--audio and --vad-model go together") }
         if batchSeconds <= 0 { throw ValidationError("--batch-seconds must be positive") }
-        _ = try PrecisionOption.parse(precision)
     }
 
     func run() throws {
-        BLAS.setThreads(threads)
-        let precision = try PrecisionOption.parse(self.precision)
+        let precision = try engine.parsedPrecision()
         if let note = PrecisionOption.note(precision) { printError(note) }
+        let configuration = EngineConfiguration(precision: precision, threads: threads, batchSeconds: batchSeconds)
         let loadClock = Stopwatch()
-        let pipeline: BenchPipeline
+        let bundle: SenseVoice
         do {
             if let synthetic {
-                pipeline = try BenchPipeline(synthetic: synthetic, precision: precision)
+                bundle = try SyntheticModel.bundle(named: synthetic, precision: precision)
             } else {
-                pipeline = try BenchPipeline(directory: model!, precision: precision)
+                bundle = try SenseVoice(modelDirectory: engine.model!, precision: precision)
             }
         } catch let error as SenseVoiceError {
             throw CLIError(error)
         }
         let loadSeconds = loadClock.seconds
-        if let audio, let vadModel {
-            try runLongAudio(pipeline: pipeline, path: audio, vadModel: vadModel, loadSeconds: loadSeconds)
+        if let audio, let vadModel = engine.vadModelDirectory {
+            try runLongAudio(bundle: bundle, configuration: configuration, path: audio, vadModel: vadModel, loadSeconds: loadSeconds)
             return
         }
+        // Frontend → encoder → CTC → text on one stretch of audio, through the pipeline's own session.
+        let session = Transcriber(bundle: bundle, configuration: configuration).makeSession()
         let samples = BenchAudio.make(seconds: seconds)
         var times: [Double] = []
         var frames = 0
         for i in 0..<(warmup + repeats) {
             let clock = Stopwatch()
-            frames = pipeline.run(samples)
+            frames = session.recognize(samples, options: TranscriptionOptions()).encoderFrames
             if i >= warmup { times.append(clock.seconds) }
         }
         times.sort()
         let median = times[times.count / 2]
         let report: [String: Any] = [
-            "model": synthetic.map { "synthetic-\($0)" } ?? model!,
-            "parameters": pipeline.parameterCount,
+            "model": modelName,
+            "parameters": bundle.model.parameterCount,
             "audio_seconds": seconds,
             "encoder_frames": frames,
             "threads": threads,
@@ -109,8 +107,12 @@ struct BenchCommand: ParsableCommand {
         print(String(decoding: data, as: UTF8.self))
     }
 
-    /// `--audio` mode: decode → VAD → merge → batched recognition, each stage timed, one run.
-    private func runLongAudio(pipeline: BenchPipeline, path: String, vadModel: String, loadSeconds: Double) throws {
+    private var modelName: String { synthetic.map { "synthetic-\($0)" } ?? engine.model ?? "" }
+
+    /// `--audio` mode: decode → VAD → merge → batched recognition, the ``Transcriber`` of `transcribe`
+    /// and `serve` run once with a timing observer.
+    private func runLongAudio(bundle: SenseVoice, configuration: EngineConfiguration, path: String, vadModel: String,
+                              loadSeconds: Double) throws {
         let vad: FSMNVAD
         let decoded: AudioBuffer
         let decodeClock = Stopwatch()
@@ -134,16 +136,23 @@ struct BenchCommand: ParsableCommand {
         // Decoding time scales with the audio decoded: charge it per repeated copy.
         let copies = Double(samples.count) / Double(max(decoded.samples.count, 1))
         let audioSeconds = Double(samples.count) / Double(decoded.sampleRate)
+        let session = Transcriber(bundle: bundle, vad: vad, configuration: configuration).makeSession()
+        var t = StageTotals()
         let clock = Stopwatch()
-        let t = try pipeline.runLong(samples, vad: vad, batchSeconds: batchSeconds)
+        do {
+            _ = try session.transcribe(AudioBuffer(samples: samples, sampleRate: decoded.sampleRate), file: path,
+                                       options: TranscriptionOptions(), observe: { t.add($0) })
+        } catch let error as SenseVoiceError {
+            throw CLIError(error)
+        }
         let computeSeconds = clock.seconds
         let total = computeSeconds + decodeSeconds * copies
         let report: [String: Any] = [
-            "model": synthetic.map { "synthetic-\($0)" } ?? model!,
+            "model": modelName,
             "audio": path,
             "audio_seconds": round6(audioSeconds),
             "threads": threads,
-            "precision": precision,
+            "precision": configuration.precision.rawValue,
             "batch_seconds": batchSeconds,
             "segments": t.segments,
             "batches": t.batches,
@@ -162,6 +171,30 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func round6(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
+}
+
+/// The `--audio` report's sums of the pipeline's stage timings.
+struct StageTotals {
+    var vadSeconds = 0.0
+    var featuresSeconds = 0.0
+    var encoderSeconds = 0.0
+    var segments = 0
+    var batches = 0
+    var encoderFrames = 0
+
+    mutating func add(_ timing: StageTiming) {
+        switch timing.stage {
+        case .vad:
+            vadSeconds += timing.seconds
+            segments += timing.count
+        case .features:
+            featuresSeconds += timing.seconds
+        case .encoder:
+            encoderSeconds += timing.seconds
+            encoderFrames += timing.count
+            batches += 1
+        }
+    }
 }
 
 /// Deterministic bench audio: a few tones over low noise, in [-1, 1].

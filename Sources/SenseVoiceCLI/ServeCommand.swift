@@ -11,18 +11,23 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the HTTP API and the web UI (jobs in SQLite under --data-dir, or in PostgreSQL with --database).",
-        discussion: "Routes: GET /health, /ready, /metrics, /openapi.json; POST /api/v1/transcriptions; "
-            + "POST /v1/audio/transcriptions (OpenAI-compatible); /api/v1/jobs (submit, list, get, result, events, "
-            + "audio, delete); the web UI at /. The server listens at once and loads the model in the background "
-            + "(/ready answers 503 until it is loaded). SIGTERM or SIGINT stop it gracefully: running jobs get "
-            + "--shutdown-grace-s to finish, then go back to the queue; jobs of a killed server restart when their "
-            + "lease (--lease-s) expires. With --database postgres://… the queue is shared: run 'serve --workers 0' "
-            + "for the API alone and 'sensevoice worker --database …' processes (on any machine) to run the jobs; "
-            + "uploads are then kept in the database (at most --db-audio-limit-mb each) unless --blob-dir names a "
-            + "folder every process shares.")
+        discussion: """
+        Routes: GET /health, /ready, /metrics, /openapi.json; POST /api/v1/transcriptions; POST \
+        /v1/audio/transcriptions (OpenAI-compatible); /api/v1/jobs (submit, list, get, result, events, \
+        audio, delete); the web UI at /. The server listens at once and loads the model in the \
+        background (/ready answers 503 until it is loaded). SIGTERM or SIGINT stop it gracefully: \
+        running jobs get --shutdown-grace-s to finish, then go back to the queue; jobs of a killed \
+        server restart when their lease (--lease-s) expires. With --database postgres://… the queue is \
+        shared: run 'serve --workers 0' for the API alone and 'sensevoice worker --database …' processes \
+        (on any machine) to run the jobs; uploads are then kept in the database (at most \
+        --db-audio-limit-mb each) unless --blob-dir names a folder every process shares.
+        """)
 
     @OptionGroup(title: "Models")
-    var models: ServiceModelOptions
+    var engine: EngineOptions
+
+    @OptionGroup(title: "Jobs")
+    var jobs: JobQueueOptions
 
     @Option(help: "Address to listen on (use 0.0.0.0 to accept other machines).")
     var host: String = "127.0.0.1"
@@ -36,29 +41,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Job store: sqlite:///path/jobs.sqlite, or postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=disable|prefer|require] to share the queue with 'sensevoice worker' processes (default: jobs.sqlite in --data-dir).")
     var database: String?
 
-    @Option(name: .customLong("blob-dir"), help: "Folder for uploaded audio that every server and worker shares (default: audio/ in --data-dir for SQLite, the database itself for PostgreSQL).")
-    var blobDirectory: String?
-
-    @Option(name: .customLong("db-audio-limit-mb"), help: "Largest upload kept in PostgreSQL when there is no --blob-dir, in MB (413 beyond).")
-    var databaseAudioLimitMB: Int = 50
-
     @Option(help: "Concurrent transcriptions (inference threads and job workers; default: half the cores). 0: no job workers, the API only (needs --database postgres://… and 'sensevoice worker' processes).")
     var workers: Int?
-
-    @Option(name: .customLong("blas-threads"), help: "BLAS threads per transcription (default: cores ÷ workers).")
-    var blasThreads: Int?
-
-    @Option(help: PrecisionOption.help)
-    var precision: String = "fp32"
 
     @Option(name: .customLong("api-key"), help: "Require 'Authorization: Bearer KEY' on every route but /health, /ready and the UI shell (default: $SENSEVOICE_API_KEY; none: open).")
     var apiKey: String?
 
     @Option(name: .customLong("max-upload-mb"), help: "Largest request body in MB (413 beyond).")
     var maxUploadMB: Int = 100
-
-    @Option(name: .customLong("max-duration-s"), help: "Longest audio in seconds (413 beyond).")
-    var maxDurationSeconds: Double = 300
 
     @Option(name: .customLong("max-pending"), help: "Synchronous transcriptions waiting or running before 429.")
     var maxPending: Int = 64
@@ -68,12 +58,6 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("retention-hours"), help: "Delete finished jobs and their audio this many hours after they finish.")
     var retentionHours: Double = 24
-
-    @Option(name: .customLong("lease-s"), help: "Job lease in seconds: jobs of a killed server restart this long after it died.")
-    var leaseSeconds: Double = 30
-
-    @Option(name: .customLong("shutdown-grace-s"), help: "Seconds running jobs may take to finish at shutdown before they are re-queued.")
-    var shutdownGraceSeconds: Double = 10
 
     @OptionGroup(title: "Logging")
     var logging: LoggingOptions
@@ -89,44 +73,32 @@ struct ServeCommand: AsyncParsableCommand {
         if workers == 0 && database?.isShared != true {
             throw ValidationError("--workers 0 runs no job workers, so it needs a shared queue: add --database postgres://… and start 'sensevoice worker' processes")
         }
-        if databaseAudioLimitMB < 1 { throw ValidationError("--db-audio-limit-mb must be at least 1") }
-        if let blasThreads, blasThreads < 1 { throw ValidationError("--blas-threads must be at least 1") }
-        _ = try PrecisionOption.parse(precision)
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
         if maxUploadMB < 1 { throw ValidationError("--max-upload-mb must be at least 1") }
-        if !(maxDurationSeconds > 0) { throw ValidationError("--max-duration-s must be positive") }
         if maxPending < 1 || maxQueuedJobs < 1 { throw ValidationError("--max-pending and --max-queued-jobs must be at least 1") }
         if !(retentionHours > 0) { throw ValidationError("--retention-hours must be positive") }
-        if !(leaseSeconds >= 1) { throw ValidationError("--lease-s must be at least 1") }
-        if !(shutdownGraceSeconds >= 0) { throw ValidationError("--shutdown-grace-s must not be negative") }
     }
 
     func run() async throws {
         logging.bootstrap()
         let logger = Logger(label: "sensevoice")
         let environment = ProcessInfo.processInfo.environment
-        let cores = ProcessInfo.processInfo.activeProcessorCount
         // `--workers 0` (API only) still loads the model, on one thread, for the synchronous routes.
-        let workers = self.workers.map { max(1, $0) } ?? max(1, cores / 2)
-        let modelDirectory = try models.modelDirectory()
-
+        let workers = self.workers.map { max(1, $0) } ?? EngineConfiguration.defaultWorkers()
+        let engine = try self.engine.configuration(maxNoVADSeconds: EngineConfiguration.serviceMaxNoVADSeconds,
+                                                   threads: jobs.blasThreads, workers: workers)
         var configuration = ServerConfiguration(
-            host: host, port: port, modelDirectory: modelDirectory,
+            host: host, port: port, engine: engine,
             dataDirectory: URL(fileURLWithPath: dataDirectory ?? Self.defaultDataDirectory(environment)),
-            workers: workers, blasThreads: blasThreads ?? InferencePool.blasThreads(cores: cores, workers: workers),
-            apiKey: apiKey ?? environment["SENSEVOICE_API_KEY"].flatMap { $0.isEmpty ? nil : $0 },
-            maxUploadBytes: maxUploadMB * 1024 * 1024, maxDurationSeconds: maxDurationSeconds,
+            apiKey: apiKey,
+            maxUploadBytes: maxUploadMB * 1024 * 1024, maxDurationSeconds: jobs.maxDurationSeconds,
             maxPendingRequests: maxPending, maxQueuedJobs: maxQueuedJobs, retention: retentionHours * 3600,
-            lease: leaseSeconds, shutdownGrace: .milliseconds(Int64(shutdownGraceSeconds * 1000)))
-        configuration.vadModelDirectory = models.vadModelDirectory(environment)
-        configuration.maxWholeFileSeconds = models.maxNoVADSeconds
+            lease: jobs.leaseSeconds, shutdownGrace: jobs.shutdownGrace)
         configuration.database = try database.map { try JobDatabase(url: $0) }
-        configuration.blobDirectory = blobDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
-        configuration.maxDatabaseAudioBytes = databaseAudioLimitMB * 1024 * 1024
+        jobs.apply(to: &configuration)
         configuration.runsJobWorkers = self.workers != 0
         let host = self.host
-        configuration.precision = try PrecisionOption.parse(precision)
-        if let note = PrecisionOption.note(configuration.precision) { logger.notice("\(note)") }
+        if let note = PrecisionOption.note(engine.precision) { logger.notice("\(note)") }
         do {
             try await ServerEnvironment.with(configuration: configuration, logger: logger) { env in
                 let audio = configuration.blobDirectory?.path

@@ -19,26 +19,17 @@ struct TranscribeCommand: ParsableCommand {
     @Argument(help: "Audio files or folders.")
     var paths: [String]
 
-    @Option(help: "SenseVoiceSmall model directory (default: $SENSEVOICE_MODEL, then the usual caches).")
-    var model: String?
-
-    @Option(help: "FSMN-VAD model directory for long audio (default: $SENSEVOICE_VAD_MODEL).")
-    var vadModel: String?
-
-    @Flag(help: "Transcribe each file in one pass, without VAD segmentation.")
-    var noVad: Bool = false
+    @OptionGroup(title: "Models")
+    var engine: EngineOptions
 
     @Option(help: "VAD end-of-speech thresholds: dynamic (FunASR ≥ 1.3.9) or classic.")
-    var vadMode: String = "dynamic"
+    var vadMode: String = TranscriptionOptions().vadMode.rawValue
 
     @Option(help: "Longest VAD segment in ms before a forced split.")
-    var maxSegmentMs: Int = 30_000
+    var maxSegmentMs: Int = TranscriptionOptions().maxSegmentMs
 
     @Option(name: .customLong("merge-length-s"), help: "Merge VAD segments up to this many seconds (0: no merging).")
-    var mergeLengthSeconds: Double = 15
-
-    @Option(name: .customLong("max-no-vad-s"), help: "Longest file transcribed without VAD, in seconds.")
-    var maxNoVADSeconds: Double = 120
+    var mergeLengthSeconds: Double = Double(TranscriptionOptions().mergeLengthMs) / 1000
 
     @Flag(help: "Per-word times (JSON `words`).")
     var timestamps: Bool = false
@@ -67,11 +58,8 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "Label language for --format labels: en or zh.")
     var labelStyle: String = "en"
 
-    @Option(help: "Compute threads (BLAS).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(help: PrecisionOption.help)
-    var precision: String = "fp32"
+    @Option(help: "Compute threads (BLAS; default: every core).")
+    var threads: Int?
 
     @Option(name: .customLong("max-duration-s"), help: "Refuse audio longer than this many seconds.")
     var maxDurationSeconds: Double?
@@ -83,7 +71,7 @@ struct TranscribeCommand: ParsableCommand {
     var logging: LoggingOptions
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if labelStyle != "en" && labelStyle != "zh" { throw ValidationError("--label-style must be en or zh") }
         guard let formats = TranscriptFormats.standard.parse(list: format) else {
             throw ValidationError("--format takes a comma-separated list of: \(TranscriptFormats.standard.names.joined(separator: ", "))")
@@ -92,9 +80,7 @@ struct TranscribeCommand: ParsableCommand {
         if !["none", "emoji", "labels"].contains(subtitleMarkers) { throw ValidationError("--subtitle-markers must be none, emoji or labels") }
         if let m = maxDurationSeconds, !(m > 0) { throw ValidationError("--max-duration-s must be positive") }
         if VADMode(rawValue: vadMode) == nil { throw ValidationError("--vad-mode must be dynamic or classic") }
-        if noVad && vadModel != nil { throw ValidationError("--no-vad and --vad-model exclude each other") }
         if !(mergeLengthSeconds >= 0 && mergeLengthSeconds <= 600) { throw ValidationError("--merge-length-s must be in 0…600") }
-        if !(maxNoVADSeconds > 0) { throw ValidationError("--max-no-vad-s must be positive") }
     }
 
     func run() throws {
@@ -109,23 +95,15 @@ struct TranscribeCommand: ParsableCommand {
             try options.validate()
         } catch let e as SenseVoiceError { throw CLIError(e) }
         let files = try AudioFiles.expand(paths)
-        let precision = try PrecisionOption.parse(self.precision)
-        if !quiet, let note = PrecisionOption.note(precision) { printError(note) }
-        BLAS.setThreads(threads)
-        let bundle: SenseVoice
+        let configuration = try engine.configuration(maxNoVADSeconds: EngineConfiguration.defaultMaxNoVADSeconds, threads: threads)
+        if !quiet, let note = PrecisionOption.note(configuration.precision) { printError(note) }
+        let transcriber: Transcriber
         do {
-            bundle = try SenseVoice(modelDirectory: try ModelLocator.senseVoice(explicit: model), precision: precision)
+            transcriber = try Transcriber(configuration: configuration)
         } catch let e as SenseVoiceError { throw CLIError(e) }
-        if !quiet { printError("loaded \(bundle.directory) in \(String(format: "%.2f", bundle.loadSeconds)) s") }
-
-        var vad: FSMNVAD?
-        let vadDirectory = noVad ? nil : (vadModel ?? ProcessInfo.processInfo.environment["SENSEVOICE_VAD_MODEL"].flatMap { $0.isEmpty ? nil : $0 })
-        if let vadDirectory {
-            do { vad = try FSMNVAD(modelDirectory: vadDirectory) } catch let e as SenseVoiceError { throw CLIError(e) }
-        }
-        let transcriber = Transcriber(bundle: bundle, vad: vad, maxWholeFileSeconds: maxNoVADSeconds)
-        let session = bundle.makeSession()
-        let decoder = AudioDecoder(options: AudioDecodingOptions(maxDurationSeconds: maxDurationSeconds))
+        if !quiet { printError("loaded \(transcriber.modelDirectory) in \(String(format: "%.2f", transcriber.loadSeconds)) s") }
+        let session = transcriber.makeSession()
+        let decoder: any AudioDecoding = AudioDecoder(options: AudioDecodingOptions(maxDurationSeconds: maxDurationSeconds))
         let formats = TranscriptFormats.standard.parse(list: format) ?? []  // validate() refused an empty or unknown list
         let style: ReadableLabels.Style = labelStyle == "zh" ? .chinese : .english
         let cues = SubtitleCueOptions(markers: subtitleMarkers == "emoji" ? .emoji : subtitleMarkers == "labels" ? .labels(style) : .none)
@@ -141,8 +119,7 @@ struct TranscribeCommand: ParsableCommand {
             do {
                 let clock = Stopwatch()
                 let audio = try decoder.decode(path: input.path)
-                let result = try transcriber.transcribe(audio, file: input.path, options: options, session: session,
-                                                        decodeSeconds: clock.seconds)
+                let result = try session.transcribe(audio, file: input.path, options: options, decodeSeconds: clock.seconds)
                 if batch != nil {
                     try batch?.write(result, for: input, options: writerOptions)
                 } else if let first = formats.first {

@@ -31,11 +31,11 @@ struct VADCommand: ParsableCommand {
 
     @Option(name: .customLong("vad-mode"),
             help: "End-of-speech thresholds: dynamic (FunASR ≥ 1.3.9) or classic (FunASR ≤ 1.3.3).")
-    var vadMode: String = VADMode.dynamic.rawValue
+    var vadMode: String = VADOptions().mode.rawValue
 
     @Option(name: .customLong("max-segment-ms"),
             help: "Split speech segments longer than this many milliseconds.")
-    var maxSegmentMs: Int = 60000
+    var maxSegmentMs: Int = VADOptions().maxSingleSegmentMs
 
     @Option(help: "Output format: json or text.")
     var format: Format = .json
@@ -49,10 +49,9 @@ struct VADCommand: ParsableCommand {
         }
     }
 
-    /// `--vad-model`, else `$SENSEVOICE_VAD_MODEL`.
+    /// `--vad-model` (which `$SENSEVOICE_VAD_MODEL` sets through ``ConfigResolver``).
     var modelDirectory: String? {
-        let dir = vadModel ?? ProcessInfo.processInfo.environment["SENSEVOICE_VAD_MODEL"]
-        return dir?.isEmpty == false ? dir : nil
+        vadModel?.isEmpty == false ? vadModel : nil
     }
 
     func run() throws {

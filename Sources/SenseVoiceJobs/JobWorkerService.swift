@@ -22,7 +22,10 @@ public struct JobWorkerConfiguration: Sendable {
     /// How often progress is written while a job runs.
     public var progressInterval: Duration
 
-    public init(workers: Int, lease: TimeInterval = 30, maxAttempts: Int = 3, idlePoll: Duration = .seconds(1),
+    /// Default ``maxAttempts`` (`--max-attempts` of `serve` and `worker`).
+    public static let defaultMaxAttempts = 3
+
+    public init(workers: Int, lease: TimeInterval = 30, maxAttempts: Int = JobWorkerConfiguration.defaultMaxAttempts, idlePoll: Duration = .seconds(1),
                 shutdownGrace: Duration = .seconds(10), progressInterval: Duration = .milliseconds(250)) {
         self.workers = max(1, workers)
         self.lease = max(1, lease)

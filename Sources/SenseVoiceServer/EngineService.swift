@@ -1,59 +1,45 @@
-// Loads the model once at start (off the cooperative pool) and owns the inference pool's life.
+// Loads the engine once at start (off the cooperative pool) and owns the inference pool's life.
 
 public import Logging
 public import SenseVoiceEngine
 public import SenseVoiceJobs
 public import ServiceLifecycle
 
-/// Loads SenseVoiceSmall into a ``ModelHost`` and keeps the inference pool until shutdown.
+/// Loads the ``Transcriber`` an ``EngineConfiguration`` names into a ``ModelHost`` and keeps its
+/// inference pool (``EngineConfiguration/workers`` threads) until shutdown.
 ///
 /// While it loads, `/ready` answers 503 and sync routes 503; jobs can already be submitted.
 /// A model that fails to load ends the service with the error, which stops the server.
 /// First in the service group, it stops last: after the HTTP server and the job workers.
 public struct EngineService: Service {
+    /// Where the loaded pool (or the loading error) is published.
     public let host: ModelHost
-    public let modelDirectory: String
-    public let threads: Int
-    public let blasThreads: Int
+    /// Models, precision, threads and long-audio limits.
+    public let configuration: EngineConfiguration
+    /// Loading and shutdown messages.
     public let logger: Logger
-    /// FSMN-VAD model directory; `nil` runs files in one pass.
-    public let vadModelDirectory: String?
-    /// Longest audio without VAD, in seconds.
-    public let maxWholeFileSeconds: Double
-    /// Arithmetic of the encoder's linear layers.
-    public let precision: Precision
 
-    public init(host: ModelHost, modelDirectory: String, threads: Int, blasThreads: Int, logger: Logger,
-                vadModelDirectory: String? = nil, maxWholeFileSeconds: Double = 300, precision: Precision = .fp32) {
-        self.precision = precision
-        self.vadModelDirectory = vadModelDirectory
-        self.maxWholeFileSeconds = maxWholeFileSeconds
+    public init(host: ModelHost, configuration: EngineConfiguration, logger: Logger) {
         self.host = host
-        self.modelDirectory = modelDirectory
-        self.threads = threads
-        self.blasThreads = blasThreads
+        self.configuration = configuration
         self.logger = logger
     }
 
     public func run() async throws {
-        BLAS.setThreads(blasThreads)
-        logger.info("loading model", metadata: ["model": "\(modelDirectory)", "workers": "\(threads)", "blas_threads": "\(blasThreads)", "precision": "\(precision)"])
-        let bundle: SenseVoice
-        var vad: FSMNVAD?
+        let configuration = configuration
+        logger.info("loading model", metadata: ["model": "\(configuration.modelDirectory ?? "(default)")", "workers": "\(configuration.workers)",
+                                                "blas_threads": "\(configuration.threads)", "precision": "\(configuration.precision)"])
+        let transcriber: Transcriber
         do {
-            let (directory, precision) = (modelDirectory, precision)
-            bundle = try await InferencePool.runDetached(name: "sensevoice-model-load") { try SenseVoice(modelDirectory: directory, precision: precision) }
-            if let vadDirectory = vadModelDirectory {
-                vad = try await InferencePool.runDetached(name: "sensevoice-vad-load") { try FSMNVAD(modelDirectory: vadDirectory) }
-            }
+            transcriber = try await InferencePool.runDetached(name: "sensevoice-model-load") { try Transcriber(configuration: configuration) }
         } catch let error as SenseVoiceError {
             host.setFailed(error)
             logger.critical("the model failed to load [\(error.code)]: \(error.message)")
             throw error
         }
-        let pool = InferencePool(bundle: bundle, threads: threads, vad: vad, maxWholeFileSeconds: maxWholeFileSeconds)
+        let pool = InferencePool(transcriber: transcriber, threads: configuration.workers)
         host.setReady(pool)
-        logger.info("model ready", metadata: ["load_s": "\(bundle.loadSeconds)"])
+        logger.info("model ready", metadata: ["load_s": "\(transcriber.loadSeconds)"])
         try? await gracefulShutdown()
         await pool.shutdown()
         logger.info("inference pool stopped")

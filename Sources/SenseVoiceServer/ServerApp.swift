@@ -59,21 +59,24 @@ public enum ServerApp {
             logger: logger)
     }
 
-    /// The background services in start order; shutdown runs in reverse (workers before the engine).
-    public static func makeBackgroundServices(_ env: ServerEnvironment, loadModel: Bool = true) -> [any Service] {
+    /// The background services of a process that runs jobs, in start order; shutdown runs in
+    /// reverse (workers before the engine). `serve` and `sensevoice worker` both build theirs here.
+    /// - Parameters:
+    ///   - loadModel: include the ``EngineService`` (tests hand in a ready ``ModelHost`` instead).
+    ///   - sweepsRetention: include the ``RetentionSweeper`` (the API server's job; workers leave it).
+    public static func makeBackgroundServices(_ env: ServerEnvironment, loadModel: Bool = true,
+                                              sweepsRetention: Bool = true) -> [any Service] {
         var decoding = AudioDecodingOptions()
         decoding.maxDurationSeconds = env.configuration.maxDurationSeconds
         let workerConfiguration = env.workerConfiguration
         var services: [any Service] = []
         if loadModel {
-            services.append(EngineService(host: env.host, modelDirectory: env.configuration.modelDirectory,
-                                          threads: env.configuration.workers, blasThreads: env.configuration.blasThreads,
-                                          logger: env.logger, vadModelDirectory: env.configuration.vadModelDirectory,
-                                          maxWholeFileSeconds: env.configuration.maxWholeFileSeconds,
-                                          precision: env.configuration.precision))
+            services.append(EngineService(host: env.host, configuration: env.configuration.engine, logger: env.logger))
         }
         services += env.storeServices
-        services.append(RetentionSweeper(store: env.store, blobs: env.blobs, retention: env.configuration.retention, logger: env.logger))
+        if sweepsRetention {
+            services.append(RetentionSweeper(store: env.store, blobs: env.blobs, retention: env.configuration.retention, logger: env.logger))
+        }
         services.append(LeaseReaper(store: env.store, maxAttempts: workerConfiguration.maxAttempts,
                                     interval: .milliseconds(Int64(max(500, env.configuration.lease * 500))),
                                     wake: env.wake, logger: env.logger))
@@ -90,8 +93,13 @@ public enum ServerApp {
     /// job workers, HTTP application, shutdown notifier — stopped gracefully in reverse order.
     /// - Throws: the model's loading error, or a failure to bind the port.
     public static func run(_ env: ServerEnvironment, onRunning: (@Sendable (Int) async -> Void)? = nil) async throws {
-        let services = makeBackgroundServices(env)
-            + [makeApplication(env, onRunning: onRunning), ShutdownNotifier(flag: env.shutdown)]
+        try await runServices(makeBackgroundServices(env)
+            + [makeApplication(env, onRunning: onRunning), ShutdownNotifier(flag: env.shutdown)], env)
+    }
+
+    /// Runs `services` in one group until SIGTERM or SIGINT, then stops them gracefully in reverse
+    /// order, giving running jobs the configured shutdown grace.
+    public static func runServices(_ services: [any Service], _ env: ServerEnvironment) async throws {
         var configuration = ServiceGroupConfiguration(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

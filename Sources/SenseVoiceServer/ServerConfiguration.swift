@@ -1,22 +1,20 @@
-// Everything `sensevoice serve` can be told, with the defaults of its flags.
+// Everything `sensevoice serve` (and `sensevoice worker`, which runs its job side) can be told.
 
 public import Foundation
 public import SenseVoiceJobs
 public import SenseVoiceEngine
 
-/// Settings of the HTTP service.
+/// Settings of a server process: the engine, the job queue and the HTTP service (a
+/// `sensevoice worker` process uses the engine and job settings alone).
 public struct ServerConfiguration: Sendable {
     /// Address to bind (loopback by default: expose it deliberately).
     public var host: String
     public var port: Int
-    /// SenseVoiceSmall model directory.
-    public var modelDirectory: String
+    /// Models, precision, inference threads (``EngineConfiguration/workers`` concurrent
+    /// inferences, also the number of job workers) and long-audio limits.
+    public var engine: EngineConfiguration
     /// Folder for the job database and uploaded audio.
     public var dataDirectory: URL
-    /// Concurrent inferences (inference threads and job workers).
-    public var workers: Int
-    /// BLAS threads per inference (`workers × blasThreads ≤ cores`).
-    public var blasThreads: Int
     /// Bearer key required on every route but health, readiness and the UI shell; `nil`: open.
     public var apiKey: String?
     /// Largest accepted request body.
@@ -35,10 +33,6 @@ public struct ServerConfiguration: Sendable {
     public var lease: TimeInterval
     /// Time running jobs get to finish at shutdown before they are re-queued.
     public var shutdownGrace: Duration
-    /// FSMN-VAD model directory for long audio; `nil` transcribes each file in one pass.
-    public var vadModelDirectory: String? = nil
-    /// Longest audio transcribed in one pass when there is no VAD, in seconds.
-    public var maxWholeFileSeconds: Double = 300
     /// The job store (`--database`); `nil`: SQLite `jobs.sqlite` in ``dataDirectory``.
     public var database: JobDatabase? = nil
     /// Folder for uploads shared by every process (`--blob-dir`); `nil`: `audio/` in ``dataDirectory``
@@ -49,20 +43,21 @@ public struct ServerConfiguration: Sendable {
     /// Whether this process runs job workers (`serve --workers 0`: API only, `sensevoice worker`
     /// processes run the jobs).
     public var runsJobWorkers: Bool = true
-    /// Arithmetic of the encoder's linear layers (weights converted at load).
-    public var precision: Precision = .fp32
+    /// Claims of one job before a job whose workers keep dying fails (`worker_lost`).
+    public var maxAttempts: Int = JobWorkerConfiguration.defaultMaxAttempts
 
-    public init(host: String = "127.0.0.1", port: Int = 6006, modelDirectory: String,
-                dataDirectory: URL, workers: Int = 1, blasThreads: Int = 1, apiKey: String? = nil,
+    /// A configuration.
+    /// - Parameter engine: the engine's settings; a server's ``EngineConfiguration/maxNoVADSeconds``
+    ///   is normally ``EngineConfiguration/serviceMaxNoVADSeconds``.
+    public init(host: String = "127.0.0.1", port: Int = 6006, engine: EngineConfiguration,
+                dataDirectory: URL, apiKey: String? = nil,
                 maxUploadBytes: Int = 100 * 1024 * 1024, maxDurationSeconds: Double? = 300,
                 maxPendingRequests: Int = 64, maxQueuedJobs: Int = 1000, maxFilesPerSubmission: Int = 50,
                 retention: TimeInterval = 24 * 3600, lease: TimeInterval = 30, shutdownGrace: Duration = .seconds(10)) {
         self.host = host
         self.port = port
-        self.modelDirectory = modelDirectory
+        self.engine = engine
         self.dataDirectory = dataDirectory
-        self.workers = max(1, workers)
-        self.blasThreads = max(1, blasThreads)
         self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
         self.maxUploadBytes = max(1024, maxUploadBytes)
         self.maxDurationSeconds = maxDurationSeconds

@@ -72,7 +72,7 @@ public struct ServerEnvironment: Sendable {
 
     /// The job workers' settings from the server's.
     public var workerConfiguration: JobWorkerConfiguration {
-        JobWorkerConfiguration(workers: configuration.workers, lease: configuration.lease, maxAttempts: 3,
-                               shutdownGrace: configuration.shutdownGrace)
+        JobWorkerConfiguration(workers: configuration.engine.workers, lease: configuration.lease,
+                               maxAttempts: configuration.maxAttempts, shutdownGrace: configuration.shutdownGrace)
     }
 }

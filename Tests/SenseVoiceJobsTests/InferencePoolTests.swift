@@ -11,10 +11,11 @@ struct InferencePoolTests {
     static let bundle: SenseVoice = {
         do { return try SenseVoice(modelDirectory: Fixtures.tinyModel.path) } catch { fatalError("tiny model: \(error)") }
     }()
+    static let transcriber = Transcriber(bundle: bundle, configuration: EngineConfiguration(maxNoVADSeconds: EngineConfiguration.serviceMaxNoVADSeconds))
 
     @Test("work runs on the pool's own threads, at most `threads` at once")
     func boundedConcurrency() async throws {
-        let pool = InferencePool(bundle: Self.bundle, threads: 2, name: "pool-test")
+        let pool = InferencePool(transcriber: Self.transcriber, threads: 2, name: "pool-test")
         let counts = Counts()
         let names = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<8 {
@@ -45,7 +46,7 @@ struct InferencePoolTests {
 
     @Test("cancelling a waiting task removes its work from the queue at once")
     func cancelQueued() async throws {
-        let pool = InferencePool(bundle: Self.bundle, threads: 1, name: "pool-cancel")
+        let pool = InferencePool(transcriber: Self.transcriber, threads: 1, name: "pool-cancel")
         let release = DispatchSemaphore(value: 0)
         async let blocker: Void = pool.run { _, _ in release.wait() }
         while pool.runningCount < 1 { try await Task.sleep(for: .milliseconds(5)) }
@@ -64,7 +65,7 @@ struct InferencePoolTests {
 
     @Test("running work sees its cancellation flag")
     func cancelRunning() async throws {
-        let pool = InferencePool(bundle: Self.bundle, threads: 1, name: "pool-flag")
+        let pool = InferencePool(transcriber: Self.transcriber, threads: 1, name: "pool-flag")
         let token = InferenceCancellation()
         let started = Flag()
         let result = Task { try await pool.run(cancellation: token) { _, flag in
@@ -84,21 +85,20 @@ struct InferencePoolTests {
 
     @Test("after shutdown, new work is refused")
     func shutdown() async throws {
-        let pool = InferencePool(bundle: Self.bundle, threads: 1)
+        let pool = InferencePool(transcriber: Self.transcriber, threads: 1)
         await pool.shutdown()
         await #expect(throws: SenseVoiceError.self) { try await pool.run { _, _ in 1 } }
     }
 
     @Test("transcribe decodes and recognises a WAV, the same as the synchronous engine")
     func transcribe() async throws {
-        let pool = InferencePool(bundle: Self.bundle, threads: 2)
+        let pool = InferencePool(transcriber: Self.transcriber, threads: 2)
         let data = [UInt8](try Data(contentsOf: Fixtures.audio("en.wav")))
         let progress = Mutex<[Double]>([])
         let result = try await pool.transcribe(data: data, filename: "en.wav", options: TranscriptionOptions(language: .en),
                                                decoder: AudioDecoder(), progress: { p in progress.withLock { $0.append(p) } })
         let audio = try AudioDecoder().decode(data: data, filenameHint: "en.wav")
-        let direct = try Transcriber(bundle: Self.bundle).transcribe(audio, file: "en.wav", options: TranscriptionOptions(language: .en),
-                                                                     session: Self.bundle.makeSession())
+        let direct = try Self.transcriber.makeSession().transcribe(audio, file: "en.wav", options: TranscriptionOptions(language: .en))
         #expect(result.raw == direct.raw)
         #expect(result.durationMs == 6401)
         #expect(progress.withLock { $0 }.last == 1)

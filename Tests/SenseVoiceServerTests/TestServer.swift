@@ -19,14 +19,18 @@ enum TestServer {
         do { return try SenseVoice(modelDirectory: Fixtures.tinyModel.path) } catch { fatalError("tiny model: \(error)") }
     }()
 
+    /// The pipeline over the tiny model, with the server's long-audio limit.
+    static let transcriber = Transcriber(bundle: bundle, configuration: EngineConfiguration(
+        modelDirectory: Fixtures.tinyModel.path, workers: 2, maxNoVADSeconds: EngineConfiguration.serviceMaxNoVADSeconds))
+
     /// A pool shared by tests that do not block it.
-    static let sharedPool = InferencePool(bundle: bundle, threads: 2, name: "test-inference")
+    static let sharedPool = InferencePool(transcriber: transcriber, threads: 2, name: "test-inference")
 
     /// A fresh environment; `ready: false` leaves the model "loading".
     static func environment(ready: Bool = true, pool: InferencePool? = nil,
                             _ configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> ServerEnvironment {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sv-server-test-\(UUID().uuidString)")
-        var configuration = ServerConfiguration(modelDirectory: Fixtures.tinyModel.path, dataDirectory: dir, workers: 2,
+        var configuration = ServerConfiguration(engine: transcriber.configuration, dataDirectory: dir,
                                                 lease: 5, shutdownGrace: .seconds(2))
         configure(&configuration)
         let host = ready ? ModelHost(pool: pool ?? sharedPool) : ModelHost()

@@ -129,7 +129,7 @@ struct TranscriptionRouteTests {
 
     @Test("429 with Retry-After when --max-pending requests are already waiting")
     func busy() async throws {
-        let pool = InferencePool(bundle: TestServer.bundle, threads: 1, name: "test-busy")
+        let pool = InferencePool(transcriber: TestServer.transcriber, threads: 1, name: "test-busy")
         let env = try TestServer.environment(pool: pool) { $0.maxPendingRequests = 1 }
         let gate = Gate()
         // Occupy the only inference thread so that the first request waits in the queue.

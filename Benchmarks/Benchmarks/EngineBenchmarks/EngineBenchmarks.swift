@@ -82,17 +82,17 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // CTC greedy decoding over the full vocabulary (25055 tokens) for 30 s.
+    // CTC head and greedy decoding over the full vocabulary (25055 tokens) for 30 s.
     Benchmark("ctc/greedy/full/30s", configuration: quick) { benchmark in
         BLAS.setThreads(2)
         let setup = SyntheticSetup.full
         let session = EncoderSession(model: setup.model)
         let features = setup.frontend.features(syntheticAudio(seconds: 30))
-        let logProbs = session.logProbabilities(session.encode(features: features, language: .auto, useITN: true))
+        let encoded = session.encode(features: features, language: .auto, useITN: true)
         let decoder = CTCGreedyDecoder()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            blackHole(decoder.decode(logProbs))
+            blackHole(session.withCTCLogits(of: encoded) { decoder.decode($0) })
         }
     }
 
@@ -109,14 +109,14 @@ let benchmarks: @Sendable () -> Void = {
 
         // End to end on the tiny fixture model: VAD → merge → per-segment ASR → text, 105 s file.
         Benchmark("pipeline/tiny/long_mixed", configuration: quick) { benchmark in
-            BLAS.setThreads(2)
             let bundle = try SenseVoice(modelDirectory: RepoPaths.tinyModel)
-            let transcriber = Transcriber(bundle: bundle, vad: try FSMNVAD(modelDirectory: vadDirectory))
+            let transcriber = Transcriber(bundle: bundle, vad: try FSMNVAD(modelDirectory: vadDirectory),
+                                          configuration: EngineConfiguration(threads: 2))
             let audio = try AudioDecoder().decode(path: RepoPaths.longMixed)
-            let session = bundle.makeSession()
+            let session = transcriber.makeSession()
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
-                blackHole(try transcriber.transcribe(audio, file: nil, options: TranscriptionOptions(), session: session))
+                blackHole(try session.transcribe(audio, file: nil, options: TranscriptionOptions()))
             }
         }
     }

@@ -228,6 +228,23 @@ public struct SentencePieceModel: Sendable {
                       unknownSurface: Self.defaultUnknownSurface)
     }
 
+    /// A vocabulary of `count` placeholder pieces, `<unk>` `<s>` `</s>` then `▁t3`, `▁t4`, …, for
+    /// models that come without a tokenizer file (``SyntheticModel``).
+    /// - Throws: `SenseVoiceError(.tokenizerInvalid)` when `count` is under 3.
+    public static func placeholder(count: Int) throws -> SentencePieceModel {
+        let pieces: [(piece: String, score: Float, type: PieceType)] = (0..<max(count, 0)).map { id in
+            switch id {
+            case 0: ("<unk>", 0, .unknown)
+            case 1: ("<s>", 0, .control)
+            case 2: ("</s>", 0, .control)
+            default: ("\u{2581}t\(id)", 0, .normal)
+            }
+        }
+        guard count >= 3 else { throw invalid("placeholder", "a placeholder vocabulary needs at least 3 pieces, not \(count)") }
+        return try SentencePieceModel(name: "placeholder", pieces: pieces, normalizer: .senseVoice, byteFallback: false,
+                                      unknownSurface: defaultUnknownSurface)
+    }
+
     /// SentencePiece's `kDefaultUnknownSymbol`: U+2047 between two spaces.
     static let defaultUnknownSurface = " \u{2047} "
 

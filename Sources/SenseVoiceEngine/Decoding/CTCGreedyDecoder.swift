@@ -1,59 +1,37 @@
 // Follows funasr/models/sense_voice/model.py: inference (greedy CTC over all frames, ban_emo_unk); spec §3.4.
 
-/// The result of CTC decoding one encoder output.
-public struct CTCOutput: Sendable, Equatable {
-    /// Best id of every frame (prompt frames included), `[T']`.
-    public var frameIds: [Int]
-    /// Ids after collapsing repeats and removing blanks.
-    public var tokenIds: [Int]
-    /// For each token, the frame range `[start, end)` of its greedy run.
-    public var tokenFrames: [Range<Int>]
-
-    public init(frameIds: [Int], tokenIds: [Int], tokenFrames: [Range<Int>]) {
-        self.frameIds = frameIds
-        self.tokenIds = tokenIds
-        self.tokenFrames = tokenFrames
-    }
-}
-
-/// Turns per-frame CTC scores into token ids.
-public protocol CTCDecoding: Sendable {
-    /// Decodes `[T', vocab]` log-probabilities (or logits: greedy search only compares within a row).
-    /// - Parameter bannedIds: ids that may never be chosen (e.g. `<|EMO_UNKNOWN|>` with `--ban-emo-unk`).
-    func decode(_ scores: Tensor, bannedIds: Set<Int>) -> CTCOutput
-}
-
-/// Greedy CTC: argmax per frame (first index on ties), collapse repeats, drop the blank.
+/// Greedy CTC: per frame the argmax of the log-softmax (first index on ties, banned ids never
+/// chosen), then repeats collapsed and blanks dropped.
+///
+/// The log-probabilities are never written: each row's argmax is found from its logits and
+/// log-sum-exp (``FastKernels/logSoftmaxArgmax(_:count:banned:)``), bit for bit the argmax of the
+/// materialised log-softmax, rows shared out over ``Parallel``'s threads.
 public struct CTCGreedyDecoder: CTCDecoding {
+    /// The blank id (0 in SenseVoice).
     public let blankId: Int
 
     public init(blankId: Int = 0) {
         self.blankId = blankId
     }
 
-    public func decode(_ scores: Tensor, bannedIds: Set<Int> = []) -> CTCOutput {
-        let t = scores.rows
-        let v = scores.cols
+    public func decode(_ logits: CTCLogits, bannedIds: Set<Int> = []) -> CTCOutput {
+        let t = logits.frames
+        let v = logits.vocabulary
         var frameIds = [Int](repeating: 0, count: t)
-        for r in 0..<t {
-            let row = scores.pointer + r * v
-            if bannedIds.isEmpty {
-                frameIds[r] = Kernels.argmax(row, count: v).index
-            } else {
-                var best = -1
-                var bv = -Float.infinity
-                for c in 0..<v where !bannedIds.contains(c) && (best < 0 || row[c] > bv) {
-                    best = c
-                    bv = row[c]
+        if t > 0 {
+            frameIds.withUnsafeMutableBufferPointer { out in
+                let o = out.baseAddress!
+                let rows = logits.pointer
+                Parallel.rows(t, cols: v) { lo, hi in
+                    for r in lo..<hi { o[r] = FastKernels.logSoftmaxArgmax(rows + r * v, count: v, banned: bannedIds) }
                 }
-                frameIds[r] = max(best, 0)
             }
         }
-        return Self.collapse(frameIds, blankId: blankId)
+        return collapse(frameIds)
     }
 
     /// Collapses consecutive duplicates and removes blanks, remembering each token's frame run.
-    public static func collapse(_ frameIds: [Int], blankId: Int = 0) -> CTCOutput {
+    func collapse(_ frameIds: [Int]) -> CTCOutput {
         var ids: [Int] = []
         var runs: [Range<Int>] = []
         var i = 0

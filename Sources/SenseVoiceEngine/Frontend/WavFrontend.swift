@@ -19,6 +19,9 @@ public struct WavFrontend: FeatureExtracting {
     /// Scale applied to [-1, 1] samples before the fbank (FunASR `upsacle_samples`: 1 << 15).
     public static let sampleScale: Float = 32768
 
+    /// The sample rate the frontend takes (`frontend_conf.fs`).
+    public var sampleRate: Int { config.sampleRate }
+
     /// Width of each feature row: `numMelBins · lfrM` (560).
     public var featureDimension: Int { config.featureDimension }
 

@@ -7,11 +7,13 @@ import Glibc
 import Darwin
 #endif
 
-/// One inference context over a shared `SenseVoiceModel`: owns the scratch memory of a forward pass.
+/// The CPU SAN-M encoder: one inference context over a shared `SenseVoiceModel`, owning the scratch
+/// memory of a forward pass (the pipeline's default ``AcousticEncoding``).
 ///
-/// Not thread-safe; create one session per concurrent inference (whisper.cpp's context/state split).
-/// Buffers grow to the longest input seen and are reused.
-public final class EncoderSession {
+/// Not thread-safe; create one session per concurrent inference (whisper.cpp's context/state split),
+/// normally through ``SenseVoiceModel/makeEncoder(threads:)``. Buffers grow to the longest input
+/// seen and are reused.
+public final class EncoderSession: AcousticEncoding {
     public let model: SenseVoiceModel
     private var scratch: [ScratchBuffer] = []
     private var peCache: (rows: Int, table: Tensor)?
@@ -25,17 +27,6 @@ public final class EncoderSession {
     private func buffer(_ slot: Slot, _ count: Int) -> UnsafeMutablePointer<Float> {
         if scratch.isEmpty { scratch = Slot.allCases.map { _ in ScratchBuffer() } }
         return scratch[slot.rawValue].reserve(count)
-    }
-
-    /// Runs the encoder over `features` with the given prompts.
-    /// - Parameters:
-    ///   - features: `[T6, input_size]` after LFR and CMVN.
-    ///   - language: language prompt.
-    ///   - useITN: text-norm prompt (`withitn` / `woitn`).
-    /// - Returns: `[T6 + 4, d]` encoder output after `tp_norm` (4 prompt frames first).
-    public func encode(features: Tensor, language: Language, useITN: Bool) -> Tensor {
-        let (out, _) = encodeStacked(batch: [features], language: language, useITN: useITN)
-        return out
     }
 
     /// Runs the encoder over several utterances at once: their frames are stacked so every linear
@@ -93,34 +84,13 @@ public final class EncoderSession {
         return (out, spans)
     }
 
-    /// CTC log-probabilities `[T', vocab]` of an encoder output.
-    public func logProbabilities(_ encoderOut: Tensor) -> Tensor {
-        let t = encoderOut.rows
+    /// The CTC head's logits of an encoder output, in a reused scratch buffer, handed to `body`.
+    public func withCTCLogits<R>(of encoded: Tensor, _ body: (CTCLogits) throws -> R) rethrows -> R {
+        let t = encoded.rows
         let v = model.config.vocabSize
-        return Tensor(shape: [t, v]) { out in
-            model.ctc.apply(rows: t, input: encoderOut.pointer, output: out.baseAddress!)
-            FastKernels.logSoftmaxRows(out.baseAddress!, rows: t, cols: v)
-        }
-    }
-
-    /// Greedy CTC ids of an encoder output: per frame, the argmax of its log-probabilities (first
-    /// index on ties, `bannedIds` never chosen), exactly as `CTCGreedyDecoder` finds them in
-    /// ``logProbabilities(_:)`` — without materialising the `[T', vocab]` log-probabilities: the
-    /// logits go to a reused scratch buffer and each row is reduced where it lies in cache.
-    public func greedyFrameIds(_ encoderOut: Tensor, bannedIds: Set<Int> = []) -> [Int] {
-        let t = encoderOut.rows
-        let v = model.config.vocabSize
-        guard t > 0 else { return [] }
         let logits = buffer(.logits, t * v)
-        model.ctc.apply(rows: t, input: encoderOut.pointer, output: logits)
-        var ids = [Int](repeating: 0, count: t)
-        ids.withUnsafeMutableBufferPointer { out in
-            let o = out.baseAddress!
-            Parallel.rows(t, cols: v) { lo, hi in
-                for r in lo..<hi { o[r] = FastKernels.logSoftmaxArgmax(logits + r * v, count: v, banned: bannedIds) }
-            }
-        }
-        return ids
+        if t > 0 { model.ctc.apply(rows: t, input: encoded.pointer, output: logits) }
+        return try body(CTCLogits(pointer: logits, frames: t, vocabulary: v))
     }
 
     /// One SAN-M layer in place on `x` (`[rows, layer.inputSize]` in, `[rows, d]` out), over stacked

@@ -16,6 +16,16 @@ public enum SyntheticModel {
         }
     }
 
+    /// A named synthetic model ready for ``Transcriber/init(bundle:vad:configuration:)``: random
+    /// weights at `precision`, no CMVN, and a placeholder vocabulary (there is no tokenizer file).
+    /// - Throws: `SenseVoiceError(.invalidOption)` for an unknown name; precision errors.
+    public static func bundle(named name: String, precision: Precision = .fp32) throws -> SenseVoice {
+        let config = try config(named: name)
+        return SenseVoice(model: try make(config: config).converted(to: precision),
+                          tokenizer: try SentencePieceModel.placeholder(count: config.vocabSize), cmvn: nil,
+                          directory: "synthetic-\(name)")
+    }
+
     /// A model with deterministic pseudo-random weights (uniform ±1/√fan_in, norms ≈ 1, small biases).
     public static func make(config: SenseVoiceConfig, seed: UInt64 = 0x5EED) -> SenseVoiceModel {
         var rng = SplitMix64(seed: seed)

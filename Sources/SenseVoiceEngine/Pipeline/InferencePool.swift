@@ -7,23 +7,20 @@ import Synchronization
 /// Runs synchronous, CPU-heavy engine work on a fixed set of dedicated threads, never on Swift's
 /// cooperative thread pool.
 ///
-/// Each thread owns one ``RecognitionSession`` (its own scratch memory) for its whole life, so
-/// concurrent callers share the immutable model safely and never share scratch. Work waits in a
-/// FIFO queue until a thread is free; ``queuedCount`` and ``runningCount`` expose the load for
+/// The pool owns threads and nothing else: each thread owns one ``RecognitionSession`` of the
+/// pool's ``Transcriber`` (its own scratch memory) for its whole life, so concurrent callers share
+/// the immutable model safely and never share scratch. Work waits in a FIFO queue until a thread
+/// is free; ``queuedCount`` and ``runningCount`` expose the load for
 /// admission control and metrics.
 ///
 /// Cancelling the awaiting task removes queued work at once and sets the work's
 /// ``InferenceCancellation``, which the engine code checks between files and segments (a running
 /// matrix multiplication is never interrupted).
 ///
-/// Keep `threads × BLAS threads ≤ cores` (see ``blasThreads(cores:workers:)``).
+/// Keep `threads × EngineConfiguration.threads ≤ cores` (see ``blasThreads(cores:workers:)``).
 public final class InferencePool: Sendable {
-    /// The loaded model every session of the pool uses.
-    public let bundle: SenseVoice
-    /// Segmenter for long audio, shared by every thread (it keeps no state between calls).
-    public let vad: (any VoiceActivityDetecting)?
-    /// Longest audio accepted without VAD, in seconds.
-    public let maxWholeFileSeconds: Double
+    /// The pipeline every thread's session runs.
+    public let transcriber: Transcriber
     /// Number of dedicated threads (concurrent inferences).
     public let threadCount: Int
 
@@ -67,31 +64,22 @@ public final class InferencePool: Sendable {
         let abandon: @Sendable () -> Void
     }
 
-    /// Starts `threads` dedicated threads, each with its own session of `bundle`.
+    /// Starts `threads` dedicated threads, each with its own session of `transcriber`.
     /// - Parameters:
-    ///   - bundle: the loaded model.
-    ///   - threads: number of concurrent inferences (at least 1).
+    ///   - transcriber: the pipeline (model, VAD, limits) every thread runs.
+    ///   - threads: number of concurrent inferences (at least 1); usually
+    ///     ``EngineConfiguration/workers``.
     ///   - name: thread name prefix (shown by debuggers and `top -H`).
-    ///   - vad: segmenter for long audio (FunASR's VAD flow); nil transcribes each file in one pass.
-    ///   - maxWholeFileSeconds: longest audio accepted without VAD.
-    public init(bundle: SenseVoice, threads: Int, name: String = "sensevoice-inference",
-                vad: (any VoiceActivityDetecting)? = nil, maxWholeFileSeconds: Double = 300) {
+    public init(transcriber: Transcriber, threads: Int, name: String = "sensevoice-inference") {
         precondition(threads >= 1, "an inference pool needs at least one thread")
-        self.bundle = bundle
-        self.vad = vad
-        self.maxWholeFileSeconds = maxWholeFileSeconds
+        self.transcriber = transcriber
         self.threadCount = threads
         for index in 0..<threads {
             threadsAlive.enter()
-            let threadName = "\(name)-\(index)"
-            let thread = Thread { [self] in
-                // Named from inside: on Linux a name set before start does not reach the OS thread.
-                Thread.current.name = threadName
+            Self.startThread(named: "\(name)-\(index)") { [self] in
                 self.workerLoop()
                 self.threadsAlive.leave()
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
     }
 
@@ -161,7 +149,8 @@ public final class InferencePool: Sendable {
         }
     }
 
-    /// BLAS threads per inference so that `workers × BLAS threads ≤ cores` (at least 1).
+    /// Compute threads per inference so that `workers × threads ≤ cores` (at least 1): the default
+    /// ``EngineConfiguration/threads`` of a server or worker.
     public static func blasThreads(cores: Int, workers: Int) -> Int {
         max(1, cores / max(1, workers))
     }
@@ -170,20 +159,36 @@ public final class InferencePool: Sendable {
     /// that must stay off the cooperative pool).
     public static func runDetached<T: Sendable>(name: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let thread = Thread {
-                Thread.current.name = name
+            startThread(named: name) {
                 do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
     }
 
     // MARK: - Threads
 
+    /// Starts a dedicated thread named `name` (what `top -H` and `/proc/<pid>/task/*/comm` show)
+    /// running `body`.
+    ///
+    /// The name is set from inside the thread (on Linux a name given before start does not reach
+    /// the OS thread), and only once `start()` has returned: Foundation on Linux records the OS
+    /// thread in `start()` after creating it, and a thread that named itself before that kept its
+    /// creator's name.
+    private static func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
+        let started = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            started.wait()
+            Thread.current.name = name
+            body()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        started.signal()
+    }
+
     private func workerLoop() {
         // The session lives and dies on this thread; it never crosses threads.
-        let session = bundle.makeSession()
+        let session = transcriber.makeSession()
         while true {
             available.wait()
             let next = state.withLock { s -> (WorkItem?, Bool) in
@@ -224,9 +229,8 @@ extension InferencePool {
             let decodeSeconds = clock.seconds
             try token.check()
             progress?(0.25)
-            let transcriber = Transcriber(bundle: session.bundle, vad: self.vad, maxWholeFileSeconds: self.maxWholeFileSeconds)
-            let result = try transcriber.transcribe(
-                audio, file: filename, options: options, session: session, decodeSeconds: decodeSeconds,
+            let result = try session.transcribe(
+                audio, file: filename, options: options, decodeSeconds: decodeSeconds,
                 progress: { done, total in progress?(0.25 + 0.75 * Double(done) / Double(max(total, 1))) },
                 isCancelled: { token.isCancelled })
             progress?(1)

@@ -1,82 +1,152 @@
-// One utterance (or VAD segment) through frontend → encoder → CTC → SentencePiece; spec §2–§3.
+// Follows funasr/auto/auto_model.py: inference_with_vad (VAD → merge_vad → per-segment ASR → join), and
+// per segment frontend → encoder → CTC → SentencePiece; spec §2–§3, §7.
 
-/// What the model heard in one stretch of audio.
-public struct SegmentRecognition: Sendable, Equatable {
-    /// Model output with its `<|…|>` tags, exactly as FunASR decodes it.
-    public var raw: String
-    /// Token ids after greedy CTC (tags included).
-    public var tokenIds: [Int]
-    /// Language, emotion, events, ITN and tag-free text parsed from `raw`.
-    public var parsed: ParsedTranscript
-    /// Encoder frames (`T6 + 4`).
-    public var encoderFrames: Int
-    /// CTC greedy output (per-frame ids and token runs), for timestamps.
-    public var ctc: CTCOutput
-    /// Seconds in the frontend (fbank, LFR, CMVN).
-    public var featuresSeconds: Double
-    /// Seconds in the encoder and CTC head.
-    public var encoderSeconds: Double
-}
+import Foundation
 
-/// Runs recognition for one caller at a time; owns the encoder's scratch memory.
+/// One thread's use of a ``Transcriber``: runs its stages with this thread's encoder (scratch memory).
+///
+/// Made by ``Transcriber/makeSession()`` only, so it always runs that transcriber's model. Not
+/// thread-safe: one session per thread (``InferencePool`` keeps one per pool thread).
 public final class RecognitionSession {
-    public let bundle: SenseVoice
-    private let encoder: EncoderSession
-    private let decoder = CTCGreedyDecoder(blankId: 0)
+    /// The pipeline this session runs.
+    public let transcriber: Transcriber
+    private let encoder: any AcousticEncoding
 
-    init(bundle: SenseVoice) {
-        self.bundle = bundle
-        self.encoder = EncoderSession(model: bundle.model)
+    init(transcriber: Transcriber, encoder: any AcousticEncoding) {
+        self.transcriber = transcriber
+        self.encoder = encoder
     }
 
-    /// Recognises 16 kHz mono float samples.
+    /// Transcribes audio at the model's rate: one segment without VAD, FunASR's long-audio flow with it.
+    ///
+    /// With VAD, segments are merged and then recognised in batches of up to
+    /// ``EngineConfiguration/batchSeconds`` of audio: their frames share the linear layers' GEMMs
+    /// (FunASR's `batch_size_s`); attention stays per segment.
+    /// - Parameters:
+    ///   - audio: decoded audio at the model's sample rate.
+    ///   - file: name reported in the result.
+    ///   - decodeSeconds: time already spent decoding the file, for the timings.
+    ///   - progress: called after each batch with (segments done, segments total).
+    ///   - isCancelled: checked between batches; returning true throws `.cancelled`.
+    ///   - observe: told each stage's time as it finishes (``sensevoice bench``).
+    /// - Throws: `SenseVoiceError` (`.invalidOption`, `.audioEmpty`, `.audioTooLong` without VAD,
+    ///   `.cancelled`), or what the VAD throws.
+    public func transcribe(_ audio: AudioBuffer, file: String?, options: TranscriptionOptions, decodeSeconds: Double = 0,
+                           progress: ((Int, Int) -> Void)? = nil, isCancelled: (() -> Bool)? = nil,
+                           observe: ((StageTiming) -> Void)? = nil) throws -> TranscriptionResult {
+        try options.validate()
+        let rate = transcriber.frontend.sampleRate
+        guard audio.sampleRate == rate else {
+            throw SenseVoiceError(.invalidOption, "audio is at \(audio.sampleRate) Hz; the model needs \(rate) Hz (decode with AudioDecoder to resample)")
+        }
+        guard !audio.samples.isEmpty else {
+            throw SenseVoiceError(.audioEmpty, "\(file ?? "audio") has no samples")
+        }
+        let clock = Stopwatch()
+        var timings = Timings()
+        timings.decodeMs = decodeSeconds * 1000
+
+        // Segment boundaries in ms.
+        var spans: [[Int]]
+        if let vad = transcriber.vad {
+            let vadClock = Stopwatch()
+            spans = try vad.segments(audio.samples, options: VADOptions(mode: options.vadMode, maxSingleSegmentMs: options.maxSegmentMs))
+            if options.mergeVAD { spans = VADMerge.merge(spans, mergeLengthMs: options.mergeLengthMs) }
+            let seconds = vadClock.seconds
+            timings.vadMs = seconds * 1000
+            observe?(StageTiming(stage: .vad, seconds: seconds, count: spans.count))
+        } else {
+            let limit = transcriber.configuration.maxNoVADSeconds
+            guard audio.duration <= limit else {
+                throw SenseVoiceError(.audioTooLong, String(format: "%@ is %.0f s long; without VAD at most %.0f s is transcribed in one pass. Use a VAD model (--vad-model DIR) to segment long audio.",
+                                                            file ?? "audio", audio.duration, limit))
+            }
+            spans = [[0, audio.durationMs]]
+        }
+
+        var segments: [SegmentResult] = []
+        let perMs = rate / 1000
+        var pending: [(span: [Int], samples: [Float])] = []
+        var pendingSamples = 0
+        let batchSamples = Int(transcriber.configuration.batchSeconds * Double(rate))
+        func flush(consumed: Int) {
+            guard !pending.isEmpty else { return }
+            let results = recognize(batch: pending.map(\.samples), options: options, observe: observe)
+            for (item, r) in zip(pending, results) {
+                timings.featuresMs += r.featuresSeconds * 1000
+                timings.encoderMs += r.encoderSeconds * 1000
+                let words = options.timestamps ? TokenTimestamps.words(r.ctc, tokenizer: transcriber.tokenizer, offsetMs: item.span[0]) : nil
+                segments.append(SegmentResult(startMs: item.span[0], endMs: item.span[1], recognition: r, words: words))
+            }
+            pending.removeAll()
+            pendingSamples = 0
+            progress?(consumed, spans.count)
+        }
+        let segmented = transcriber.vad != nil
+        for (i, span) in spans.enumerated() {
+            let lo = min(span[0] * perMs, audio.samples.count)
+            let hi = segmented ? min(span[1] * perMs, audio.samples.count) : audio.samples.count
+            guard hi > lo else { continue }
+            if !pending.isEmpty && pendingSamples + (hi - lo) > batchSamples {
+                if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
+                flush(consumed: i)
+            }
+            pending.append((span, Array(audio.samples[lo..<hi])))
+            pendingSamples += hi - lo
+        }
+        if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
+        flush(consumed: spans.count)
+        timings.totalMs = (clock.seconds + decodeSeconds) * 1000
+        timings.rtf = audio.duration > 0 ? timings.totalMs / 1000 / audio.duration : 0
+        return TranscriptionResult(file: file, durationMs: audio.durationMs, segments: segments, timings: timings)
+    }
+
+    /// Recognises one stretch of mono float samples at the model's rate.
     public func recognize(_ samples: [Float], options: TranscriptionOptions) -> SegmentRecognition {
-        let featureClock = Stopwatch()
-        let features = bundle.frontend.features(samples)
-        let featuresSeconds = featureClock.seconds
-        return recognize(features: features, options: options, featuresSeconds: featuresSeconds)
-    }
-
-    /// Recognises precomputed features `[T6, input_size]`.
-    public func recognize(features: Tensor, options: TranscriptionOptions, featuresSeconds: Double = 0) -> SegmentRecognition {
-        recognize(batchFeatures: [features], options: options, featuresSeconds: [featuresSeconds])[0]
+        recognize(batch: [samples], options: options)[0]
     }
 
     /// Recognises several stretches of audio in one encoder pass (their frames share the GEMMs of
-    /// the linear layers); each result is that of `recognize(_:options:)` on the stretch alone.
+    /// the linear layers); each result is that of ``recognize(_:options:)`` on the stretch alone.
     /// Encoder time is shared out in proportion to frames.
     public func recognize(batch: [[Float]], options: TranscriptionOptions) -> [SegmentRecognition] {
+        recognize(batch: batch, options: options, observe: nil)
+    }
+
+    /// Frontend → encoder → CTC → detokenise over a batch, telling `observe` each stage's time.
+    private func recognize(batch: [[Float]], options: TranscriptionOptions, observe: ((StageTiming) -> Void)?) -> [SegmentRecognition] {
         var features: [Tensor] = []
-        var seconds: [Double] = []
+        var featuresSeconds: [Double] = []
         for samples in batch {
             let featureClock = Stopwatch()
-            features.append(bundle.frontend.features(samples))
-            seconds.append(featureClock.seconds)
+            features.append(transcriber.frontend.features(samples))
+            featuresSeconds.append(featureClock.seconds)
         }
-        return recognize(batchFeatures: features, options: options, featuresSeconds: seconds)
-    }
+        observe?(StageTiming(stage: .features, seconds: featuresSeconds.reduce(0, +), count: batch.count))
 
-    private func recognize(batchFeatures: [Tensor], options: TranscriptionOptions, featuresSeconds: [Double]) -> [SegmentRecognition] {
         let clock = Stopwatch()
-        let encodedBatch = encoder.encode(batch: batchFeatures, language: options.language, useITN: options.useITN)
+        let encodedBatch = encoder.encode(batch: features, language: options.language, useITN: options.useITN)
+        let tokenizer = transcriber.tokenizer
         var banned: Set<Int> = []
-        if options.banEmotionUnknown, let id = bundle.tokenizer.id(of: "<|EMO_UNKNOWN|>") { banned.insert(id) }
-        // Greedy search straight from the logits (the same ids as `decoder.decode(logProbabilities)`).
+        if options.banEmotionUnknown, let id = tokenizer.id(of: "<|EMO_UNKNOWN|>") { banned.insert(id) }
+        let decoder = transcriber.decoder
         let ctcs = encodedBatch.map { encoded in
-            CTCGreedyDecoder.collapse(encoder.greedyFrameIds(encoded, bannedIds: banned), blankId: decoder.blankId)
+            encoder.withCTCLogits(of: encoded) { decoder.decode($0, bannedIds: banned) }
         }
         let encoderSeconds = clock.seconds
-        let totalFrames = max(1, encodedBatch.reduce(0) { $0 + $1.rows })
+        let totalFrames = encodedBatch.reduce(0) { $0 + $1.rows }
+        observe?(StageTiming(stage: .encoder, seconds: encoderSeconds, count: totalFrames))
         return zip(encodedBatch, ctcs).enumerated().map { i, pair in
             let (encoded, ctc) = pair
-            let raw = bundle.tokenizer.decode(ctc.tokenIds)
+            let raw = tokenizer.decode(ctc.tokenIds)
             return SegmentRecognition(raw: raw, tokenIds: ctc.tokenIds, parsed: TranscriptTags.parse(raw),
                                       encoderFrames: encoded.rows, ctc: ctc, featuresSeconds: featuresSeconds[i],
-                                      encoderSeconds: encoderSeconds * Double(encoded.rows) / Double(totalFrames))
+                                      encoderSeconds: encoderSeconds * Double(encoded.rows) / Double(max(1, totalFrames)))
         }
     }
 
-    /// Encoder output and log-probabilities (golden tests and diagnostics).
+    /// Encoder output and CTC log-probabilities of precomputed features `[T6, input_size]`
+    /// (golden tests and diagnostics).
     public func forward(features: Tensor, options: TranscriptionOptions) -> (encoderOut: Tensor, logProbs: Tensor) {
         let encoded = encoder.encode(features: features, language: options.language, useITN: options.useITN)
         return (encoded, encoder.logProbabilities(encoded))

@@ -1,8 +1,9 @@
-// A loaded SenseVoiceSmall model directory: config, weights, frontend and tokenizer, shared by sessions.
+// A loaded SenseVoiceSmall model directory: config, weights, frontend and tokenizer (a Transcriber's stages).
 
 import Foundation
 
-/// Everything read from an official SenseVoiceSmall model directory, loaded once and shared.
+/// Everything read from an official SenseVoiceSmall model directory, loaded once and shared: the
+/// stages ``Transcriber/init(bundle:vad:configuration:)`` is built from.
 ///
 /// The directory holds `model.pt`, `config.yaml`, `am.mvn` and the SentencePiece model
 /// (`chn_jpn_yue_eng_ko_spectok.bpe.model`, or `tokens.txt` as an alternative vocabulary).
@@ -85,9 +86,4 @@ public struct SenseVoice: Sendable {
 
     /// Arithmetic of the encoder's linear layers.
     public var precision: Precision { model.precision }
-
-    /// A new inference session (own scratch memory; one per concurrent inference).
-    public func makeSession() -> RecognitionSession {
-        RecognitionSession(bundle: self)
-    }
 }

@@ -33,8 +33,8 @@ struct HealthController: Sendable {
         }
         switch host.status {
         case .ready(let pool):
-            return try APIResponse.json(Ready(model: pool.bundle.directory, workers: pool.threadCount,
-                                           load_seconds: (pool.bundle.loadSeconds * 1000).rounded() / 1000))
+            return try APIResponse.json(Ready(model: pool.transcriber.modelDirectory, workers: pool.threadCount,
+                                             load_seconds: (pool.transcriber.loadSeconds * 1000).rounded() / 1000))
         case .loading:
             throw APIError.notReady()
         case .failed(let error):

@@ -22,7 +22,7 @@ struct BatchedEncoderTests {
     @Test func sessionBatchMatchesSingleRecognition() throws {
         let clips = ["en", "zh"]
         let samples = try clips.map { try TestWAV.readPCM16(Fixtures.audio("\($0).wav")).samples }
-        let session = TinyModel.bundle.makeSession()
+        let session = Transcriber(bundle: TinyModel.bundle).makeSession()
         let options = TranscriptionOptions(language: .auto, useITN: true)
         let batch = session.recognize(batch: samples, options: options)
         for (i, s) in samples.enumerated() {

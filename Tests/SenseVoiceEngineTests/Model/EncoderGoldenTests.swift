@@ -36,7 +36,7 @@ struct EncoderGoldenTests {
     @Test(arguments: cases)
     func encoderOutputMatches(clip: String, tag: String) throws {
         let features = try TinyModel.features(clip)
-        let session = TinyModel.bundle.makeSession()
+        let session = Transcriber(bundle: TinyModel.bundle).makeSession()
         let (out, logProbs) = session.forward(features: features, options: TinyModel.options(tag))
         let golden = try Fixtures.npy(clip, "encoder_out_\(tag).npy")
         #expect(out.shape == golden.shape)

@@ -1,0 +1,59 @@
+// The engine options transcribe, serve, worker and bench share, and the EngineConfiguration they make.
+
+import ArgumentParser
+import Foundation
+import SenseVoiceEngine
+
+/// `--model`, `--vad-model`, `--no-vad`, `--max-no-vad-s` and `--precision`
+/// (`@OptionGroup(title: "Models") var engine: EngineOptions`).
+///
+/// `$SENSEVOICE_MODEL`, `$SENSEVOICE_VAD_MODEL` and the other variables reach these options through
+/// ``ConfigResolver`` like every other option; nothing here reads the environment.
+struct EngineOptions: ParsableArguments {
+    @Option(help: "SenseVoiceSmall model directory (default: $SENSEVOICE_MODEL, then the usual caches).")
+    var model: String?
+
+    @Option(help: "FSMN-VAD model directory for long audio (default: $SENSEVOICE_VAD_MODEL).")
+    var vadModel: String?
+
+    @Flag(help: "Transcribe each file, upload or job in one pass, without VAD segmentation.")
+    var noVad: Bool = false
+
+    @Option(name: .customLong("max-no-vad-s"),
+            help: "Longest audio transcribed without VAD, in seconds (default: \(Int(EngineConfiguration.defaultMaxNoVADSeconds)) for transcribe, \(Int(EngineConfiguration.serviceMaxNoVADSeconds)) for serve and worker).")
+    var maxNoVADSeconds: Double?
+
+    @Option(help: PrecisionOption.help)
+    var precision: String = EngineConfiguration.defaultPrecision.rawValue
+
+    func validate() throws {
+        if noVad && vadModel != nil { throw ValidationError("--no-vad and --vad-model exclude each other") }
+        if let maxNoVADSeconds, !(maxNoVADSeconds > 0) { throw ValidationError("--max-no-vad-s must be positive") }
+        _ = try PrecisionOption.parse(precision)
+    }
+
+    /// The FSMN-VAD directory, or nil with `--no-vad` or without `--vad-model`.
+    var vadModelDirectory: String? { noVad ? nil : vadModel }
+
+    /// The parsed `--precision`.
+    func parsedPrecision() throws -> Precision {
+        try PrecisionOption.parse(precision)
+    }
+
+    /// The engine configuration these options describe, with the model directory resolved
+    /// (`--model`, else `$SENSEVOICE_MODEL` and the usual caches).
+    /// - Parameters:
+    ///   - maxNoVADSeconds: the command's default for `--max-no-vad-s`.
+    ///   - threads: compute threads per session; `nil`: the cores shared out over `workers`.
+    ///   - workers: concurrent sessions.
+    /// - Throws: `CLIError` (exit 3) when no model is found.
+    func configuration(maxNoVADSeconds defaultMaxNoVAD: Double, threads: Int?, workers: Int = 1) throws -> EngineConfiguration {
+        var configuration = EngineConfiguration(modelDirectory: model, vadModelDirectory: vadModelDirectory,
+                                                precision: try parsedPrecision(), threads: threads, workers: workers,
+                                                maxNoVADSeconds: maxNoVADSeconds ?? defaultMaxNoVAD)
+        do {
+            configuration.modelDirectory = try configuration.resolvedModelDirectory()
+        } catch let e as SenseVoiceError { throw CLIError(e) }
+        return configuration
+    }
+}

@@ -1,0 +1,10 @@
+// SenseVoiceModel as the pipeline's acoustic model: its encoders are CPU SAN-M encoder sessions.
+
+extension SenseVoiceModel: AcousticModel {
+    /// A CPU ``EncoderSession`` over these weights.
+    public func makeEncoder(threads: Int) -> any AcousticEncoding {
+        // The thread budget is process-wide until the session takes it itself.
+        BLAS.setThreads(threads)
+        return EncoderSession(model: self)
+    }
+}

@@ -1,0 +1,19 @@
+// What the model heard in one stretch of audio: text with tags, token ids, CTC path, stage times.
+
+/// What the model heard in one stretch of audio.
+public struct SegmentRecognition: Sendable, Equatable {
+    /// Model output with its `<|…|>` tags, exactly as FunASR decodes it.
+    public var raw: String
+    /// Token ids after greedy CTC (tags included).
+    public var tokenIds: [Int]
+    /// Language, emotion, events, ITN and tag-free text parsed from `raw`.
+    public var parsed: ParsedTranscript
+    /// Encoder frames (`T6 + 4`).
+    public var encoderFrames: Int
+    /// CTC greedy output (per-frame ids and token runs), for timestamps.
+    public var ctc: CTCOutput
+    /// Seconds in the frontend (fbank, LFR, CMVN).
+    public var featuresSeconds: Double
+    /// Seconds in the encoder and CTC head.
+    public var encoderSeconds: Double
+}
