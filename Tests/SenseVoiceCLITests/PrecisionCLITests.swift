@@ -13,59 +13,39 @@ struct PrecisionCLITests {
     }
 
     /// The tiny fixture has random weights, so many CTC frames are near-ties that any change of
-    /// arithmetic may flip. Where a clip/tag's golden `min_top2_margin` exceeds
-    /// `ReducedPrecisionBounds.exactMargin` (twice the largest log-probability change the precision
-    /// causes, measured in `ReducedPrecisionTests`), no greedy id can flip and the transcript must
-    /// equal funasr's golden exactly.
-    static func exactCases(_ precision: String) throws -> [(clip: String, tag: String)] {
-        let margin = try #require(ReducedPrecisionBounds.exactMargin(precision))
-        var out: [(clip: String, tag: String)] = []
-        for clip in ReducedPrecisionBounds.speechClips {
-            let result = try Fixtures.result(clip)
-            for tag in Fixtures.tags {
-                let gap = try #require((result[tag] as? [String: Any])?["min_top2_margin"] as? Double, "\(clip)/\(tag)")
-                if gap > margin { out.append((clip, tag)) }
-            }
-        }
-        return out
-    }
-
-    @Test func int8TranscriptsMatchTheGoldens() throws { try Self.checkGoldens("int8") }
+    /// arithmetic may flip: bf16 and int8 move log-probabilities by up to 0.28 and 0.66
+    /// (`ReducedPrecisionTests`), more than twice any golden top-2 margin (≤ 0.09), so no transcript
+    /// is exact by margin. The transcripts (language auto, ITN, whole file) are compared with funasr's
+    /// golden text — the independent reference, not this binary's own fp32 output: en.wav within 5 %
+    /// character edits, and the five speech clips together within 5 % (one clip alone may exceed it:
+    /// int8 yue.wav measures 16 of 286). Exact agreement on the confident frames is checked at the
+    /// engine level.
+    @Test func int8TranscriptsStayCloseToTheGoldens() throws { try Self.checkGoldens("int8") }
 
     @Test(.enabled(if: ReducedPrecisionBounds.bf16Supported, "bf16 needs AVX512_BF16, which this CPU lacks"))
-    func bf16TranscriptsMatchTheGoldens() throws { try Self.checkGoldens("bf16") }
+    func bf16TranscriptsStayCloseToTheGoldens() throws { try Self.checkGoldens("bf16") }
 
     static func checkGoldens(_ precision: String) throws {
-        let cases = try exactCases(precision)
-        print("--precision \(precision): exact golden cases \(cases.map { "\($0.clip)/\($0.tag)" })")
-        try #require(!cases.isEmpty, "no clip/tag golden margin exceeds \(ReducedPrecisionBounds.exactMargin(precision) ?? 0)")
-        for (clip, tag) in cases {
-            let out = try CLIRunner.run(["transcribe", Fixtures.audio("\(clip).wav").path, "--model", CLIRunner.tinyModel,
-                                         "--format", "raw", "--precision", precision] + TranscribeCLITests.flags(tag))
-            #expect(out.status == 0, "stderr: \(out.stderr)")
-            let golden = try #require((try Fixtures.result(clip))[tag] as? [String: Any])
-            #expect(out.stdout == (golden["text"] as? String ?? "") + "\n", "\(precision) \(clip)/\(tag)")
+        var totalEdits = 0, totalCharacters = 0
+        for clip in ReducedPrecisionBounds.speechClips {
+            let reduced = try CLIRunner.run(["transcribe", Fixtures.audio("\(clip).wav").path, "--model", CLIRunner.tinyModel,
+                                             "--no-vad", "--quiet", "--format", "raw", "--language", "auto", "--itn",
+                                             "--precision", precision])
+            #expect(reduced.status == 0, "stderr: \(reduced.stderr)")
+            let golden = try #require((try Fixtures.result(clip))["auto_itn"] as? [String: Any])
+            let a = Array(try #require(golden["text"] as? String)), b = Array(reduced.stdout.dropLast())
+            #expect(a.count > 100)
+            let edits = editDistance(a, b)
+            print("--precision \(precision) \(clip): \(edits) of \(a.count) characters differ from the golden")
+            totalEdits += edits
+            totalCharacters += max(a.count, b.count)
+            if clip == "en" {
+                #expect(Double(edits) <= 0.05 * Double(max(a.count, b.count)),
+                        "en: \(edits) of \(a.count) characters differ:\ngolden: \(String(a))\n\(precision): \(reduced.stdout)")
+            }
         }
-    }
-
-    /// en.wav (language auto) through the whole-file path: a transcript the margins do not make
-    /// exact stays within 5 % character edits of funasr's golden text (not of this binary's fp32).
-    @Test func int8TranscriptStaysCloseToTheGolden() throws { try Self.checkClose("int8") }
-
-    @Test(.enabled(if: ReducedPrecisionBounds.bf16Supported, "bf16 needs AVX512_BF16, which this CPU lacks"))
-    func bf16TranscriptStaysCloseToTheGolden() throws { try Self.checkClose("bf16") }
-
-    static func checkClose(_ precision: String) throws {
-        let reduced = try CLIRunner.run(["transcribe", Fixtures.audio("en.wav").path, "--model", CLIRunner.tinyModel,
-                                         "--no-vad", "--quiet", "--format", "raw", "--language", "auto", "--itn",
-                                         "--precision", precision])
-        #expect(reduced.status == 0, "stderr: \(reduced.stderr)")
-        let golden = try #require((try Fixtures.result("en"))["auto_itn"] as? [String: Any])
-        let a = Array((golden["text"] as? String ?? "")), b = Array(reduced.stdout.dropLast())
-        #expect(a.count > 100)
-        let edits = editDistance(a, b)
-        #expect(Double(edits) <= 0.05 * Double(max(a.count, b.count)),
-                "\(edits) of \(a.count) characters differ:\ngolden: \(String(a))\n\(precision): \(reduced.stdout)")
+        #expect(Double(totalEdits) <= 0.05 * Double(totalCharacters),
+                "\(totalEdits) of \(totalCharacters) characters differ from the goldens over \(ReducedPrecisionBounds.speechClips)")
     }
 
     /// Levenshtein distance between two character sequences.
