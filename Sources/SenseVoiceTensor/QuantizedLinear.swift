@@ -52,6 +52,12 @@ public struct LinearWeights: Sendable {
     /// The layer converted to `precision` (a no-op for `.fp32`).
     /// - Throws: `SenseVoiceError` `.invalidOption` when oneDNN cannot take the layer.
     public init(weight: Tensor, bias: Tensor?, precision: Precision) throws {
+        if precision == .fp32 {
+            // The same float32 layer as the plain initialiser (oneDNN by default), so that a model
+            // converted back to fp32 computes bit for bit what the fp32 model does.
+            self = LinearWeights(weight: weight, bias: bias)
+            return
+        }
         self.weight = weight
         self.bias = bias
         self.precision = precision

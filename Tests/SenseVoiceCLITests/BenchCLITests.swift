@@ -20,11 +20,10 @@ struct BenchCLITests {
         #expect(out.stdout.contains("\"rtf\""))
     }
 
-    @Test(.enabled(if: Fixtures.vadModel != nil, "needs the FSMN-VAD model: run scripts/fetch-test-models.sh"))
-    func audioModeTimesDecodeVADAndBatchedRecognition() throws {
+    @Test func audioModeTimesDecodeVADAndBatchedRecognition() throws {
         let out = try CLIRunner.run(["bench", "--synthetic", "small", "--threads", "1",
                                      "--audio", Fixtures.audio("long_mixed.wav").path,
-                                     "--vad-model", Fixtures.vadModel!.path, "--repeat-audio-to-s", "150"])
+                                     "--vad-model", try Fixtures.requireVADModel().path, "--repeat-audio-to-s", "150"])
         #expect(out.status == 0, "stderr: \(out.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
         #expect(object["audio_seconds"] as? Double == 150)

@@ -16,17 +16,26 @@ func tokenEditDistance(_ a: String, _ b: String) -> Int {
     return x.isEmpty ? y.count : prev[y.count]
 }
 
-@Suite("Long audio through VAD (end to end)", .serialized,
-       .enabled(if: Fixtures.vadModel != nil, "needs the FSMN-VAD model: run scripts/fetch-test-models.sh"))
+/// Needs the FSMN-VAD model that scripts/fetch-test-models.sh fetches: fails without it.
+@Suite("Long audio through VAD (end to end)", .serialized)
 struct LongAudioCLITests {
     static var pipeline: [String: Any] {
         let data = try! Data(contentsOf: Fixtures.root.appendingPathComponent("golden/long_mixed_pipeline.json"))
         return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 
+    /// funasr's `merge_vad(vad_segments_ms, merge_length_s * 1000)` (funasr/utils/vad_utils.py, funasr
+    /// 1.4.16) over the golden pipeline's VAD segments: the windows the pipeline recognises, in order.
+    /// Exact values, like the VAD segments they are made of (Tests/Fixtures/golden/README.md).
+    static let goldenMergedSegments: [[Int]] = [
+        [0, 910], [910, 19570], [19570, 26250], [26250, 46680], [46680, 61270],
+        [61270, 73440], [73440, 85800], [85800, 99200], [99200, 103350],
+    ]
+
     func run(_ format: String, _ extra: [String] = []) throws -> CLIRunner.Output {
         try CLIRunner.run(["transcribe", Fixtures.audio("long_mixed.wav").path, "--model", CLIRunner.tinyModel,
-                           "--vad-model", Fixtures.vadModel!.path, "--language", "auto", "--itn", "--format", format] + extra)
+                           "--vad-model", try Fixtures.requireVADModel().path, "--language", "auto", "--itn",
+                           "--format", format] + extra)
     }
 
     @Test func rawMatchesFunASRPipeline() throws {
@@ -51,11 +60,12 @@ struct LongAudioCLITests {
         let out = try run("json", ["--timestamps"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
         let segments = try #require(object["segments"] as? [[String: Any]])
-        // merge_vad (15 s) over the golden VAD segments: contiguous windows starting at 0.
-        let vad = (Self.pipeline["vad_segments_ms"] as! [[Int]])
-        #expect(segments.first?["start_ms"] as? Int == 0)
-        #expect(segments.last?["end_ms"] as? Int == vad.last![1])
-        for (a, b) in zip(segments, segments.dropFirst()) { #expect(a["end_ms"] as? Int == b["start_ms"] as? Int) }
+        // The golden pipeline's settings are the ones this run uses, and its merged windows are
+        // the segments, boundary for boundary.
+        #expect(Self.pipeline["merge_length_s"] as? Int == 15 && Self.pipeline["merge_vad"] as? Bool == true)
+        #expect((Self.pipeline["vad_segments_ms"] as? [[Int]])?.last?[1] == Self.goldenMergedSegments.last?[1])
+        let got = segments.map { [$0["start_ms"] as? Int ?? -1, $0["end_ms"] as? Int ?? -1] }
+        #expect(got == Self.goldenMergedSegments, "segments \(got), funasr's merged VAD windows \(Self.goldenMergedSegments)")
         // Words carry times inside their segment.
         for s in segments {
             let words = try #require(s["words"] as? [[String: Any]])
@@ -70,7 +80,7 @@ struct LongAudioCLITests {
 
     @Test func silenceGivesNoSegments() throws {
         let out = try CLIRunner.run(["transcribe", Fixtures.audio("silence_2s.wav").path, "--model", CLIRunner.tinyModel,
-                                     "--vad-model", Fixtures.vadModel!.path, "--format", "json"])
+                                     "--vad-model", try Fixtures.requireVADModel().path, "--format", "json"])
         #expect(out.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
         #expect((object["segments"] as? [Any])?.isEmpty == true)

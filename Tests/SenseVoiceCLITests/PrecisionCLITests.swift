@@ -13,20 +13,39 @@ struct PrecisionCLITests {
     }
 
     /// The tiny fixture has random weights, so many CTC frames are near-ties that any change of
-    /// arithmetic may flip; exact agreement on the confident frames (top-2 gap > 0.5) is checked at
-    /// the engine level in `ReducedPrecisionTests`. Through the CLI the transcript must stay close:
-    /// at most 5 % of its characters edited.
-    @Test(arguments: ["bf16", "int8"])
-    func reducedPrecisionTranscriptStaysCloseToFP32(precision: String) throws {
-        let base = ["transcribe", Fixtures.audio("en.wav").path, "--model", CLIRunner.tinyModel, "--no-vad", "--quiet"]
-        let fp32 = try CLIRunner.run(base)
-        let reduced = try CLIRunner.run(base + ["--precision", precision])
-        #expect(fp32.status == 0 && reduced.status == 0, "stderr: \(reduced.stderr)")
-        let a = Array(fp32.stdout), b = Array(reduced.stdout)
-        #expect(a.count > 100)
-        let edits = Self.editDistance(a, b)
-        #expect(Double(edits) <= 0.05 * Double(max(a.count, b.count)),
-                "\(edits) of \(a.count) characters differ:\nfp32: \(fp32.stdout)\n\(precision): \(reduced.stdout)")
+    /// arithmetic may flip: bf16 and int8 move log-probabilities by up to 0.28 and 0.66
+    /// (`ReducedPrecisionTests`), more than twice any golden top-2 margin (≤ 0.09), so no transcript
+    /// is exact by margin. The transcripts (language auto, ITN, whole file) are compared with funasr's
+    /// golden text — the independent reference, not this binary's own fp32 output: en.wav within 5 %
+    /// character edits, and the five speech clips together within 5 % (one clip alone may exceed it:
+    /// int8 yue.wav measures 16 of 286). Exact agreement on the confident frames is checked at the
+    /// engine level.
+    @Test func int8TranscriptsStayCloseToTheGoldens() throws { try Self.checkGoldens("int8") }
+
+    @Test(.enabled(if: ReducedPrecisionBounds.bf16Supported, "bf16 needs AVX512_BF16, which this CPU lacks"))
+    func bf16TranscriptsStayCloseToTheGoldens() throws { try Self.checkGoldens("bf16") }
+
+    static func checkGoldens(_ precision: String) throws {
+        var totalEdits = 0, totalCharacters = 0
+        for clip in ReducedPrecisionBounds.speechClips {
+            let reduced = try CLIRunner.run(["transcribe", Fixtures.audio("\(clip).wav").path, "--model", CLIRunner.tinyModel,
+                                             "--no-vad", "--quiet", "--format", "raw", "--language", "auto", "--itn",
+                                             "--precision", precision])
+            #expect(reduced.status == 0, "stderr: \(reduced.stderr)")
+            let golden = try #require((try Fixtures.result(clip))["auto_itn"] as? [String: Any])
+            let a = Array(try #require(golden["text"] as? String)), b = Array(reduced.stdout.dropLast())
+            #expect(a.count > 100)
+            let edits = editDistance(a, b)
+            print("--precision \(precision) \(clip): \(edits) of \(a.count) characters differ from the golden")
+            totalEdits += edits
+            totalCharacters += max(a.count, b.count)
+            if clip == "en" {
+                #expect(Double(edits) <= 0.05 * Double(max(a.count, b.count)),
+                        "en: \(edits) of \(a.count) characters differ:\ngolden: \(String(a))\n\(precision): \(reduced.stdout)")
+            }
+        }
+        #expect(Double(totalEdits) <= 0.05 * Double(totalCharacters),
+                "\(totalEdits) of \(totalCharacters) characters differ from the goldens over \(ReducedPrecisionBounds.speechClips)")
     }
 
     /// Levenshtein distance between two character sequences.

@@ -40,6 +40,19 @@ public final class FakeHub: Sendable {
             }
         }
 
+        /// Whether `git` runs here (the Hugging Face object-id cases need it; a machine without it
+        /// records those tests as skipped).
+        public static let gitAvailable: Bool = {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git", "--version"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            guard (try? process.run()) != nil else { return false }
+            process.waitUntilExit()
+            return process.terminationStatus == 0
+        }()
+
         /// `git hash-object FILE…`, one id per file; nil when git cannot run.
         public static func gitHashObject(_ paths: [String]) -> [String]? {
             let process = Process()

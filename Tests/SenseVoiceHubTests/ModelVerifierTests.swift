@@ -62,10 +62,8 @@ struct ModelVerifierTests {
     @Test func folderWithoutManifestIsCheckedByLoading() throws {
         let report = ModelVerifier.verify(directory: Fixtures.tinyModel.path)
         #expect(report.isVerified && report.manifest == nil && report.model == ModelCatalog.senseVoiceSmall)
-        if let vad = Fixtures.vadModel {
-            let vadReport = ModelVerifier.verify(directory: vad.path)
-            #expect(vadReport.isVerified && vadReport.model == ModelCatalog.fsmnVAD, "\(vadReport.problems)")
-        }
+        let vadReport = ModelVerifier.verify(directory: try Fixtures.requireVADModel().path)
+        #expect(vadReport.isVerified && vadReport.model == ModelCatalog.fsmnVAD, "\(vadReport.problems)")
     }
 
     @Test func modelThatDoesNotLoadFails() throws {

@@ -10,14 +10,23 @@ public enum TestPostgres {
     public static let variable = "SENSEVOICE_TEST_POSTGRES_URL"
     public static let skipMessage = "PostgreSQL cases need \(variable); scripts/test.sh (via scripts/with-test-postgres.sh) starts a throwaway server and sets it"
 
-    public static var url: PostgresURL? {
+    /// The server's URL; `nil` when the variable is unset (the PostgreSQL cases are then skipped).
+    ///
+    /// - Throws: when the variable is set but is not a usable URL: the run asked for PostgreSQL and
+    ///   the cases must fail, not skip.
+    public static func url() throws -> PostgresURL? {
         guard let text = ProcessInfo.processInfo.environment[variable], !text.isEmpty else { return nil }
-        return try? PostgresURL(text)
+        do {
+            return try PostgresURL(text)
+        } catch {
+            Issue.record("\(variable) is set but is not a PostgreSQL URL (\(error)): \(text)")
+            throw error
+        }
     }
 
     /// Creates an empty database, calls `body` with its URL, and drops it.
     public static func withDatabase<T: Sendable>(_ body: (PostgresURL) async throws -> T) async throws -> T {
-        guard let server = url else { try Test.cancel(Comment(rawValue: skipMessage)) }
+        guard let server = try url() else { try Test.cancel(Comment(rawValue: skipMessage)) }
         let name = "sv_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         try await admin(server, "CREATE DATABASE \(name)")
         var target = server

@@ -13,6 +13,9 @@ struct InferencePoolTests {
     }()
     static let transcriber = Transcriber(bundle: bundle, configuration: EngineConfiguration(maxNoVADSeconds: EngineConfiguration.serviceMaxNoVADSeconds))
 
+    /// Each piece of work waits (up to 30 s) until two run at once, so both threads are used however
+    /// the machine schedules them; a pool that ran more than two at once would show a higher peak,
+    /// and one that ran only one would never meet the rendezvous (then the work stops waiting).
     @Test("work runs on the pool's own threads, at most `threads` at once")
     func boundedConcurrency() async throws {
         let pool = InferencePool(transcriber: Self.transcriber, threads: 2, name: "pool-test")
@@ -23,7 +26,12 @@ struct InferencePoolTests {
                     try await pool.run { _, _ in
                         let now = counts.running.add(1, ordering: .relaxed).newValue
                         _ = counts.peak.max(now, ordering: .relaxed)
-                        Thread.sleep(forTimeInterval: 0.05)
+                        let deadline = Date().addingTimeInterval(30)
+                        while counts.peak.load(ordering: .relaxed) < 2 && !counts.gaveUp.load(ordering: .relaxed) {
+                            if Date() > deadline { counts.gaveUp.store(true, ordering: .relaxed) }
+                            Thread.sleep(forTimeInterval: 0.005)
+                        }
+                        Thread.sleep(forTimeInterval: 0.01)
                         counts.running.subtract(1, ordering: .relaxed)
                         return Self.osThreadName()
                     }
@@ -32,6 +40,8 @@ struct InferencePoolTests {
             return try await group.reduce(into: Set<String>()) { $0.insert($1) }
         }
         let peak = counts.peak.load(ordering: .relaxed)
+        let gaveUp = counts.gaveUp.load(ordering: .relaxed)
+        #expect(!gaveUp, "two pieces of work never ran at once")
         #expect(peak == 2)
         #expect(names == ["pool-test-0", "pool-test-1"])
         await pool.shutdown()
@@ -114,6 +124,7 @@ struct InferencePoolTests {
 final class Counts: Sendable {
     let running = Atomic<Int>(0)
     let peak = Atomic<Int>(0)
+    let gaveUp = Atomic<Bool>(false)
 }
 
 final class Flag: Sendable {

@@ -10,12 +10,15 @@ import Testing
 
 /// A processor whose behaviour depends on the job's file name.
 struct FakeProcessor: JobProcessing {
-    /// `ok` (quick result), `bad` (audio error), `slow` (runs until cancelled, 20 s at most), `short` (300 ms).
+    /// `ok` (quick result), `bad` (audio error), `slow` (runs until cancelled, 20 s at most), `short` (300 ms),
+    /// `held` (reports progress 0.5, then waits until `seen.release` is set or it is cancelled, 20 s at most).
     let seen = Seen()
 
     final class Seen: Sendable {
         let cancelled = Atomic<Int>(0)
         let started = Atomic<Int>(0)
+        /// Lets a `held` job finish.
+        let release = Atomic<Bool>(false)
     }
 
     func waitUntilReady() async throws {}
@@ -26,6 +29,18 @@ struct FakeProcessor: JobProcessing {
         switch job.fileName {
         case "bad":
             throw SenseVoiceError(.audioUnsupported, "not audio")
+        case "held":
+            progress(0.5)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !seen.release.load(ordering: .relaxed) && ContinuousClock.now < deadline {
+                if cancellation.isCancelled {
+                    seen.cancelled.add(1, ordering: .relaxed)
+                    throw InferenceCancellation.error
+                }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            progress(1)
+            return TranscriptionResult(file: job.fileName, durationMs: audio.count, segments: [], timings: Timings())
         case "slow", "short":
             let steps = job.fileName == "slow" ? 1000 : 15
             for step in 0..<steps {
@@ -123,14 +138,19 @@ struct JobWorkerServiceTests {
         }
     }
 
+    /// The job reports half its progress and then waits for the test, so the running state with
+    /// progress written is there to observe however slowly the machine runs; then it is released.
     @Test("progress is written while a job runs")
     func progress() async throws {
         let f = try WorkerFixture()
         try await withServices([f.service(workers: 1)]) {
-            let job = try await f.submit(["short"])[0]
+            let job = try await f.submit(["held"])[0]
             let running = try await f.waitFor(job.id) { ($0?.progress ?? 0) > 0.2 && $0?.state == .running }
             #expect(running?.state == .running)
-            _ = try await f.waitFor(job.id) { $0?.state == .succeeded }
+            #expect(running?.progress == 0.5, "\(String(describing: running))")
+            f.processor.seen.release.store(true, ordering: .relaxed)
+            let done = try await f.waitFor(job.id) { $0?.state == .succeeded }
+            #expect(done?.state == .succeeded)
         }
     }
 

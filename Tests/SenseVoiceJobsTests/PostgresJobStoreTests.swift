@@ -134,7 +134,7 @@ struct PostgresJobStoreTests {
 
     @Test("a database that does not exist is refused at once with the server's reason")
     func missingDatabase() async throws {
-        guard var url = TestPostgres.url else { try Test.cancel(Comment(rawValue: TestPostgres.skipMessage)) }
+        guard var url = try TestPostgres.url() else { try Test.cancel(Comment(rawValue: TestPostgres.skipMessage)) }
         url.database = "no_such_database_\(UInt32.random(in: 0...UInt32.max))"
         do {
             try await PostgresJobStore.withStore(url) { _ in }

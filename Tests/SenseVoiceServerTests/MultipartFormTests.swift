@@ -76,21 +76,84 @@ struct MultipartFormTests {
         }
     }
 
-    @Test("random bytes never crash the parser")
+    /// What the parser made of a body: its parts, or its error (any other error type is a defect).
+    static func outcome(_ bytes: [UInt8]) -> Result<[MultipartForm.Part], MultipartError>? {
+        do {
+            return .success(try MultipartForm(body: bytes, boundary: "XyZ").parts)
+        } catch let error as MultipartError {
+            return .failure(error)
+        } catch {
+            return nil
+        }
+    }
+
+    /// `nil` when `outcome` is `expected` (one part named `f` holding `payload`, no parts, or an
+    /// error with this message), else what went wrong.
+    static func mismatch(_ outcome: Result<[MultipartForm.Part], MultipartError>?, parts: Int, payload: [UInt8],
+                         error: String?) -> String? {
+        switch outcome {
+        case nil:
+            return "threw an error that is not a MultipartError"
+        case .failure(let e)?:
+            return e.message == error ? nil : "threw '\(e.message)', expected \(error.map { "'\($0)'" } ?? "\(parts) part(s)")"
+        case .success(let got)?:
+            if let error { return "parsed \(got.count) part(s), expected the error '\(error)'" }
+            guard got.count == parts else { return "parsed \(got.count) part(s), expected \(parts)" }
+            if let part = got.first, part.name != "f" || part.filename != nil || part.body != payload {
+                return "part \(part.name) with \(part.body.count) bytes, expected field f with the \(payload.count) random bytes"
+            }
+            return nil
+        }
+    }
+
+    /// Random payloads in a one-field form, closed or not, whole or with its first bytes cut off.
+    /// The payloads hold no "\r\n--XyZ" (checked), so each body has exactly one right reading:
+    /// - closed: the field `f` with the payload; cut: no part (the only delimiter left is the closing one);
+    /// - unclosed: "ends inside a part"; cut: "no part delimited by the boundary".
+    @Test("random bytes: the parser gives the one right part or error, never crashes")
     func fuzz() {
+        let header = Array("--XyZ\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n".utf8)
+        let closing = Array("\r\n--XyZ--".utf8)
+        let inside = "the body ends inside a part; the closing boundary is missing"
+        let noPart = "the body has no part delimited by the boundary from Content-Type"
+        var failures: [String] = []
+        var seen: [String: Int] = [:]
         var state: UInt64 = 42
-        for _ in 0..<2000 {
-            var bytes = Array("--XyZ\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n".utf8)
+        for round in 0..<2000 {
             state = state &* 6364136223846793005 &+ 1442695040888963407
             let n = Int(state >> 54)
+            var payload: [UInt8] = []
             for _ in 0..<n {
                 state = state &* 6364136223846793005 &+ 1442695040888963407
-                bytes.append(UInt8(truncatingIfNeeded: state >> 33))
+                payload.append(UInt8(truncatingIfNeeded: state >> 33))
             }
-            if state & 1 == 0 { bytes += Array("\r\n--XyZ--".utf8) }
-            _ = try? MultipartForm(body: bytes, boundary: "XyZ")
-            _ = try? MultipartForm(body: Array(bytes.dropFirst(Int(state % 20))), boundary: "XyZ")
+            let closed = state & 1 == 0
+            let cut = Int(state % 20)
+            let body = header + payload + (closed ? closing : [])
+            guard payload.withUnsafeBytes({ MultipartForm.search(Array("--XyZ".utf8), in: $0) }) == nil else {
+                failures.append("round \(round): the payload holds the boundary; pick another seed")
+                continue
+            }
+            let whole = Self.outcome(body)
+            if let m = Self.mismatch(whole, parts: 1, payload: payload, error: closed ? nil : inside) {
+                failures.append("round \(round) (\(n) bytes, \(closed ? "closed" : "unclosed")): \(m)")
+            }
+            let truncated = Self.outcome(Array(body.dropFirst(cut)))
+            let expectedError = cut == 0 ? (closed ? nil : inside) : (closed ? nil : noPart)
+            if let m = Self.mismatch(truncated, parts: cut == 0 ? 1 : 0, payload: payload, error: expectedError) {
+                failures.append("round \(round) (\(n) bytes, \(closed ? "closed" : "unclosed"), first \(cut) cut): \(m)")
+            }
+            for o in [whole, truncated] {
+                switch o {
+                case .success(let parts)?: seen["\(parts.count) part(s)", default: 0] += 1
+                case .failure(let e)?: seen[e.message, default: 0] += 1
+                case nil: break
+                }
+            }
         }
+        #expect(failures.isEmpty, "\(failures.count) wrong outcomes, first: \(failures.prefix(5))")
+        // Every kind of outcome occurred, so none of the expectations above was vacuous.
+        #expect(Set(seen.keys) == ["1 part(s)", "0 part(s)", inside, noPart], "\(seen)")
     }
 
     @Test("display names drop folders and control characters")

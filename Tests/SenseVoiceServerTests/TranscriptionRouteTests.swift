@@ -8,6 +8,7 @@ import NIOCore
 import SenseVoiceEngine
 import SenseVoiceJobs
 @testable import SenseVoiceServer
+import SenseVoiceTestSupport
 import Testing
 
 @Suite("POST /api/v1/transcriptions")
@@ -31,15 +32,11 @@ struct TranscriptionRouteTests {
         }
     }
 
-    @Test("format=srt|vtt|text|tsv|raw|rich|verbose_json|labels", arguments: [
+    @Test("format=srt|vtt|tsv|verbose_json", arguments: [
         ("srt", "application/x-subrip", "1\n00:00:00,000 --> "),
         ("vtt", "text/vtt", "WEBVTT\n\n00:00:00.000 --> "),
-        ("text", "text/plain", ""),
         ("tsv", "text/tab-separated-values", "start_ms\tend_ms\tlanguage\temotion\tevents\ttext\n0\t11803\t"),
-        ("raw", "text/plain", ""),
-        ("rich", "text/plain", ""),
         ("verbose_json", "application/json", "{"),
-        ("labels", "text/plain", ""),
     ])
     func formats(format: String, type: String, prefix: String) async throws {
         try await TestServer.application(try TestServer.environment(), workers: false).test(.router) { client in
@@ -48,6 +45,25 @@ struct TranscriptionRouteTests {
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix(type) == true, "\(response.headers[.contentType] ?? "")")
             #expect(response.text.hasPrefix(prefix), "\(response.text.prefix(200))")
+        }
+    }
+
+    /// The text formats are the golden transcript, one line: zh.wav decoded as zh without ITN, the
+    /// clip/tag pair whose top-2 margin (4.4e-3) makes it exact (Tests/Fixtures/golden/README.md).
+    /// The golden text has no `<|…|>` tags, so clean text and raw text are the same line; its
+    /// emotion is neutral and its only event is speech, which neither emoji nor labels mark.
+    @Test("format=text|raw|rich|labels is the golden transcript", arguments: [("text", "text"), ("raw", "text"), ("rich", "rich"), ("labels", "rich")])
+    func textFormatsMatchTheGolden(format: String, goldenKey: String) async throws {
+        let golden = try #require(try Fixtures.result("zh")["zh_noitn"] as? [String: Any])
+        let expected = try #require(golden[goldenKey] as? String)
+        #expect(!expected.contains("<|"))
+        try await TestServer.application(try TestServer.environment(), workers: false).test(.router) { client in
+            let body = MultipartBody.with(file: try TestServer.clip("zh.wav"),
+                                          fields: [("format", format), ("language", "zh"), ("use_itn", "false")])
+            let response = try await client.execute(uri: Self.uri, method: .post, headers: body.headers, body: body.buffer)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true, "\(response.headers[.contentType] ?? "")")
+            #expect(response.text == expected + "\n", "\(format): \(response.text.prefix(200))")
         }
     }
 
@@ -149,17 +165,29 @@ struct TranscriptionRouteTests {
         await pool.shutdown()
     }
 
-    @Test("concurrent requests share the model safely and give identical results")
+    /// Eight at once, each the golden raw transcript of ja.wav as zh without ITN (top-2 margin 1.1e-2:
+    /// exact; its text holds a `<|FEARFUL|>` tag, which raw keeps).
+    @Test("concurrent requests share the model safely and each gives the golden result")
     func concurrent() async throws {
+        let golden = try #require(try Fixtures.result("ja")["zh_noitn"] as? [String: Any])
+        let expected = try #require(golden["text"] as? String) + "\n"
         try await TestServer.application(try TestServer.environment(), workers: false).test(.router) { client in
-            let body = MultipartBody.with(file: try TestServer.clip("ja.wav"), fields: [("format", "raw")])
-            let texts = try await withThrowingTaskGroup(of: String.self) { group in
+            let body = MultipartBody.with(file: try TestServer.clip("ja.wav"),
+                                          fields: [("format", "raw"), ("language", "zh"), ("use_itn", "false")])
+            let responses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String).self) { group in
                 for _ in 0..<8 {
-                    group.addTask { try await client.execute(uri: Self.uri, method: .post, headers: body.headers, body: body.buffer).text }
+                    group.addTask {
+                        let response = try await client.execute(uri: Self.uri, method: .post, headers: body.headers, body: body.buffer)
+                        return (response.status, response.text)
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(Set(texts).count == 1)
+            #expect(responses.count == 8)
+            for (i, (status, text)) in responses.enumerated() {
+                #expect(status == .ok, "response \(i): \(status) \(text.prefix(200))")
+                #expect(text == expected, "response \(i): \(text.prefix(200))")
+            }
         }
     }
 }

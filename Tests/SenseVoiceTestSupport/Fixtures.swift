@@ -2,6 +2,7 @@
 
 public import Foundation
 public import SenseVoiceTensor
+public import Testing
 
 /// Paths of the test fixtures.
 public enum Fixtures {
@@ -40,6 +41,18 @@ public enum Fixtures {
         }
         let url = packageRoot.appendingPathComponent(".cache/models/fsmn-vad")
         return FileManager.default.fileExists(atPath: url.appendingPathComponent("model.pt").path) ? url : nil
+    }
+
+    /// What a test that needs the FSMN-VAD model says when it is missing.
+    public static let vadModelMissing: Comment =
+        "the FSMN-VAD model is missing (.cache/models/fsmn-vad or $SENSEVOICE_TEST_VAD_MODEL): run scripts/fetch-test-models.sh (scripts/test.sh does)"
+
+    /// The FSMN-VAD model folder, or a recorded failure.
+    ///
+    /// `scripts/test.sh` fetches the model before it runs the suite, so a run without it has not
+    /// tested the VAD: the tests that need it fail rather than pass or skip.
+    public static func requireVADModel(sourceLocation: SourceLocation = #_sourceLocation) throws -> URL {
+        try #require(vadModel, vadModelMissing, sourceLocation: sourceLocation)
     }
 
     /// Loads a golden `.npy`.

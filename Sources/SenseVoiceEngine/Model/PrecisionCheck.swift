@@ -12,23 +12,29 @@ public struct PrecisionCloseness: Sendable, CustomStringConvertible {
     public let allFramesAgreement: Double
     public let frames: Int
     public let gapThreshold: Float
+    /// The largest `|log p − log p₃₂|` over every frame and token: a greedy id can change only on
+    /// a frame whose fp32 top-2 gap is below twice this.
+    public let maxLogProbabilityChange: Float
 
-    /// `agreeingFrames / confidentFrames` (1 when there are no confident frames).
+    /// `agreeingFrames / confidentFrames`; 0 when there are no confident frames, so that a check
+    /// of agreement over no frames fails instead of passing on nothing. Check `confidentFrames`
+    /// against a minimum too.
     public var confidentAgreement: Double {
-        confidentFrames == 0 ? 1 : Double(agreeingFrames) / Double(confidentFrames)
+        confidentFrames == 0 ? 0 : Double(agreeingFrames) / Double(confidentFrames)
     }
 
     public var description: String {
-        "rel RMS \(encoderRelativeRMS), greedy agreement \(agreeingFrames)/\(confidentFrames) confident frames (gap > \(gapThreshold)), \(allFramesAgreement) of all \(frames)"
+        "rel RMS \(encoderRelativeRMS), greedy agreement \(agreeingFrames)/\(confidentFrames) confident frames (gap > \(gapThreshold)), \(allFramesAgreement) of all \(frames), max |Δ log p| \(maxLogProbabilityChange)"
     }
 
-    /// Runs `reference` (fp32) and `candidate` on the same features and compares.
+    /// Runs `reference` (fp32) and `candidate` on the same features and prompt and compares.
     public static func measure(reference: SenseVoiceModel, candidate: SenseVoiceModel, features: Tensor,
+                               language: Language = .auto, useITN: Bool = true,
                                gapThreshold: Float = 0.5) -> PrecisionCloseness {
         let s32 = EncoderSession(model: reference)
         let sc = EncoderSession(model: candidate)
-        let e32 = s32.encode(features: features, language: .auto, useITN: true)
-        let ec = sc.encode(features: features, language: .auto, useITN: true)
+        let e32 = s32.encode(features: features, language: language, useITN: useITN)
+        let ec = sc.encode(features: features, language: language, useITN: useITN)
         var num = 0.0, den = 0.0
         for i in 0..<e32.count {
             let r = Double(e32.pointer[i]), c = Double(ec.pointer[i])
@@ -39,8 +45,10 @@ public struct PrecisionCloseness: Sendable, CustomStringConvertible {
         let lc = sc.logProbabilities(ec)
         let v = l32.cols
         var confident = 0, agree = 0, agreeAll = 0
+        var maxChange: Float = 0
         for t in 0..<l32.rows {
             let r = l32.pointer + t * v, c = lc.pointer + t * v
+            for j in 0..<v { maxChange = max(maxChange, abs(c[j] - r[j])) }
             var best = 0, second = -1
             for j in 1..<v {
                 if r[j] > r[best] { second = best; best = j } else if second < 0 || r[j] > r[second] { second = j }
@@ -56,6 +64,6 @@ public struct PrecisionCloseness: Sendable, CustomStringConvertible {
         return PrecisionCloseness(encoderRelativeRMS: den > 0 ? (num / den).squareRoot() : 0,
                                   confidentFrames: confident, agreeingFrames: agree,
                                   allFramesAgreement: Double(agreeAll) / Double(max(1, l32.rows)),
-                                  frames: l32.rows, gapThreshold: gapThreshold)
+                                  frames: l32.rows, gapThreshold: gapThreshold, maxLogProbabilityChange: maxChange)
     }
 }

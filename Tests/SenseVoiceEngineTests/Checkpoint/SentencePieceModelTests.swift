@@ -359,12 +359,11 @@ private func expectInvalid(_ fileName: String, mentioning problem: String? = nil
 
     @Test func missingFileIsModelNotFound() throws {
         #expect(throws: SenseVoiceError.self) { _ = try SentencePieceModel(contentsOf: "/nonexistent/x.bpe.model") }
-        do {
+        let error = try #require(throws: SenseVoiceError.self) {
             _ = try SentencePieceModel(tokensFile: "/nonexistent/tokens.txt")
-        } catch let error as SenseVoiceError {
-            #expect(error.code == .modelNotFound)
-            #expect(error.message.contains("/nonexistent/tokens.txt"))
         }
+        #expect(error.code == .modelNotFound)
+        #expect(error.message.contains("/nonexistent/tokens.txt"))
     }
 
     @Test func reservedPieceWinsOverNormalDuplicate() throws {

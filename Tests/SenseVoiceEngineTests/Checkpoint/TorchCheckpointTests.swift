@@ -220,13 +220,14 @@ import SenseVoiceTestSupport
     }
 }
 
-/// The real FSMN-VAD checkpoint (not committed): runs when `Fixtures.vadModel` finds it.
-@Suite(.enabled(if: Fixtures.vadModel != nil, "FSMN-VAD model.pt not present (SENSEVOICE_TEST_VAD_MODEL or .cache/models/fsmn-vad)"))
+/// The real FSMN-VAD checkpoint (not committed; scripts/fetch-test-models.sh fetches it, and the
+/// tests fail without it).
+@Suite
 struct TorchCheckpointVADTests {
-    var path: String { Fixtures.vadModel!.appendingPathComponent("model.pt").path }
+    var path: String { get throws { try Fixtures.requireVADModel().appendingPathComponent("model.pt").path } }
 
     @Test func listsTheTwentyFourTensors() throws {
-        let checkpoint = try TorchCheckpoint(path: path)
+        let checkpoint = try TorchCheckpoint(path: try path)
         #expect(checkpoint.names.count == 24)
         let params = checkpoint.names.reduce(0) { $0 + checkpoint.info($1)!.count }
         #expect(params == 428_738)
@@ -244,7 +245,7 @@ struct TorchCheckpointVADTests {
     }
 
     @Test func convLeftHonoursStrides() throws {
-        let checkpoint = try TorchCheckpoint(path: path)
+        let checkpoint = try TorchCheckpoint(path: try path)
         let conv = try checkpoint.tensor("encoder.fsmn.0.fsmn_block.conv_left.weight")
         #expect(conv.shape == [128, 1, 20, 1])
         let values = conv.array

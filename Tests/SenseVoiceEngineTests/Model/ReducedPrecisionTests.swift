@@ -15,14 +15,35 @@ private func toneAudio(seconds: Double) -> [Float] {
 
 // Closeness criteria of issue #6 against fp32 on the same audio: encoder-output relative RMS error
 // ≤ 1e-2, and the greedy CTC id equal on ≥ 99 % of the frames whose fp32 top-2 log-probability gap
-// exceeds 0.5. Random-weight models have few such confident frames (their CTC output is nearly flat),
-// so the synthetic tests also require ≥ 90 % agreement over all frames; the tiny fixture has many.
+// exceeds 0.5. The agreement check requires a minimum number of such confident frames (agreement
+// over no frames proves nothing) and prints how many it found.
+//
+// Where each criterion is held (docs/decisions.md, "Reduced precision on the tiny test model"):
+// - encoder relative RMS ≤ 1e-2 on both synthetic models and for bf16 on the tiny fixture; int8 on
+//   the tiny fixture is held to 1.05e-2 (worst measured 1.017e-2): its torch-initialised weights are
+//   Gaussian-like (max/RMS ≈ 2.6–2.9 per output channel against √3 for the synthetic models'
+//   uniform weights), so symmetric int8's step is coarser relative to the weights.
+// - confident-frame agreement on the tiny fixture: ≈ 1500 confident frames over five clips and three
+//   prompts. The synthetic models' CTC output is nearly flat (0 and 1 confident frames on 10 s), so
+//   they are held to ≥ 90 % agreement over all frames instead, and their confident count is printed.
+//
+// bf16 needs AVX512_BF16: on a CPU without it the bf16 cases are recorded as skipped through
+// `.enabled(if:)` (the refusal itself is `bf16WithoutAVX512BF16IsAClearError`).
 
-/// Precisions this CPU can run (bf16 needs AVX512_BF16).
-private let reducedPrecisions: [Precision] = [.int8] + (CPUFeatures.current.avx512BF16 ? [.bf16] : [])
+/// Shapes of the single-layer checks: the tiny model's, the full model's FFN and attention.
+private let layerShapes = [(64, 48), (1536, 560), (512, 2048)]
 
 @Suite("Reduced precision (bf16 / int8 linear layers)")
 struct ReducedPrecisionTests {
+    static let bf16Supported = CPUFeatures.current.avx512BF16
+    static let bf16Skip: Comment = "bf16 needs AVX512_BF16, which this CPU lacks"
+
+    /// Minimum confident frames (fp32 top-2 gap > 0.5) the tiny-fixture agreement check needs
+    /// (1487 there, over fifteen clip/prompt cases).
+    static let minimumConfidentFrames = 1_000
+    /// Minimum frames the all-frames agreement of the synthetic models is measured on.
+    static let minimumFrames = 100
+
     @Test func parsesPrecisionNames() throws {
         #expect(try Precision(parsing: "fp32") == .fp32)
         #expect(try Precision(parsing: "BF16") == .bf16)
@@ -39,9 +60,29 @@ struct ReducedPrecisionTests {
         #expect(old.note(for: .int8) != nil)
     }
 
-    /// One layer against float64: bf16 ≈ 2⁻⁹ relative, int8 (per-row × per-channel) ≈ 1 % at worst.
-    @Test(arguments: reducedPrecisions, [(64, 48), (1536, 560), (512, 2048)])
-    func linearLayerIsClose(precision: Precision, shape: (Int, Int)) throws {
+    /// A closeness over no confident frames cannot pass as full agreement.
+    @Test func agreementOverNoConfidentFramesIsNotAPass() throws {
+        let model = SyntheticModel.make(config: try SyntheticModel.config(named: "small"))
+        let features = WavFrontend(config: model.config.frontend, cmvn: nil).features(toneAudio(seconds: 1))
+        // No fp32 top-2 gap reaches +∞, so no frame is confident.
+        let c = PrecisionCloseness.measure(reference: model, candidate: model, features: features, gapThreshold: .infinity)
+        #expect(c.confidentFrames == 0 && c.frames > 0, "\(c)")
+        #expect(c.confidentAgreement == 0, "\(c)")
+    }
+
+    /// One layer against float64: int8 (per-row × per-channel) ≈ 1 % at worst.
+    @Test(arguments: layerShapes)
+    func int8LinearLayerIsClose(shape: (Int, Int)) throws {
+        try Self.checkLinearLayer(.int8, shape: shape, bound: 1e-2)
+    }
+
+    /// One layer against float64: bf16 ≈ 2⁻⁹ relative.
+    @Test(.enabled(if: bf16Supported, bf16Skip), arguments: layerShapes)
+    func bf16LinearLayerIsClose(shape: (Int, Int)) throws {
+        try Self.checkLinearLayer(.bf16, shape: shape, bound: 5e-3)
+    }
+
+    static func checkLinearLayer(_ precision: Precision, shape: (Int, Int), bound: Double) throws {
         let (n, k) = shape
         let m = 37
         var rng = SplitMix64(seed: 7)
@@ -61,23 +102,35 @@ struct ReducedPrecisionTests {
             }
         }
         let rel = (num / den).squareRoot()
-        #expect(rel < (precision == .bf16 ? 5e-3 : 1e-2), "\(precision) \(n)×\(k): rel RMS \(rel)")
+        #expect(rel < bound, "\(precision) \(n)×\(k): rel RMS \(rel)")
         #expect(rel > 0, "a converted layer should not be bit-exact")
     }
 
+    /// Converting back to fp32 restores the reference path exactly. The reference is a separately
+    /// built model that was never converted; the candidate went to int8 and back, and its int8 form
+    /// differs (so the comparison is not a model against itself).
     @Test func fp32ConversionIsTheReferencePath() throws {
-        let model = SyntheticModel.make(config: try SyntheticModel.config(named: "small"))
-        #expect(model.precision == .fp32)
-        let same = try model.converted(to: .fp32)
-        let features = WavFrontend(config: model.config.frontend, cmvn: nil).features(toneAudio(seconds: 2))
-        let a = EncoderSession(model: model).encode(features: features, language: .auto, useITN: true)
-        let b = EncoderSession(model: same).encode(features: features, language: .auto, useITN: true)
-        #expect(a.array == b.array)
+        let config = try SyntheticModel.config(named: "small")
+        let reference = SyntheticModel.make(config: config)
+        let int8 = try SyntheticModel.make(config: config).converted(to: .int8)
+        let back = try int8.converted(to: .fp32)
+        #expect(reference.precision == .fp32 && int8.precision == .int8 && back.precision == .fp32)
+        let features = WavFrontend(config: config.frontend, cmvn: nil).features(toneAudio(seconds: 2))
+        let a = EncoderSession(model: reference).encode(features: features, language: .auto, useITN: true)
+        let q = EncoderSession(model: int8).encode(features: features, language: .auto, useITN: true)
+        let b = EncoderSession(model: back).encode(features: features, language: .auto, useITN: true)
+        #expect(MaxDifference(q.array, a.array).value > 0, "the int8 model computes differently")
+        let diff = MaxDifference(b.array, a.array)
+        #expect(diff.value == 0, "fp32 after int8 is the fp32 reference, bit for bit: \(diff)")
     }
 
     /// The small synthetic model (64 wide, 3 + 2 layers): the same code path as the full model.
-    @Test(arguments: reducedPrecisions)
-    func smallSyntheticModelStaysClose(precision: Precision) throws {
+    @Test func smallSyntheticModelStaysCloseInInt8() throws { try Self.checkSmallSynthetic(.int8) }
+
+    @Test(.enabled(if: bf16Supported, bf16Skip))
+    func smallSyntheticModelStaysCloseInBF16() throws { try Self.checkSmallSynthetic(.bf16) }
+
+    static func checkSmallSynthetic(_ precision: Precision) throws {
         let model = SyntheticModel.make(config: try SyntheticModel.config(named: "small"))
         let converted = try model.converted(to: precision)
         #expect(converted.precision == precision)
@@ -85,39 +138,60 @@ struct ReducedPrecisionTests {
         let c = PrecisionCloseness.measure(reference: model, candidate: converted, features: features)
         print("small synthetic \(precision): \(c)")
         #expect(c.encoderRelativeRMS <= 1e-2, "\(c)")
-        #expect(c.confidentAgreement >= 0.99, "\(c)")
-        #expect(c.allFramesAgreement >= 0.9, "\(c)")
+        #expect(c.frames >= minimumFrames && c.allFramesAgreement >= 0.9, "\(c)")
     }
 
-    /// The tiny fixture model (real checkpoint layout) on a real clip.
-    @Test(arguments: reducedPrecisions)
-    func tinyFixtureModelStaysClose(precision: Precision) throws {
+    /// The tiny fixture model (real checkpoint layout) on the five speech clips, each with the three
+    /// golden prompts.
+    @Test func tinyFixtureModelStaysCloseInInt8() throws { try Self.checkTinyFixture(.int8) }
+
+    @Test(.enabled(if: bf16Supported, bf16Skip))
+    func tinyFixtureModelStaysCloseInBF16() throws { try Self.checkTinyFixture(.bf16) }
+
+    static func checkTinyFixture(_ precision: Precision) throws {
         let bundle = try SenseVoice(modelDirectory: Fixtures.tinyModel.path)
         let converted = try SenseVoice(modelDirectory: Fixtures.tinyModel.path, precision: precision)
         #expect(converted.precision == precision)
-        let wav = try TestWAV.readPCM16(Fixtures.audio("\(Fixtures.clips[0]).wav"))
-        let features = bundle.frontend.features(wav.samples)
-        let c = PrecisionCloseness.measure(reference: bundle.model, candidate: converted.model, features: features)
-        print("tiny fixture \(precision): \(c)")
-        // The fixture's int8 error sits at 1.0e-2 (its few small layers quantise coarsely); allow 1.5e-2.
-        #expect(c.encoderRelativeRMS <= (precision == .int8 ? 1.5e-2 : 1e-2), "\(c)")
-        #expect(c.confidentFrames >= 50)
-        #expect(c.confidentAgreement >= 0.99, "\(c)")
+        var confident = 0, agreeing = 0
+        let prompts: [(tag: String, language: Language, useITN: Bool)] = [("auto_itn", .auto, true), ("zh_noitn", .zh, false), ("en_itn", .en, true)]
+        for clip in ReducedPrecisionBounds.speechClips {
+            let wav = try TestWAV.readPCM16(Fixtures.audio("\(clip).wav"))
+            let features = bundle.frontend.features(wav.samples)
+            for prompt in prompts {
+                let c = PrecisionCloseness.measure(reference: bundle.model, candidate: converted.model, features: features,
+                                                   language: prompt.language, useITN: prompt.useITN)
+                print("tiny fixture \(precision) \(clip)/\(prompt.tag): \(c)")
+                #expect(c.encoderRelativeRMS <= ReducedPrecisionBounds.tinyEncoderRelativeRMS[precision.rawValue] ?? 0,
+                        "\(clip)/\(prompt.tag): \(c)")
+                #expect(c.maxLogProbabilityChange <= ReducedPrecisionBounds.tinyLogProbabilityChange[precision.rawValue] ?? 0,
+                        "\(clip)/\(prompt.tag): \(c)")
+                confident += c.confidentFrames
+                agreeing += c.agreeingFrames
+            }
+        }
+        print("tiny fixture \(precision): greedy agreement \(agreeing)/\(confident) confident frames")
+        #expect(confident >= minimumConfidentFrames, "\(confident) confident frames")
+        #expect(Double(agreeing) >= 0.99 * Double(confident), "\(agreeing)/\(confident) confident frames agree")
     }
 
     /// The full-size model (512 wide, 50 + 20 layers, vocab 25055) on 10 s of audio: about 10 s in a
     /// debug build (set SENSEVOICE_SKIP_FULL_PRECISION=1 to skip).
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["SENSEVOICE_SKIP_FULL_PRECISION"] == nil),
-          arguments: reducedPrecisions)
-    func fullSyntheticModelStaysClose(precision: Precision) throws {
+    static let runFull = ProcessInfo.processInfo.environment["SENSEVOICE_SKIP_FULL_PRECISION"] == nil
+
+    @Test(.enabled(if: runFull, "SENSEVOICE_SKIP_FULL_PRECISION is set"))
+    func fullSyntheticModelStaysCloseInInt8() throws { try Self.checkFullSynthetic(.int8) }
+
+    @Test(.enabled(if: runFull, "SENSEVOICE_SKIP_FULL_PRECISION is set"), .enabled(if: bf16Supported, bf16Skip))
+    func fullSyntheticModelStaysCloseInBF16() throws { try Self.checkFullSynthetic(.bf16) }
+
+    static func checkFullSynthetic(_ precision: Precision) throws {
         let model = FullSynthetic.model
         let converted = try model.converted(to: precision)
         let features = WavFrontend(config: model.config.frontend, cmvn: nil).features(toneAudio(seconds: 10))
         let c = PrecisionCloseness.measure(reference: model, candidate: converted, features: features)
         print("full synthetic \(precision): \(c)")
         #expect(c.encoderRelativeRMS <= 1e-2, "\(c)")
-        #expect(c.confidentAgreement >= 0.99, "\(c)")
-        #expect(c.allFramesAgreement >= 0.9, "\(c)")
+        #expect(c.frames >= minimumFrames && c.allFramesAgreement >= 0.9, "\(c)")
     }
 }
 
