@@ -62,16 +62,15 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(threads)
         let precision = try PrecisionOption.parse(self.precision)
         if let note = PrecisionOption.note(precision) { printError(note) }
         let loadClock = Stopwatch()
         let pipeline: BenchPipeline
         do {
             if let synthetic {
-                pipeline = try BenchPipeline(synthetic: synthetic, precision: precision)
+                pipeline = try BenchPipeline(synthetic: synthetic, precision: precision, threads: threads)
             } else {
-                pipeline = try BenchPipeline(directory: model!, precision: precision)
+                pipeline = try BenchPipeline(directory: model!, precision: precision, threads: threads)
             }
         } catch let error as SenseVoiceError {
             throw CLIError(error)
@@ -86,7 +85,7 @@ struct BenchCommand: ParsableCommand {
         var frames = 0
         for i in 0..<(warmup + repeats) {
             let clock = Stopwatch()
-            frames = pipeline.run(samples)
+            frames = try pipeline.run(samples)
             if i >= warmup { times.append(clock.seconds) }
         }
         times.sort()

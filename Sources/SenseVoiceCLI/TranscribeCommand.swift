@@ -111,7 +111,6 @@ struct TranscribeCommand: ParsableCommand {
         let files = try AudioFiles.expand(paths)
         let precision = try PrecisionOption.parse(self.precision)
         if !quiet, let note = PrecisionOption.note(precision) { printError(note) }
-        BLAS.setThreads(threads)
         let bundle: SenseVoice
         do {
             bundle = try SenseVoice(modelDirectory: try ModelLocator.senseVoice(explicit: model), precision: precision)
@@ -124,7 +123,7 @@ struct TranscribeCommand: ParsableCommand {
             do { vad = try FSMNVAD(modelDirectory: vadDirectory) } catch let e as SenseVoiceError { throw CLIError(e) }
         }
         let transcriber = Transcriber(bundle: bundle, vad: vad, maxWholeFileSeconds: maxNoVADSeconds)
-        let session = bundle.makeSession()
+        let session = bundle.makeSession(threads: threads)
         let decoder = AudioDecoder(options: AudioDecodingOptions(maxDurationSeconds: maxDurationSeconds))
         let formats = OutputFormat.parseList(format)!
         let style: ReadableLabels.Style = labelStyle == "zh" ? .chinese : .english

@@ -36,7 +36,6 @@ public struct EngineService: Service {
     }
 
     public func run() async throws {
-        BLAS.setThreads(blasThreads)
         logger.info("loading model", metadata: ["model": "\(modelDirectory)", "workers": "\(threads)", "blas_threads": "\(blasThreads)", "precision": "\(precision)"])
         let bundle: SenseVoice
         var vad: FSMNVAD?
@@ -51,7 +50,8 @@ public struct EngineService: Service {
             logger.critical("the model failed to load [\(error.code)]: \(error.message)")
             throw error
         }
-        let pool = InferencePool(bundle: bundle, threads: threads, vad: vad, maxWholeFileSeconds: maxWholeFileSeconds)
+        let pool = InferencePool(bundle: bundle, threads: threads, vad: vad, maxWholeFileSeconds: maxWholeFileSeconds,
+                                 sessionThreads: blasThreads)
         host.setReady(pool)
         logger.info("model ready", metadata: ["load_s": "\(bundle.loadSeconds)"])
         try? await gracefulShutdown()

@@ -10,14 +10,20 @@ import Darwin
 /// One inference context over a shared `SenseVoiceModel`: owns the scratch memory of a forward pass.
 ///
 /// Not thread-safe; create one session per concurrent inference (whisper.cpp's context/state split).
-/// Buffers grow to the longest input seen and are reused.
+/// Buffers grow to the longest input seen and are reused. The session's thread budget is how many
+/// threads each of its GEMMs and kernel passes may use (``Parallel``); keep
+/// `concurrent sessions × threads ≤ cores`.
 public final class EncoderSession {
     public let model: SenseVoiceModel
+    /// Threads every GEMM and kernel pass of this session may use (at least 1).
+    public let threads: Int
     private var scratch: [ScratchBuffer] = []
     private var peCache: (rows: Int, table: Tensor)?
 
-    public init(model: SenseVoiceModel) {
+    /// A session over `model` whose passes use up to `threads` threads.
+    public init(model: SenseVoiceModel, threads: Int) {
         self.model = model
+        self.threads = max(1, threads)
     }
 
     private enum Slot: Int, CaseIterable { case x, a, qkv, scores, context, proj, hidden, qkvBF16, probsBF16, logits }
@@ -33,8 +39,9 @@ public final class EncoderSession {
     ///   - language: language prompt.
     ///   - useITN: text-norm prompt (`withitn` / `woitn`).
     /// - Returns: `[T6 + 4, d]` encoder output after `tp_norm` (4 prompt frames first).
-    public func encode(features: Tensor, language: Language, useITN: Bool) -> Tensor {
-        let (out, _) = encodeStacked(batch: [features], language: language, useITN: useITN)
+    /// - Throws: `SenseVoiceError` `.internalError` when oneDNN fails at run time (out of memory).
+    public func encode(features: Tensor, language: Language, useITN: Bool) throws -> Tensor {
+        let (out, _) = try encodeStacked(batch: [features], language: language, useITN: useITN)
         return out
     }
 
@@ -42,8 +49,9 @@ public final class EncoderSession {
     /// layer is one GEMM over all of them, while attention and the FSMN memory stay per utterance.
     /// Each result equals `encode(features:)` of that utterance alone.
     /// - Returns: one `[T6ᵢ + 4, d]` output per input, in order.
-    public func encode(batch: [Tensor], language: Language, useITN: Bool) -> [Tensor] {
-        let (out, spans) = encodeStacked(batch: batch, language: language, useITN: useITN)
+    /// - Throws: as ``encode(features:language:useITN:)``.
+    public func encode(batch: [Tensor], language: Language, useITN: Bool) throws -> [Tensor] {
+        let (out, spans) = try encodeStacked(batch: batch, language: language, useITN: useITN)
         if spans.count == 1 { return [out] }
         let d = out.cols
         return spans.map { span in
@@ -54,7 +62,7 @@ public final class EncoderSession {
     }
 
     /// The encoder over stacked utterances: `[Σ (T6ᵢ + 4), d]` and each utterance's row span.
-    func encodeStacked(batch: [Tensor], language: Language, useITN: Bool) -> (Tensor, [RowSpan]) {
+    func encodeStacked(batch: [Tensor], language: Language, useITN: Bool) throws -> (Tensor, [RowSpan]) {
         let cfg = model.config.encoder
         let inSize = cfg.inputSize
         let d = cfg.outputSize
@@ -82,24 +90,25 @@ public final class EncoderSession {
             for i in 0..<(span.rows * inSize) { xs[i] = xs[i] * s + pe.pointer[i] }
         }
 
-        for layer in model.encoders { forward(layer, x: x, spans: spans, totalRows: total) }
+        for layer in model.encoders { try forward(layer, x: x, spans: spans, totalRows: total) }
         FastKernels.layerNorm(rows: total, cols: d, x: x, gamma: model.afterNormWeight.pointer,
-                              beta: model.afterNormBias.pointer, eps: 1e-5, y: x)
-        for layer in model.tpEncoders { forward(layer, x: x, spans: spans, totalRows: total) }
+                              beta: model.afterNormBias.pointer, eps: 1e-5, y: x, threads: threads)
+        for layer in model.tpEncoders { try forward(layer, x: x, spans: spans, totalRows: total) }
         let out = Tensor(shape: [total, d]) { out in
             FastKernels.layerNorm(rows: total, cols: d, x: x, gamma: model.tpNormWeight.pointer,
-                                  beta: model.tpNormBias.pointer, eps: 1e-5, y: out.baseAddress!)
+                                  beta: model.tpNormBias.pointer, eps: 1e-5, y: out.baseAddress!, threads: threads)
         }
         return (out, spans)
     }
 
     /// CTC log-probabilities `[T', vocab]` of an encoder output.
-    public func logProbabilities(_ encoderOut: Tensor) -> Tensor {
+    /// - Throws: as ``encode(features:language:useITN:)``.
+    public func logProbabilities(_ encoderOut: Tensor) throws -> Tensor {
         let t = encoderOut.rows
         let v = model.config.vocabSize
-        return Tensor(shape: [t, v]) { out in
-            model.ctc.apply(rows: t, input: encoderOut.pointer, output: out.baseAddress!)
-            FastKernels.logSoftmaxRows(out.baseAddress!, rows: t, cols: v)
+        return try Tensor(shape: [t, v]) { out in
+            try model.ctc.apply(rows: t, input: encoderOut.pointer, output: out.baseAddress!, threads: threads)
+            FastKernels.logSoftmaxRows(out.baseAddress!, rows: t, cols: v, threads: threads)
         }
     }
 
@@ -107,16 +116,17 @@ public final class EncoderSession {
     /// index on ties, `bannedIds` never chosen), exactly as `CTCGreedyDecoder` finds them in
     /// ``logProbabilities(_:)`` — without materialising the `[T', vocab]` log-probabilities: the
     /// logits go to a reused scratch buffer and each row is reduced where it lies in cache.
-    public func greedyFrameIds(_ encoderOut: Tensor, bannedIds: Set<Int> = []) -> [Int] {
+    /// - Throws: as ``encode(features:language:useITN:)``.
+    public func greedyFrameIds(_ encoderOut: Tensor, bannedIds: Set<Int> = []) throws -> [Int] {
         let t = encoderOut.rows
         let v = model.config.vocabSize
         guard t > 0 else { return [] }
         let logits = buffer(.logits, t * v)
-        model.ctc.apply(rows: t, input: encoderOut.pointer, output: logits)
+        try model.ctc.apply(rows: t, input: encoderOut.pointer, output: logits, threads: threads)
         var ids = [Int](repeating: 0, count: t)
         ids.withUnsafeMutableBufferPointer { out in
             let o = out.baseAddress!
-            Parallel.rows(t, cols: v) { lo, hi in
+            Parallel.rows(t, cols: v, threads: threads) { lo, hi in
                 for r in lo..<hi { o[r] = FastKernels.logSoftmaxArgmax(logits + r * v, count: v, banned: bannedIds) }
             }
         }
@@ -125,7 +135,7 @@ public final class EncoderSession {
 
     /// One SAN-M layer in place on `x` (`[rows, layer.inputSize]` in, `[rows, d]` out), over stacked
     /// utterances: linear layers see all rows, attention and FSMN each utterance's span.
-    private func forward(_ layer: SANMLayerWeights, x: UnsafeMutablePointer<Float>, spans: [RowSpan], totalRows t: Int) {
+    private func forward(_ layer: SANMLayerWeights, x: UnsafeMutablePointer<Float>, spans: [RowSpan], totalRows t: Int) throws {
         let cfg = model.config.encoder
         let inSize = layer.inputSize
         let d = cfg.outputSize
@@ -142,8 +152,8 @@ public final class EncoderSession {
 
         // norm1 → fused Q/K/V projection.
         FastKernels.layerNorm(rows: t, cols: inSize, x: x, gamma: layer.norm1Weight.pointer,
-                          beta: layer.norm1Bias.pointer, eps: 1e-5, y: a)
-        layer.qkv.apply(rows: t, input: a, output: qkv)
+                              beta: layer.norm1Bias.pointer, eps: 1e-5, y: a, threads: threads)
+        try layer.qkv.apply(rows: t, input: a, output: qkv, threads: threads)
 
         // Scaled dot-product attention per head: softmax((Q/√dk)·Kᵀ)·V.
         let qScale = 1 / Float(Double(dk).squareRoot())
@@ -153,14 +163,16 @@ public final class EncoderSession {
             let bf16Done = model.attentionInBF16 && DNNLAttention.run(
                 rows: n, heads: h, headSize: dk, qkv: qkv + span.offset * 3 * d, scale: qScale, scores: scores,
                 qkvBF16: buffer(.qkvBF16, (n * 3 * d + 1) / 2), probsBF16: buffer(.probsBF16, (h * n * n + 1) / 2),
-                context: ctx + span.offset * d, softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2) })
+                context: ctx + span.offset * d, threads: threads,
+                softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2, threads: threads) })
             let done = bf16Done || (!model.attentionInBF16 && LinearWeights.fp32Backend == .onednn && DNNLAttention.runFloat32(
                 rows: n, heads: h, headSize: dk, qkv: qkv + span.offset * 3 * d, scale: qScale, scores: scores,
-                context: ctx + span.offset * d, softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2) }))
+                context: ctx + span.offset * d, threads: threads,
+                softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2, threads: threads) }))
             if !done { fp32Spans.append(span) }
         }
         attentionHeads(spans: fp32Spans, heads: h, headSize: dk, qkv: qkv, scale: qScale, scores: scores, context: ctx)
-        layer.out.apply(rows: t, input: ctx, output: proj)
+        try layer.out.apply(rows: t, input: ctx, output: proj, threads: threads)
 
         // FSMN memory on V (depthwise "same" convolution plus V itself) added to the attention
         // output, then the residual (none for the input layer whose width differs), in one pass.
@@ -168,19 +180,19 @@ public final class EncoderSession {
             let o = span.offset
             FastKernels.fsmnMemory(rows: span.rows, cols: d, v: qkv + o * 3 * d + 2 * d, ldv: 3 * d,
                                    taps: layer.fsmnTaps.pointer, kernel: cfg.kernelSize, left: cfg.fsmnLeftPadding,
-                                   proj: proj + o * d, x: x + o * d, residual: inSize == d)
+                                   proj: proj + o * d, x: x + o * d, residual: inSize == d, threads: threads)
         }
 
         // norm2 → FFN with ReLU → residual.
         FastKernels.layerNorm(rows: t, cols: d, x: x, gamma: layer.norm2Weight.pointer,
-                          beta: layer.norm2Bias.pointer, eps: 1e-5, y: a)
-        layer.ffn1.apply(rows: t, input: a, output: hidden, epilogue: .relu)
-        layer.ffn2.apply(rows: t, input: hidden, output: proj, epilogue: .addInto(x))
+                              beta: layer.norm2Bias.pointer, eps: 1e-5, y: a, threads: threads)
+        try layer.ffn1.apply(rows: t, input: a, output: hidden, epilogue: .relu, threads: threads)
+        try layer.ffn2.apply(rows: t, input: hidden, output: proj, epilogue: .addInto(x), threads: threads)
     }
 
     /// fp32 attention, `softmax(scale · Q·Kᵀ)·V` per utterance and head, into `context` `[rows, d]`.
     /// The per-head products are small (k = dk), so rather than splitting each product the
-    /// (head, utterance) pairs are shared out over ``Parallel``'s threads, each pair run whole with
+    /// (head, utterance) pairs are shared out over the session's threads, each pair run whole with
     /// single-threaded GEMMs in its own `[n, n]` slice of `scores` (`heads · Σ n²` floats). Threads
     /// get contiguous runs of pairs of about equal cost (∝ n²). Each pair's arithmetic is the same
     /// however the pairs are shared out.
@@ -202,14 +214,14 @@ public final class EncoderSession {
             let s = scores + pair.scores
             BLAS.gemmNT(m: n, n: n, k: dk, a: q + j * dk, lda: 3 * d, b: q + d + j * dk, ldb: 3 * d,
                         c: s, ldc: n, alpha: scale)
-            FastKernels.softmaxRows(s, rows: n, cols: n)
+            FastKernels.softmaxRows(s, rows: n, cols: n, threads: threads)
             BLAS.gemmNN(m: n, n: dk, k: n, a: s, lda: n, b: q + 2 * d + j * dk, ldb: 3 * d,
                         c: ctx + pair.span.offset * d + j * dk, ldc: d)
         }
         // Pair i covers cost [start_i, start_i + n_i²) of the total; thread t of w takes the pairs
         // whose cost starts in [t·total/w, (t+1)·total/w).
         let total = offset
-        let w = min(BLAS.threads, pairs.count)
+        let w = min(threads, pairs.count)
         pairs.withUnsafeBufferPointer { list in
             Parallel.rows(w, cols: total * dk / max(w, 1), minWork: BLAS.parallelMinMACs, threads: w) { lo, hi in
                 let from = total * lo / w, to = total * hi / w

@@ -6,30 +6,30 @@ public struct BenchPipeline {
     let frontend: WavFrontend
     let session: EncoderSession
 
-    /// A random-weight model of a named size (`small`, `full`) with identity CMVN.
-    public init(synthetic name: String, precision: Precision = .fp32) throws {
+    /// A random-weight model of a named size (`small`, `full`) with identity CMVN, run on `threads` threads.
+    public init(synthetic name: String, precision: Precision = .fp32, threads: Int = 1) throws {
         let config = try SyntheticModel.config(named: name)
-        model = try SyntheticModel.make(config: config).converted(to: precision)
+        model = try SyntheticModel.make(config: config, precision: precision)
         frontend = WavFrontend(config: config.frontend, cmvn: nil)
-        session = EncoderSession(model: model)
+        session = EncoderSession(model: model, threads: threads)
     }
 
-    /// A model directory in the official layout.
-    public init(directory: String, precision: Precision = .fp32) throws {
+    /// A model directory in the official layout, run on `threads` threads.
+    public init(directory: String, precision: Precision = .fp32, threads: Int = 1) throws {
         let bundle = try SenseVoice(modelDirectory: directory, precision: precision)
         model = bundle.model
         frontend = bundle.frontend
-        session = EncoderSession(model: model)
+        session = EncoderSession(model: model, threads: threads)
     }
 
     public var parameterCount: Int { model.parameterCount }
 
     /// Runs once; returns the number of encoder frames.
     @discardableResult
-    public func run(_ samples: [Float]) -> Int {
+    public func run(_ samples: [Float]) throws -> Int {
         let features = frontend.features(samples)
-        let encoded = session.encode(features: features, language: .auto, useITN: true)
-        _ = CTCGreedyDecoder.collapse(session.greedyFrameIds(encoded))
+        let encoded = try session.encode(features: features, language: .auto, useITN: true)
+        _ = CTCGreedyDecoder.collapse(try session.greedyFrameIds(encoded))
         return encoded.rows
     }
 
@@ -40,7 +40,8 @@ public struct BenchPipeline {
                         batchSeconds: Double = Transcriber.defaultBatchSeconds) throws -> LongAudioTimings {
         var timings = LongAudioTimings()
         let vadClock = Stopwatch()
-        var spans = try vad.segments(samples, options: VADOptions(mode: options.vadMode, maxSingleSegmentMs: options.maxSegmentMs))
+        var spans = try vad.segments(samples, options: VADOptions(mode: options.vadMode, maxSingleSegmentMs: options.maxSegmentMs,
+                                                                  threads: session.threads))
         if options.mergeVAD { spans = VADMerge.merge(spans, mergeLengthMs: options.mergeLengthMs) }
         timings.vadSeconds = vadClock.seconds
         timings.segments = spans.count
@@ -50,15 +51,15 @@ public struct BenchPipeline {
         let batchSamples = Int(batchSeconds * Double(rate))
         var pending: [[Float]] = []
         var pendingSamples = 0
-        func flush() {
+        func flush() throws {
             guard !pending.isEmpty else { return }
             let featureClock = Stopwatch()
             let features = pending.map { frontend.features($0) }
             timings.featuresSeconds += featureClock.seconds
             let encoderClock = Stopwatch()
-            let encoded = session.encode(batch: features, language: options.language, useITN: options.useITN)
+            let encoded = try session.encode(batch: features, language: options.language, useITN: options.useITN)
             for e in encoded {
-                _ = CTCGreedyDecoder.collapse(session.greedyFrameIds(e))
+                _ = CTCGreedyDecoder.collapse(try session.greedyFrameIds(e))
                 timings.encoderFrames += e.rows
             }
             timings.encoderSeconds += encoderClock.seconds
@@ -70,11 +71,11 @@ public struct BenchPipeline {
             let lo = min(span[0] * perMs, samples.count)
             let hi = min(span[1] * perMs, samples.count)
             guard hi > lo else { continue }
-            if !pending.isEmpty && pendingSamples + (hi - lo) > batchSamples { flush() }
+            if !pending.isEmpty && pendingSamples + (hi - lo) > batchSamples { try flush() }
             pending.append(Array(samples[lo..<hi]))
             pendingSamples += hi - lo
         }
-        flush()
+        try flush()
         return timings
     }
 }

@@ -26,6 +26,8 @@ public final class InferencePool: Sendable {
     public let maxWholeFileSeconds: Double
     /// Number of dedicated threads (concurrent inferences).
     public let threadCount: Int
+    /// Each session's thread budget (BLAS threads per inference).
+    public let sessionThreads: Int
 
     private let state = Mutex(State())
     /// One signal per queued item, plus one per thread at shutdown.
@@ -74,10 +76,14 @@ public final class InferencePool: Sendable {
     ///   - name: thread name prefix (shown by debuggers and `top -H`).
     ///   - vad: segmenter for long audio (FunASR's VAD flow); nil transcribes each file in one pass.
     ///   - maxWholeFileSeconds: longest audio accepted without VAD.
+    ///   - sessionThreads: each session's thread budget for its GEMMs and kernels (keep
+    ///     `threads × sessionThreads ≤ cores`).
     public init(bundle: SenseVoice, threads: Int, name: String = "sensevoice-inference",
-                vad: (any VoiceActivityDetecting)? = nil, maxWholeFileSeconds: Double = 300) {
+                vad: (any VoiceActivityDetecting)? = nil, maxWholeFileSeconds: Double = 300,
+                sessionThreads: Int = 1) {
         precondition(threads >= 1, "an inference pool needs at least one thread")
         self.bundle = bundle
+        self.sessionThreads = max(1, sessionThreads)
         self.vad = vad
         self.maxWholeFileSeconds = maxWholeFileSeconds
         self.threadCount = threads
@@ -183,7 +189,7 @@ public final class InferencePool: Sendable {
 
     private func workerLoop() {
         // The session lives and dies on this thread; it never crosses threads.
-        let session = bundle.makeSession()
+        let session = bundle.makeSession(threads: sessionThreads)
         while true {
             available.wait()
             let next = state.withLock { s -> (WorkItem?, Bool) in

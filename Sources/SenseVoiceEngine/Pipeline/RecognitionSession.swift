@@ -24,28 +24,32 @@ public final class RecognitionSession {
     private let encoder: EncoderSession
     private let decoder = CTCGreedyDecoder(blankId: 0)
 
-    init(bundle: SenseVoice) {
+    init(bundle: SenseVoice, threads: Int) {
         self.bundle = bundle
-        self.encoder = EncoderSession(model: bundle.model)
+        self.encoder = EncoderSession(model: bundle.model, threads: threads)
     }
 
+    /// Threads the encoder's passes (and the VAD's, in `Transcriber`) may use.
+    public var threads: Int { encoder.threads }
+
     /// Recognises 16 kHz mono float samples.
-    public func recognize(_ samples: [Float], options: TranscriptionOptions) -> SegmentRecognition {
+    /// - Throws: `SenseVoiceError` `.internalError` when oneDNN fails at run time.
+    public func recognize(_ samples: [Float], options: TranscriptionOptions) throws -> SegmentRecognition {
         let featureClock = Stopwatch()
         let features = bundle.frontend.features(samples)
         let featuresSeconds = featureClock.seconds
-        return recognize(features: features, options: options, featuresSeconds: featuresSeconds)
+        return try recognize(features: features, options: options, featuresSeconds: featuresSeconds)
     }
 
     /// Recognises precomputed features `[T6, input_size]`.
-    public func recognize(features: Tensor, options: TranscriptionOptions, featuresSeconds: Double = 0) -> SegmentRecognition {
-        recognize(batchFeatures: [features], options: options, featuresSeconds: [featuresSeconds])[0]
+    public func recognize(features: Tensor, options: TranscriptionOptions, featuresSeconds: Double = 0) throws -> SegmentRecognition {
+        try recognize(batchFeatures: [features], options: options, featuresSeconds: [featuresSeconds])[0]
     }
 
     /// Recognises several stretches of audio in one encoder pass (their frames share the GEMMs of
     /// the linear layers); each result is that of `recognize(_:options:)` on the stretch alone.
     /// Encoder time is shared out in proportion to frames.
-    public func recognize(batch: [[Float]], options: TranscriptionOptions) -> [SegmentRecognition] {
+    public func recognize(batch: [[Float]], options: TranscriptionOptions) throws -> [SegmentRecognition] {
         var features: [Tensor] = []
         var seconds: [Double] = []
         for samples in batch {
@@ -53,17 +57,17 @@ public final class RecognitionSession {
             features.append(bundle.frontend.features(samples))
             seconds.append(featureClock.seconds)
         }
-        return recognize(batchFeatures: features, options: options, featuresSeconds: seconds)
+        return try recognize(batchFeatures: features, options: options, featuresSeconds: seconds)
     }
 
-    private func recognize(batchFeatures: [Tensor], options: TranscriptionOptions, featuresSeconds: [Double]) -> [SegmentRecognition] {
+    private func recognize(batchFeatures: [Tensor], options: TranscriptionOptions, featuresSeconds: [Double]) throws -> [SegmentRecognition] {
         let clock = Stopwatch()
-        let encodedBatch = encoder.encode(batch: batchFeatures, language: options.language, useITN: options.useITN)
+        let encodedBatch = try encoder.encode(batch: batchFeatures, language: options.language, useITN: options.useITN)
         var banned: Set<Int> = []
         if options.banEmotionUnknown, let id = bundle.tokenizer.id(of: "<|EMO_UNKNOWN|>") { banned.insert(id) }
         // Greedy search straight from the logits (the same ids as `decoder.decode(logProbabilities)`).
-        let ctcs = encodedBatch.map { encoded in
-            CTCGreedyDecoder.collapse(encoder.greedyFrameIds(encoded, bannedIds: banned), blankId: decoder.blankId)
+        let ctcs = try encodedBatch.map { encoded in
+            CTCGreedyDecoder.collapse(try encoder.greedyFrameIds(encoded, bannedIds: banned), blankId: decoder.blankId)
         }
         let encoderSeconds = clock.seconds
         let totalFrames = max(1, encodedBatch.reduce(0) { $0 + $1.rows })
@@ -77,8 +81,8 @@ public final class RecognitionSession {
     }
 
     /// Encoder output and log-probabilities (golden tests and diagnostics).
-    public func forward(features: Tensor, options: TranscriptionOptions) -> (encoderOut: Tensor, logProbs: Tensor) {
-        let encoded = encoder.encode(features: features, language: options.language, useITN: options.useITN)
-        return (encoded, encoder.logProbabilities(encoded))
+    public func forward(features: Tensor, options: TranscriptionOptions) throws -> (encoderOut: Tensor, logProbs: Tensor) {
+        let encoded = try encoder.encode(features: features, language: options.language, useITN: options.useITN)
+        return (encoded, try encoder.logProbabilities(encoded))
     }
 }

@@ -64,10 +64,9 @@ public struct SenseVoice: Sendable {
         }
 
         let checkpoint = try TorchCheckpoint(path: try require("model.pt"))
-        let tensors = try checkpoint.load(SenseVoiceModel.tensorSpecs(config: config), allowUnexpected: false)
         self.directory = modelDirectory
         self.config = config
-        self.model = try SenseVoiceModel(config: config, tensors: tensors).converted(to: precision)
+        self.model = try SenseVoiceModel(config: config, checkpoint: checkpoint, precision: precision)
         self.frontend = WavFrontend(config: config.frontend, cmvn: cmvn)
         self.tokenizer = tokenizer
         self.loadSeconds = clock.seconds
@@ -86,8 +85,9 @@ public struct SenseVoice: Sendable {
     /// Arithmetic of the encoder's linear layers.
     public var precision: Precision { model.precision }
 
-    /// A new inference session (own scratch memory; one per concurrent inference).
-    public func makeSession() -> RecognitionSession {
-        RecognitionSession(bundle: self)
+    /// A new inference session (own scratch memory; one per concurrent inference) whose encoder
+    /// passes use up to `threads` threads (keep `sessions × threads ≤ cores`).
+    public func makeSession(threads: Int = 1) -> RecognitionSession {
+        RecognitionSession(bundle: self, threads: threads)
     }
 }

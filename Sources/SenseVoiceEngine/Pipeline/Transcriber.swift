@@ -52,7 +52,8 @@ public struct Transcriber: Sendable {
         var spans: [[Int]]
         if let vad {
             let vadClock = Stopwatch()
-            spans = try vad.segments(audio.samples, options: VADOptions(mode: options.vadMode, maxSingleSegmentMs: options.maxSegmentMs))
+            spans = try vad.segments(audio.samples, options: VADOptions(mode: options.vadMode, maxSingleSegmentMs: options.maxSegmentMs,
+                                                                        threads: session.threads))
             if options.mergeVAD { spans = VADMerge.merge(spans, mergeLengthMs: options.mergeLengthMs) }
             timings.vadMs = vadClock.seconds * 1000
         } else {
@@ -70,9 +71,9 @@ public struct Transcriber: Sendable {
         var pending: [(span: [Int], samples: [Float])] = []
         var pendingSamples = 0
         let batchSamples = Int(batchSeconds * Double(rate))
-        func flush(consumed: Int) {
+        func flush(consumed: Int) throws {
             guard !pending.isEmpty else { return }
-            let results = session.recognize(batch: pending.map(\.samples), options: options)
+            let results = try session.recognize(batch: pending.map(\.samples), options: options)
             for (item, r) in zip(pending, results) {
                 timings.featuresMs += r.featuresSeconds * 1000
                 timings.encoderMs += r.encoderSeconds * 1000
@@ -89,13 +90,13 @@ public struct Transcriber: Sendable {
             guard hi > lo else { continue }
             if !pending.isEmpty && pendingSamples + (hi - lo) > batchSamples {
                 if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
-                flush(consumed: i)
+                try flush(consumed: i)
             }
             pending.append((span, Array(audio.samples[lo..<hi])))
             pendingSamples += hi - lo
         }
         if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
-        flush(consumed: spans.count)
+        try flush(consumed: spans.count)
         timings.totalMs = (clock.seconds + decodeSeconds) * 1000
         timings.rtf = audio.duration > 0 ? timings.totalMs / 1000 / audio.duration : 0
         return TranscriptionResult(file: file, durationMs: audio.durationMs, segments: segments, timings: timings)

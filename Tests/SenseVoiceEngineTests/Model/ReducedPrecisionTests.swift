@@ -50,7 +50,7 @@ struct ReducedPrecisionTests {
         let x = Tensor(shape: [m, k]) { b in for i in 0..<b.count { b[i] = 3 * rng.nextSignedUnit() } }
         let layer = try LinearWeights(weight: w, bias: bias, precision: precision)
         var y = [Float](repeating: 0, count: m * n)
-        y.withUnsafeMutableBufferPointer { layer.apply(rows: m, input: x.pointer, output: $0.baseAddress!) }
+        try y.withUnsafeMutableBufferPointer { try layer.apply(rows: m, input: x.pointer, output: $0.baseAddress!, threads: 2) }
         var num = 0.0, den = 0.0
         for r in 0..<m {
             for c in 0..<n {
@@ -70,8 +70,8 @@ struct ReducedPrecisionTests {
         #expect(model.precision == .fp32)
         let same = try model.converted(to: .fp32)
         let features = WavFrontend(config: model.config.frontend, cmvn: nil).features(toneAudio(seconds: 2))
-        let a = EncoderSession(model: model).encode(features: features, language: .auto, useITN: true)
-        let b = EncoderSession(model: same).encode(features: features, language: .auto, useITN: true)
+        let a = try EncoderSession(model: model, threads: 2).encode(features: features, language: .auto, useITN: true)
+        let b = try EncoderSession(model: same, threads: 2).encode(features: features, language: .auto, useITN: true)
         #expect(a.array == b.array)
     }
 
@@ -82,7 +82,7 @@ struct ReducedPrecisionTests {
         let converted = try model.converted(to: precision)
         #expect(converted.precision == precision)
         let features = WavFrontend(config: model.config.frontend, cmvn: nil).features(toneAudio(seconds: 10))
-        let c = PrecisionCloseness.measure(reference: model, candidate: converted, features: features)
+        let c = try PrecisionCloseness.measure(reference: model, candidate: converted, features: features)
         print("small synthetic \(precision): \(c)")
         #expect(c.encoderRelativeRMS <= 1e-2, "\(c)")
         #expect(c.confidentAgreement >= 0.99, "\(c)")
@@ -97,7 +97,7 @@ struct ReducedPrecisionTests {
         #expect(converted.precision == precision)
         let wav = try TestWAV.readPCM16(Fixtures.audio("\(Fixtures.clips[0]).wav"))
         let features = bundle.frontend.features(wav.samples)
-        let c = PrecisionCloseness.measure(reference: bundle.model, candidate: converted.model, features: features)
+        let c = try PrecisionCloseness.measure(reference: bundle.model, candidate: converted.model, features: features)
         print("tiny fixture \(precision): \(c)")
         // The fixture's int8 error sits at 1.0e-2 (its few small layers quantise coarsely); allow 1.5e-2.
         #expect(c.encoderRelativeRMS <= (precision == .int8 ? 1.5e-2 : 1e-2), "\(c)")
@@ -113,7 +113,7 @@ struct ReducedPrecisionTests {
         let model = FullSynthetic.model
         let converted = try model.converted(to: precision)
         let features = WavFrontend(config: model.config.frontend, cmvn: nil).features(toneAudio(seconds: 10))
-        let c = PrecisionCloseness.measure(reference: model, candidate: converted, features: features)
+        let c = try PrecisionCloseness.measure(reference: model, candidate: converted, features: features)
         print("full synthetic \(precision): \(c)")
         #expect(c.encoderRelativeRMS <= 1e-2, "\(c)")
         #expect(c.confidentAgreement >= 0.99, "\(c)")
