@@ -1,7 +1,6 @@
 // Follows the SenseVoiceSmall config.yaml layout (funasr/models/sense_voice/model.py: SenseVoiceEncoderSmall).
 
 import Foundation
-import Yams
 
 /// Encoder hyper-parameters from `config.yaml` `encoder_conf` (plus `input_size`).
 public struct EncoderConfig: Sendable, Equatable {
