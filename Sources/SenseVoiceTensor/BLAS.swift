@@ -24,10 +24,7 @@ public enum BLAS {
                               b: UnsafePointer<Float>, ldb: Int,
                               c: UnsafeMutablePointer<Float>, ldc: Int,
                               alpha: Float = 1, beta: Float = 0) {
-        guard m > 0, n > 0 else { return }
-        _ = singleThreaded
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
-                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        sgemm(CblasTrans, m, n, k, a, lda, b, ldb, c, ldc, alpha, beta)
     }
 
     /// `C[m, n] = alpha · A[m, k] · B[k, n] + beta · C` (both operands row-major, untransposed).
@@ -36,9 +33,16 @@ public enum BLAS {
                               b: UnsafePointer<Float>, ldb: Int,
                               c: UnsafeMutablePointer<Float>, ldc: Int,
                               alpha: Float = 1, beta: Float = 0) {
+        sgemm(CblasNoTrans, m, n, k, a, lda, b, ldb, c, ldc, alpha, beta)
+    }
+
+    /// One single-threaded row-major `cblas_sgemm` with `B` as given or transposed.
+    private static func sgemm(_ transB: CBLAS_TRANSPOSE, _ m: Int, _ n: Int, _ k: Int,
+                              _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                              _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float) {
         guard m > 0, n > 0 else { return }
         _ = singleThreaded
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, transB, Int32(m), Int32(n), Int32(k),
                     alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
