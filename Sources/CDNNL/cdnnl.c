@@ -9,10 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 // oneDNN in Debian is built on OpenMP (libgomp); its thread count is a per-thread ICV, so every
-// forward call sets it on the calling thread before running a primitive.
+// forward call sets it to 1 on the calling thread before running a primitive: callers
+// (LinearWeights, DNNLAttention) share the work out over their own threads, and an OpenMP team's
+// idle threads would spin against them.
 extern void omp_set_num_threads(int n);
 extern int omp_get_max_threads(void);
 
@@ -57,17 +58,25 @@ const char *sv_dnnl_isa(void) {
 static dnnl_engine_t g_engine;
 static dnnl_status_t g_engine_status = dnnl_success;
 static pthread_once_t g_engine_once = PTHREAD_ONCE_INIT;
-// 1 unless set: callers (LinearWeights, DNNLAttention) share work out over their own threads, and
-// an OpenMP team's idle threads would spin against them.
-static int g_threads = 1;
 
 static void engine_init(void) { g_engine_status = dnnl_engine_create(&g_engine, dnnl_cpu, 0); }
 
-void sv_dnnl_set_threads(int n) { __atomic_store_n(&g_threads, n < 1 ? 1 : n, __ATOMIC_RELAXED); }
+/// One OpenMP thread for oneDNN on the calling thread (a per-thread setting, checked per call).
+static void single_threaded(void) {
+    if (omp_get_max_threads() != 1) omp_set_num_threads(1);
+}
 
-int sv_dnnl_threads(void) {
-    int n = __atomic_load_n(&g_threads, __ATOMIC_RELAXED);
-    return n > 0 ? n : omp_get_max_threads();
+const char *sv_dnnl_status_name(int status) {
+    switch (status) {
+    case dnnl_success: return "success";
+    case dnnl_out_of_memory: return "out_of_memory";
+    case dnnl_invalid_arguments: return "invalid_arguments";
+    case dnnl_unimplemented: return "unimplemented";
+    case dnnl_iterator_ends: return "iterator_ends";
+    case dnnl_runtime_error: return "runtime_error";
+    case dnnl_not_required: return "not_required";
+    default: return "unknown status";
+    }
 }
 
 typedef struct {
@@ -119,7 +128,7 @@ static void *grow(void **p, size_t *cap, size_t bytes) {
 // MARK: Primitive cache
 
 typedef struct {
-    int prec, m, n, k, nthr, ld;  // ld: attention's model width d (row strides); 0 for linear layers
+    int prec, m, n, k, ld;     // ld: attention's model width d (row strides); 0 for linear layers
     uint32_t scale_bits;       // attention scores: the float scale's bits
     // prec: SV_PREC_* | 0x100 when the primitive adds a bias; 0x10/0x11: attention
     dnnl_primitive_t prim;
@@ -130,21 +139,6 @@ enum { CACHE_MAX = 512 };
 static entry_t g_cache[CACHE_MAX];
 static int g_cache_count = 0;
 static pthread_mutex_t g_cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static int g_created = 0;
-static double g_create_seconds = 0;
-
-void sv_dnnl_primitive_stats(int *created, double *seconds) {
-    pthread_mutex_lock(&g_cache_lock);
-    if (created) *created = g_created;
-    if (seconds) *seconds = g_create_seconds;
-    pthread_mutex_unlock(&g_cache_lock);
-}
-
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 // A matmul primitive for `md` with a user scratchpad (its size in `*scratch`) and, when
 // `output_scale` is given, that common output scale.
@@ -188,13 +182,13 @@ static dnnl_status_t create_matmul(int prec, int has_bias, int u8src, int m, int
 static dnnl_status_t create_attention(int kind, int t, int heads, int dk, int d, uint32_t scale_bits,
                                       dnnl_primitive_t *out, size_t *scratch);
 
-static dnnl_status_t get_matmul(int prec, int m, int n, int k, int nthr, int ld, uint32_t scale_bits,
+static dnnl_status_t get_matmul(int prec, int m, int n, int k, int ld, uint32_t scale_bits,
                                 dnnl_primitive_t *out, size_t *scratch, int *owned) {
     *owned = 0;
     pthread_mutex_lock(&g_cache_lock);
     for (int i = 0; i < g_cache_count; i++) {
         entry_t *e = &g_cache[i];
-        if (e->prec == prec && e->m == m && e->n == n && e->k == k && e->nthr == nthr && e->ld == ld && e->scale_bits == scale_bits) {
+        if (e->prec == prec && e->m == m && e->n == n && e->k == k && e->ld == ld && e->scale_bits == scale_bits) {
             *out = e->prim;
             *scratch = e->scratch_bytes;
             pthread_mutex_unlock(&g_cache_lock);
@@ -203,20 +197,16 @@ static dnnl_status_t get_matmul(int prec, int m, int n, int k, int nthr, int ld,
     }
     pthread_mutex_unlock(&g_cache_lock);
 
-    double t0 = now_seconds();
     dnnl_primitive_t p;
     size_t sb;
     dnnl_status_t s = (prec & 0xf0) ? create_attention(prec, m, n, k, ld, scale_bits, &p, &sb)
                                     : create_matmul(prec & 0xff, (prec >> 8) & 1, (prec >> 9) & 1, m, n, k, &p, &sb);
     if (s) return s;
-    double dt = now_seconds() - t0;
 
     pthread_mutex_lock(&g_cache_lock);
-    g_created++;
-    g_create_seconds += dt;
     for (int i = 0; i < g_cache_count; i++) {   // another thread may have won the race
         entry_t *e = &g_cache[i];
-        if (e->prec == prec && e->m == m && e->n == n && e->k == k && e->nthr == nthr && e->ld == ld && e->scale_bits == scale_bits) {
+        if (e->prec == prec && e->m == m && e->n == n && e->k == k && e->ld == ld && e->scale_bits == scale_bits) {
             *out = e->prim;
             *scratch = e->scratch_bytes;
             pthread_mutex_unlock(&g_cache_lock);
@@ -225,7 +215,7 @@ static dnnl_status_t get_matmul(int prec, int m, int n, int k, int nthr, int ld,
         }
     }
     if (g_cache_count < CACHE_MAX) {
-        g_cache[g_cache_count++] = (entry_t){prec, m, n, k, nthr, ld, scale_bits, p, sb};
+        g_cache[g_cache_count++] = (entry_t){prec, m, n, k, ld, scale_bits, p, sb};
     } else {
         *owned = 1;
     }
@@ -261,13 +251,6 @@ void sv_to_bf16(const float *x, uint16_t *y, size_t count) {
     if (h < 0) { h = sv_cpu_has_avx512_bf16(); __atomic_store_n(&has, h, __ATOMIC_RELAXED); }
     if (h) { to_bf16_avx512(x, y, count); return; }
     for (size_t i = 0; i < count; i++) y[i] = bf16_round(x[i]);
-}
-
-void sv_round_bf16(const float *x, float *y, size_t count) {
-    for (size_t i = 0; i < count; i++) {
-        uint32_t u = (uint32_t)bf16_round(x[i]) << 16;
-        memcpy(&y[i], &u, 4);
-    }
 }
 
 /// Symmetric s8 quantisation of each row of x[m, k]: q = round(x · 127 / max|x|), scale = max|x| / 127.
@@ -466,18 +449,11 @@ void sv_linear_destroy(sv_linear *l) {
     free(l);
 }
 
-size_t sv_linear_weight_bytes(const sv_linear *l) {
-    size_t count = (size_t)l->n * l->k;
-    if (l->prec == SV_PREC_F32) return 0;
-    return l->prec == SV_PREC_BF16 ? count * 2 : count + (size_t)l->n * 4;
-}
-
 int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
     if (m <= 0) return 0;
     tls_t *t = tls_get();
     if (!t) return dnnl_out_of_memory;
-    int nthr = sv_dnnl_threads();
-    if (omp_get_max_threads() != nthr) omp_set_num_threads(nthr);
+    single_threaded();
 
     dnnl_primitive_t prim;
     size_t scratch_bytes;
@@ -486,7 +462,7 @@ int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
     int u8src = l->prec == SV_PREC_INT8 && (g_has_bw ? all_nonnegative_avx512(x, count) : all_nonnegative(x, count));
     int float_bias = l->prec != SV_PREC_INT8 && l->bias;   // bf16/f32: the primitive adds the bias
     int key = l->prec | (float_bias ? 0x100 : 0) | (u8src ? 0x200 : 0);
-    dnnl_status_t s = get_matmul(key, m, l->n, l->k, nthr, 0, 0, &prim, &scratch_bytes, &owned);
+    dnnl_status_t s = get_matmul(key, m, l->n, l->k, 0, 0, &prim, &scratch_bytes, &owned);
     if (s) return s;
 
     void *src = l->prec == SV_PREC_F32 ? (void *)x : grow(&t->src, &t->src_cap, count * (l->prec == SV_PREC_BF16 ? 2 : 1));
@@ -592,14 +568,13 @@ static int attention_run(int kind, int t, int heads, int dk, int d, float scale,
     if (g_engine_status != dnnl_success) return g_engine_status;
     tls_t *tl = tls_get();
     if (!tl) return dnnl_out_of_memory;
-    int nthr = sv_dnnl_threads();
-    if (omp_get_max_threads() != nthr) omp_set_num_threads(nthr);
+    single_threaded();
     uint32_t bits = 0;
     if ((kind & ~ATT_F32) == ATT_SCORES) memcpy(&bits, &scale, 4);
     dnnl_primitive_t prim;
     size_t scratch_bytes;
     int owned;
-    dnnl_status_t s = get_matmul(kind, t, heads, dk, nthr, d, bits, &prim, &scratch_bytes, &owned);
+    dnnl_status_t s = get_matmul(kind, t, heads, dk, d, bits, &prim, &scratch_bytes, &owned);
     if (s) return s;
     void *scratch = scratch_bytes ? grow(&tl->scratch, &tl->scratch_cap, scratch_bytes) : NULL;
     if (scratch_bytes && !scratch) {

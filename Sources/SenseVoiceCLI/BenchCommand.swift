@@ -84,7 +84,7 @@ struct BenchCommand: ParsableCommand {
         var frames = 0
         for i in 0..<(warmup + repeats) {
             let clock = Stopwatch()
-            frames = session.recognize(samples, options: TranscriptionOptions()).encoderFrames
+            frames = try session.recognize(samples, options: TranscriptionOptions()).encoderFrames
             if i >= warmup { times.append(clock.seconds) }
         }
         times.sort()

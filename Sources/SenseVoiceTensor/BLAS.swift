@@ -1,40 +1,18 @@
 // BLAS: thin wrappers over OpenBLAS `cblas_sgemm` with the shapes the encoder uses.
 
 import CBLAS
-import Synchronization
 
 /// Matrix products through OpenBLAS.
 ///
 /// OpenBLAS itself always runs single-threaded: its idle pthreads spin in `sched_yield` between
 /// calls (≈ 10 % of a 2-thread encoder run) and compete with the kernel threads of ``Parallel``.
-/// Instead, ``linear(rows:input:inFeatures:weight:bias:output:)`` and ``gemmNTColumns`` split the
-/// output columns over ``Parallel``'s threads, each running a single-threaded `sgemm` on its own
-/// columns (every element is the same dot product, accumulated in the same order).
+/// Instead, ``linear(rows:input:inFeatures:weight:bias:output:epilogue:threads:)`` and
+/// ``gemmNTColumns`` split the output columns over up to `threads` threads (the caller's budget),
+/// each running a single-threaded `sgemm` on its own columns (every element is the same dot
+/// product, accumulated in the same order).
 public enum BLAS {
-    /// Threads set by ``setThreads(_:)``; 0 until then (``threads`` is then OpenBLAS's default).
-    private static let requested = Atomic<Int>(0)
-
-    /// OpenBLAS's own default thread count (the online CPUs, or `OPENBLAS_NUM_THREADS`), read once
-    /// before OpenBLAS is switched to one thread.
-    private static let defaultThreads: Int = {
-        let n = Int(openblas_get_num_threads())
-        openblas_set_num_threads(1)
-        return max(1, n)
-    }()
-
-    /// Sets the number of threads the encoder's GEMMs and kernels (OpenBLAS fp32 and oneDNN bf16/int8
-    /// products alike, each call of those libraries single-threaded) use for every following call
-    /// (process-wide).
-    public static func setThreads(_ n: Int) {
-        _ = defaultThreads
-        requested.store(max(1, n), ordering: .relaxed)
-    }
-
-    /// Threads a GEMM or kernel pass shares its work over.
-    public static var threads: Int {
-        let n = requested.load(ordering: .relaxed)
-        return n > 0 ? n : defaultThreads
-    }
+    /// Switches OpenBLAS to one thread per call, once, before its first product.
+    private static let singleThreaded: Void = openblas_set_num_threads(1)
 
     /// Below this many multiply-adds a product runs on the calling thread alone.
     public static let parallelMinMACs = 1 << 20
@@ -46,10 +24,7 @@ public enum BLAS {
                               b: UnsafePointer<Float>, ldb: Int,
                               c: UnsafeMutablePointer<Float>, ldc: Int,
                               alpha: Float = 1, beta: Float = 0) {
-        guard m > 0, n > 0 else { return }
-        _ = defaultThreads
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
-                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        sgemm(CblasTrans, m, n, k, a, lda, b, ldb, c, ldc, alpha, beta)
     }
 
     /// `C[m, n] = alpha · A[m, k] · B[k, n] + beta · C` (both operands row-major, untransposed).
@@ -58,25 +33,32 @@ public enum BLAS {
                               b: UnsafePointer<Float>, ldb: Int,
                               c: UnsafeMutablePointer<Float>, ldc: Int,
                               alpha: Float = 1, beta: Float = 0) {
+        sgemm(CblasNoTrans, m, n, k, a, lda, b, ldb, c, ldc, alpha, beta)
+    }
+
+    /// One single-threaded row-major `cblas_sgemm` with `B` as given or transposed.
+    private static func sgemm(_ transB: CBLAS_TRANSPOSE, _ m: Int, _ n: Int, _ k: Int,
+                              _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                              _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float) {
         guard m > 0, n > 0 else { return }
-        _ = defaultThreads
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+        _ = singleThreaded
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, transB, Int32(m), Int32(n), Int32(k),
                     alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// ``gemmNT(m:n:k:a:lda:b:ldb:c:ldc:alpha:beta:)`` with the `n` output columns split in blocks of
-    /// 16 over ``Parallel``'s threads (each a single-threaded `sgemm` over its columns). `finish`,
+    /// 16 over up to `threads` threads (each a single-threaded `sgemm` over its columns). `finish`,
     /// when given, runs on the same thread right after each block's product, on its columns
     /// `lo..<hi` while they are still in cache (bias, activation, residual).
     public static func gemmNTColumns(m: Int, n: Int, k: Int,
                                      a: UnsafePointer<Float>, lda: Int,
                                      b: UnsafePointer<Float>, ldb: Int,
                                      c: UnsafeMutablePointer<Float>, ldc: Int,
-                                     alpha: Float = 1, beta: Float = 0,
+                                     alpha: Float = 1, beta: Float = 0, threads: Int,
                                      finish: ((_ lo: Int, _ hi: Int) -> Void)? = nil) {
         guard m > 0, n > 0 else { return }
         let blocks = (n + 15) / 16
-        Parallel.rows(blocks, cols: m * k * 16, minWork: parallelMinMACs) { lo, hi in
+        Parallel.rows(blocks, cols: m * k * 16, minWork: parallelMinMACs, threads: threads) { lo, hi in
             let c0 = lo * 16, c1 = min(hi * 16, n)
             guard c0 < c1 else { return }
             gemmNT(m: m, n: c1 - c0, k: k, a: a, lda: lda, b: b + c0 * ldb, ldb: ldb,
@@ -86,10 +68,11 @@ public enum BLAS {
     }
 
     /// `y[rows, out] = x[rows, in] · W[out, in]ᵀ + bias[out]` (bias optional), then `epilogue` on `y`.
-    /// Each element is its dot product plus the bias, computed on the thread that owns its columns.
+    /// Each element is its dot product plus the bias, computed on the thread that owns its columns
+    /// (up to `threads` threads).
     public static func linear(rows: Int, input x: UnsafePointer<Float>, inFeatures: Int,
                               weight: Tensor, bias: Tensor?, output y: UnsafeMutablePointer<Float>,
-                              epilogue: LinearEpilogue = .none) {
+                              epilogue: LinearEpilogue = .none, threads: Int) {
         let outFeatures = weight.rows
         precondition(weight.cols == inFeatures, "linear: weight \(weight.shape) does not take \(inFeatures) inputs")
         if let bias {
@@ -98,11 +81,11 @@ public enum BLAS {
         let bp = bias?.pointer
         if bp == nil, case .none = epilogue {
             gemmNTColumns(m: rows, n: outFeatures, k: inFeatures, a: x, lda: inFeatures,
-                          b: weight.pointer, ldb: inFeatures, c: y, ldc: outFeatures, beta: 0)
+                          b: weight.pointer, ldb: inFeatures, c: y, ldc: outFeatures, beta: 0, threads: threads)
             return
         }
         gemmNTColumns(m: rows, n: outFeatures, k: inFeatures, a: x, lda: inFeatures,
-                      b: weight.pointer, ldb: inFeatures, c: y, ldc: outFeatures, beta: 0) { lo, hi in
+                      b: weight.pointer, ldb: inFeatures, c: y, ldc: outFeatures, beta: 0, threads: threads) { lo, hi in
             FastKernels.finishLinear(rows: rows, columns: lo..<hi, y: y, ldy: outFeatures, bias: bp, epilogue: epilogue)
         }
     }

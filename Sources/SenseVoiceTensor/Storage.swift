@@ -3,8 +3,9 @@
 // Why it is safe: both classes own memory that is written once, before the object is shared
 // (`FloatStorage.init(count:initialize:)` runs its closure before returning; `MappedFile` maps the
 // file read-only), and expose it afterwards only as read-only pointers. Nothing mutates after init,
-// so sharing across threads needs no lock. `DNNLLinear` (reduced precision) follows the same rule
-// for its converted weights; its own comment explains the per-thread state of a forward call.
+// so sharing across threads needs no lock (`FloatStorage.releaseMappedPages()` only advises the
+// kernel; the bytes a reader sees do not change). `DNNLLinear` (oneDNN layers) follows the same
+// rule for its converted weights; its own comment explains the per-thread state of a forward call.
 
 #if canImport(Glibc)
 import Glibc
@@ -95,6 +96,22 @@ public final class FloatStorage: @unchecked Sendable {
     /// Whether the data lives in a memory-mapped file (no copy was made).
     public var isMapped: Bool { owner != nil }
 
+    /// Lets the kernel drop this view's pages of the memory map from the resident set
+    /// (`madvise(MADV_DONTNEED)` on the whole pages inside the view): for weights that conversion
+    /// has replaced. The data stays valid: the map is private and read-only, so a page touched
+    /// again is read back from the file. Owned memory is freed with its last reference instead;
+    /// this does nothing to it.
+    public func releaseMappedPages() {
+        guard owner != nil, count > 0 else { return }
+        let page = max(1, Int(sysconf(Int32(_SC_PAGESIZE))))
+        let start = UInt(bitPattern: pointer)
+        let end = start + UInt(count * 4)
+        let first = (start + UInt(page) - 1) / UInt(page) * UInt(page)
+        let last = end / UInt(page) * UInt(page)
+        guard last > first, let base = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(base, Int(last - first), Int32(MADV_DONTNEED))
+    }
+
     deinit {
         if let owned { UnsafeMutableRawPointer(owned).deallocate() }
     }
@@ -105,7 +122,7 @@ public final class FloatStorage: @unchecked Sendable {
 ///
 /// Why it is safe: the converted weights are written once in `sv_linear_create`, before the object
 /// is shared, and only read afterwards. `sv_linear_forward` takes the handle as `const`; the
-/// state it touches is either per calling thread (OpenMP thread count, stream, activation and
+/// state it touches is either per calling thread (OpenMP thread count 1, stream, activation and
 /// scratchpad buffers, all in C thread-local storage) or the process-wide matmul-primitive cache,
 /// which the C side guards with a mutex (oneDNN primitives may run concurrently when each call
 /// brings its own scratchpad, which it does).
@@ -136,12 +153,14 @@ public final class DNNLLinear: @unchecked Sendable {
         borrowed = precision == Int32(SV_PREC_F32) ? weight : nil
     }
 
-    /// Bytes of the converted weights.
-    public var weightBytes: Int { Int(sv_linear_weight_bytes(handle)) }
+    /// `y[rows, out] = x[rows, in] · Wᵀ + b`; 0, or oneDNN's status when it failed (see ``describe(_:)``).
+    public func forward(rows: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) -> Int32 {
+        sv_linear_forward(handle, Int32(rows), input, output)
+    }
 
-    /// `y[rows, out] = x[rows, in] · Wᵀ + b`; false when oneDNN failed (the caller falls back).
-    public func forward(rows: Int, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) -> Bool {
-        sv_linear_forward(handle, Int32(rows), input, output) == 0
+    /// oneDNN's name for a failure status, e.g. `out_of_memory`.
+    public static func describe(_ status: Int32) -> String {
+        String(cString: sv_dnnl_status_name(status))
     }
 
     deinit {

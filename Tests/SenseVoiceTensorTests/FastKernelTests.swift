@@ -95,19 +95,16 @@ import Glibc
         let rows = 9
         var x = Self.values(rows * cols, lo: -30, hi: 30, seed: UInt64(cols))
         let reference = Self.softmaxReference(x, rows: rows, cols: cols)
-        x.withUnsafeMutableBufferPointer { FastKernels.softmaxRows($0.baseAddress!, rows: rows, cols: cols) }
+        x.withUnsafeMutableBufferPointer { FastKernels.softmaxRows($0.baseAddress!, rows: rows, cols: cols, threads: 2) }
         let diff = MaxDifference(x, reference.map { Float($0) })
         #expect(diff.value <= 2e-7, "softmax \(cols) columns: \(diff) at \(diff.position(cols: cols))")
     }
 
     @Test func softmaxSplitsRowsAcrossThreads() {
-        let before = BLAS.threads
-        defer { BLAS.setThreads(before) }
-        BLAS.setThreads(2)
         let (rows, cols) = (300, 300)
         var x = Self.values(rows * cols, lo: -8, hi: 8, seed: 11)
         let reference = Self.softmaxReference(x, rows: rows, cols: cols)
-        x.withUnsafeMutableBufferPointer { FastKernels.softmaxRows($0.baseAddress!, rows: rows, cols: cols) }
+        x.withUnsafeMutableBufferPointer { FastKernels.softmaxRows($0.baseAddress!, rows: rows, cols: cols, threads: 2) }
         let diff = MaxDifference(x, reference.map { Float($0) })
         #expect(diff.value <= 2e-7, "softmax on 2 threads: \(diff) at \(diff.position(cols: cols))")
     }
@@ -123,7 +120,7 @@ import Glibc
             let lse = m + dlog(row.reduce(0) { $0 + dexp($1 - m) })
             for c in 0..<cols { reference[r * cols + c] = row[c] - lse }
         }
-        x.withUnsafeMutableBufferPointer { FastKernels.logSoftmaxRows($0.baseAddress!, rows: rows, cols: cols) }
+        x.withUnsafeMutableBufferPointer { FastKernels.logSoftmaxRows($0.baseAddress!, rows: rows, cols: cols, threads: 2) }
         let diff = MaxDifference(x, reference.map { Float($0) })
         #expect(diff.value <= 1e-5, "log-softmax \(cols) columns: \(diff) at \(diff.position(cols: cols))")
     }
@@ -146,7 +143,7 @@ import Glibc
         var y = [Float](repeating: 0, count: x.count)
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
-                FastKernels.layerNorm(rows: rows, cols: cols, x: xp.baseAddress!, gamma: g, beta: b, eps: 1e-5, y: yp.baseAddress!)
+                FastKernels.layerNorm(rows: rows, cols: cols, x: xp.baseAddress!, gamma: g, beta: b, eps: 1e-5, y: yp.baseAddress!, threads: 2)
             }
         }
         let diff = MaxDifference(y, reference.map { Float($0) })
@@ -158,11 +155,11 @@ import Glibc
         var x = Self.values(rows * cols, lo: -1, hi: 1, seed: 8)
         let y0 = Self.values(rows * cols, lo: -1, hi: 1, seed: 9)
         let expectedRelu = x.map { max($0, 0) }
-        x.withUnsafeMutableBufferPointer { FastKernels.relu($0.baseAddress!, rows: rows, cols: cols) }
+        x.withUnsafeMutableBufferPointer { FastKernels.relu($0.baseAddress!, rows: rows, cols: cols, threads: 2) }
         #expect(x == expectedRelu)
         var y = y0
         x.withUnsafeBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { FastKernels.add(xp.baseAddress!, into: $0.baseAddress!, rows: rows, cols: cols) }
+            y.withUnsafeMutableBufferPointer { FastKernels.add(xp.baseAddress!, into: $0.baseAddress!, rows: rows, cols: cols, threads: 2) }
         }
         #expect(y == zip(y0, x).map { $0 + $1 })
     }
@@ -194,7 +191,8 @@ import Glibc
             qkv.withUnsafeBufferPointer { q in
                 x.withUnsafeMutableBufferPointer { xp in
                     FastKernels.fsmnMemory(rows: rows, cols: cols, v: q.baseAddress! + 2 * cols, ldv: ldv, taps: taps,
-                                           kernel: kernel, left: left, proj: proj, x: xp.baseAddress!, residual: residual)
+                                           kernel: kernel, left: left, proj: proj, x: xp.baseAddress!, residual: residual,
+                                           threads: 2)
                 }
             }
             let diff = MaxDifference(x, expected)

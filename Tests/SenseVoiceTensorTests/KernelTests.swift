@@ -9,7 +9,7 @@ import SenseVoiceTensor
         var y = [Float](repeating: 0, count: 4)
         a.withUnsafeBufferPointer { ap in
             y.withUnsafeMutableBufferPointer { yp in
-                BLAS.linear(rows: 2, input: ap.baseAddress!, inFeatures: 3, weight: w, bias: b, output: yp.baseAddress!)
+                BLAS.linear(rows: 2, input: ap.baseAddress!, inFeatures: 3, weight: w, bias: b, output: yp.baseAddress!, threads: 1)
             }
         }
         let expected: [Float] = [-1.5, 3.5, -1.5, 12.5]

@@ -28,9 +28,6 @@ import Glibc
 
     @Test(arguments: [1, 2])
     func linearEpiloguesMatchSeparatePasses(threads: Int) throws {
-        let before = BLAS.threads
-        defer { BLAS.setThreads(before) }
-        BLAS.setThreads(threads)
         let (rows, k, n) = (67, 96, 200)   // n not a multiple of 16: a ragged last column block
         let x = Self.values(rows * k, lo: -1, hi: 1, seed: 31)
         let wv = Self.values(n * k, lo: -0.2, hi: 0.2, seed: 32)
@@ -46,11 +43,12 @@ import Glibc
             var relu = plain
             var proj = plain
             var residual = residual0
-            x.withUnsafeBufferPointer { xp in
-                layer.apply(rows: rows, input: xp.baseAddress!, output: &plain)
-                layer.apply(rows: rows, input: xp.baseAddress!, output: &relu, epilogue: .relu)
-                residual.withUnsafeMutableBufferPointer { rp in
-                    layer.apply(rows: rows, input: xp.baseAddress!, output: &proj, epilogue: .addInto(rp.baseAddress!))
+            try x.withUnsafeBufferPointer { xp in
+                try layer.apply(rows: rows, input: xp.baseAddress!, output: &plain, threads: threads)
+                try layer.apply(rows: rows, input: xp.baseAddress!, output: &relu, epilogue: .relu, threads: threads)
+                try residual.withUnsafeMutableBufferPointer { rp in
+                    try layer.apply(rows: rows, input: xp.baseAddress!, output: &proj, epilogue: .addInto(rp.baseAddress!),
+                                    threads: threads)
                 }
             }
             let diff = MaxDifference(plain, reference.map { Float($0) })
@@ -64,14 +62,11 @@ import Glibc
     /// Thousands of tiny regions back to back: a lost wake-up would hang here, a torn hand-off
     /// would miscount.
     @Test func parallelHandOffsNeitherLoseNorRepeatWork() {
-        let before = BLAS.threads
-        defer { BLAS.setThreads(before) }
-        BLAS.setThreads(2)
         var counts = [Int32](repeating: 0, count: 64)
         counts.withUnsafeMutableBufferPointer { c in
             let p = c.baseAddress!
             for round in 0..<20_000 {
-                Parallel.rows(64, cols: 1, minWork: 0) { lo, hi in
+                Parallel.rows(64, cols: 1, minWork: 0, threads: 2) { lo, hi in
                     for i in lo..<hi { p[i] += 1 }
                 }
                 if round % 5_000 == 0 { usleep(2_000) }   // let the helper fall asleep now and then
@@ -93,7 +88,7 @@ import Glibc
         let best3 = (0..<cols).max { x[3 * cols + $0] < x[3 * cols + $1] }!
         for banned: Set<Int> in [[], [best3, 1]] {
             var logp = x
-            logp.withUnsafeMutableBufferPointer { FastKernels.logSoftmaxRows($0.baseAddress!, rows: rows, cols: cols) }
+            logp.withUnsafeMutableBufferPointer { FastKernels.logSoftmaxRows($0.baseAddress!, rows: rows, cols: cols, threads: 2) }
             for r in 0..<rows {
                 var expected = -1
                 for c in 0..<cols where !banned.contains(c) && (expected < 0 || logp[r * cols + c] > logp[r * cols + expected]) {

@@ -69,14 +69,13 @@ let benchmarks: @Sendable () -> Void = {
     for (name, seconds, iterations) in [("small", 30.0, quick), ("full", 10.0, slow), ("full", 30.0, slow)] {
         for threads in [1, 2] {
             Benchmark("encoder/\(name)/\(Int(seconds))s/threads=\(threads)", configuration: iterations) { benchmark in
-                BLAS.setThreads(threads)
                 let setup = name == "full" ? SyntheticSetup.full : SyntheticSetup.small
                 let features = setup.frontend.features(syntheticAudio(seconds: seconds))
-                let session = EncoderSession(model: setup.model)
+                let session = EncoderSession(model: setup.model, threads: threads)
                 benchmark.startMeasurement()
                 for _ in benchmark.scaledIterations {
-                    let encoded = session.encode(features: features, language: .auto, useITN: true)
-                    blackHole(session.logProbabilities(encoded))
+                    let encoded = try session.encode(features: features, language: .auto, useITN: true)
+                    blackHole(try session.logProbabilities(encoded))
                 }
             }
         }
@@ -84,15 +83,14 @@ let benchmarks: @Sendable () -> Void = {
 
     // CTC head and greedy decoding over the full vocabulary (25055 tokens) for 30 s.
     Benchmark("ctc/greedy/full/30s", configuration: quick) { benchmark in
-        BLAS.setThreads(2)
         let setup = SyntheticSetup.full
-        let session = EncoderSession(model: setup.model)
+        let session = EncoderSession(model: setup.model, threads: 2)
         let features = setup.frontend.features(syntheticAudio(seconds: 30))
-        let encoded = session.encode(features: features, language: .auto, useITN: true)
+        let encoded = try session.encode(features: features, language: .auto, useITN: true)
         let decoder = CTCGreedyDecoder()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            blackHole(session.withCTCLogits(of: encoded) { decoder.decode($0) })
+            blackHole(try session.withCTCLogits(of: encoded) { decoder.decode($0) })
         }
     }
 

@@ -1,10 +1,10 @@
 // CDNNL: a small C API over oneDNN (libdnnl 2.6) matmul for reduced-precision linear layers.
 //
 // A `sv_linear` holds one PyTorch-style linear layer y[m, n] = x[m, k] · W[n, k]ᵀ + b[n] with W
-// converted once (bf16, or s8 symmetric per output channel). Forward calls take float32 in and out.
-// Matmul primitives are shared between layers of equal shape and cached by (precision, m, n, k,
-// threads) in a process-wide, mutex-guarded cache; scratch memory is per calling thread, so one
-// `sv_linear` may run on several threads at once.
+// converted once (bf16, or s8 symmetric per output channel). Forward calls take float32 in and out
+// and run single-threaded (callers split rows over their own threads). Matmul primitives are shared
+// between layers of equal shape and cached by (precision, m, n, k) in a process-wide, mutex-guarded
+// cache; scratch memory is per calling thread, so one `sv_linear` may run on several threads at once.
 #ifndef CDNNL_H
 #define CDNNL_H
 
@@ -30,9 +30,8 @@ int sv_cpu_has_avx512_bw(void);
 /// oneDNN's view of the best instruction set it will use, as a short string (e.g. "avx512_core_bf16").
 const char *sv_dnnl_isa(void);
 
-/// Threads oneDNN uses for each following forward call, on every calling thread (process-wide).
-void sv_dnnl_set_threads(int n);
-int sv_dnnl_threads(void);
+/// oneDNN's name for a status a call returned (e.g. "out_of_memory").
+const char *sv_dnnl_status_name(int status);
 
 /// Converts `w` (`[n, k]` row-major float32) and `bias` (`[n]`, may be NULL) to `precision`
 /// (for `SV_PREC_F32`, `w` is used in place).
@@ -40,14 +39,9 @@ int sv_dnnl_threads(void);
 sv_linear *sv_linear_create(int precision, int n, int k, const float *w, const float *bias,
                             char *err, size_t errlen);
 void sv_linear_destroy(sv_linear *l);
-/// Bytes of converted weights held (0 for `SV_PREC_F32`, which borrows them).
-size_t sv_linear_weight_bytes(const sv_linear *l);
 
 /// y[m, n] = x[m, k] · Wᵀ + b. Returns 0, or a oneDNN status (non-zero) on failure.
 int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y);
-
-/// Number of matmul primitives created so far and the seconds spent creating them (diagnostics).
-void sv_dnnl_primitive_stats(int *created, double *seconds);
 
 /// Converts `count` floats to bf16 (round to nearest even) into `y` (`count` uint16).
 void sv_to_bf16(const float *x, uint16_t *y, size_t count);
@@ -65,9 +59,6 @@ int sv_attention_context_bf16(int t, int heads, int dk, int d, const uint16_t *p
 int sv_attention_scores_f32(int t, int heads, int dk, int d, const float *qkv, float scale, float *scores);
 /// `sv_attention_context_bf16` with float32 `probs` and `qkv` (read in place).
 int sv_attention_context_f32(int t, int heads, int dk, int d, const float *probs, const float *qkv, float *ctx);
-
-/// Round-trips `count` floats through bf16 (round to nearest even); tests and error analysis.
-void sv_round_bf16(const float *x, float *y, size_t count);
 
 #ifdef __cplusplus
 }

@@ -226,10 +226,25 @@ public struct TorchCheckpoint: Sendable {
     ///   - specs: every tensor the model uses, with the shape `config.yaml` implies.
     ///   - allowUnexpected: accept checkpoint tensors that `specs` does not name.
     /// - Returns: the tensors by name, float32 row-major (zero-copy where possible).
+    /// - Throws: as ``check(_:allowUnexpected:)``; `.modelFileCorrupt` as ``tensor(_:)``.
+    public func load(_ specs: [TensorSpec], allowUnexpected: Bool) throws -> [String: Tensor] {
+        try check(specs, allowUnexpected: allowUnexpected)
+        var tensors: [String: Tensor] = [:]
+        for spec in specs where tensors[spec.name] == nil {
+            tensors[spec.name] = try tensor(spec.name)
+        }
+        return tensors
+    }
+
+    /// Checks that the checkpoint holds exactly the tensors a model declares, reading no data.
+    ///
+    /// - Parameters:
+    ///   - specs: every tensor the model uses, with the shape `config.yaml` implies.
+    ///   - allowUnexpected: accept checkpoint tensors that `specs` does not name.
     /// - Throws: one `.checkpointMismatch` naming the file and listing every missing tensor,
     ///   every mis-shaped one (expected and found shape) and, unless `allowUnexpected`, every
-    ///   unexpected one; `.modelFileCorrupt` as ``tensor(_:)``.
-    public func load(_ specs: [(name: String, shape: [Int])], allowUnexpected: Bool) throws -> [String: Tensor] {
+    ///   unexpected one.
+    public func check(_ specs: [TensorSpec], allowUnexpected: Bool) throws {
         var missing: [String] = []
         var misshaped: [String] = []
         var wanted = Set<String>()
@@ -253,12 +268,6 @@ public struct TorchCheckpoint: Sendable {
             lines.append("Check that the checkpoint and config.yaml come from the same model.")
             throw SenseVoiceError(.checkpointMismatch, lines.joined(separator: "\n"))
         }
-        var tensors: [String: Tensor] = [:]
-        tensors.reserveCapacity(wanted.count)
-        for name in wanted {
-            tensors[name] = try tensor(name)
-        }
-        return tensors
     }
 
     /// The first 20 items joined, then "and N more".

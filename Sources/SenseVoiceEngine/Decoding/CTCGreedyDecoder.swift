@@ -5,7 +5,7 @@
 ///
 /// The log-probabilities are never written: each row's argmax is found from its logits and
 /// log-sum-exp (``FastKernels/logSoftmaxArgmax(_:count:banned:)``), bit for bit the argmax of the
-/// materialised log-softmax, rows shared out over ``Parallel``'s threads.
+/// materialised log-softmax, rows shared out over the session's threads (``Parallel``).
 public struct CTCGreedyDecoder: CTCDecoding {
     /// The blank id (0 in SenseVoice).
     public let blankId: Int
@@ -22,7 +22,7 @@ public struct CTCGreedyDecoder: CTCDecoding {
             frameIds.withUnsafeMutableBufferPointer { out in
                 let o = out.baseAddress!
                 let rows = logits.pointer
-                Parallel.rows(t, cols: v) { lo, hi in
+                Parallel.rows(t, cols: v, threads: logits.threads) { lo, hi in
                     for r in lo..<hi { o[r] = FastKernels.logSoftmaxArgmax(rows + r * v, count: v, banned: bannedIds) }
                 }
             }

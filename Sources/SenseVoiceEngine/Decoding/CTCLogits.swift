@@ -9,10 +9,13 @@ public struct CTCLogits {
     public let frames: Int
     /// Vocabulary size (the CTC head's width).
     public let vocabulary: Int
+    /// Threads a decoder may use over the rows: the thread budget of the session that computed them.
+    public let threads: Int
 
-    public init(pointer: UnsafePointer<Float>, frames: Int, vocabulary: Int) {
+    public init(pointer: UnsafePointer<Float>, frames: Int, vocabulary: Int, threads: Int = 1) {
         self.pointer = pointer
         self.frames = frames
         self.vocabulary = vocabulary
+        self.threads = max(1, threads)
     }
 }

@@ -57,82 +57,74 @@ public struct FrontendConfig: Sendable, Equatable {
     /// Samples per frame shift, computed as torchaudio does: 160.
     public var windowShift: Int { Int(Double(sampleRate) * frameShiftMs * 0.001) }
 
+    /// Samples per analysis window (``windowSize``, the name the VAD's frame arithmetic uses).
+    public var frameLengthSamples: Int { windowSize }
+    /// Samples per frame shift (``windowShift``).
+    public var frameShiftSamples: Int { windowShift }
+    /// Frames the LFR stack reaches to each side, `(lfr_m − 1) / 2` (2 for the VAD).
+    public var lfrPad: Int { (lfrM - 1) / 2 }
+
+    /// Fbank frames of `sampleCount` samples with Kaldi `snip_edges`:
+    /// `1 + (N − window) / shift` for N ≥ window, else 0.
+    public func fbankFrameCount(sampleCount: Int) -> Int {
+        sampleCount >= windowSize ? 1 + (sampleCount - windowSize) / windowShift : 0
+    }
+
     /// Reads the `frontend_conf` mapping of a FunASR `config.yaml`.
     ///
     /// Recognised keys: `fs`, `window`, `n_mels`, `frame_length`, `frame_shift`, `lfr_m`, `lfr_n`,
     /// `dither`; missing keys keep the SenseVoiceSmall defaults, other keys (`cmvn_file`, …) are
     /// ignored. Numbers may arrive as integers, doubles or strings; a `null` value counts as missing.
     /// - Parameter frontendConf: the decoded YAML mapping.
-    /// - Throws: `SenseVoiceError` `.configInvalid` when a value has the wrong type or the result
-    ///   fails ``validate()``.
+    /// - Throws: `SenseVoiceError` `.configInvalid` naming every value of the wrong type and every
+    ///   setting ``validate()`` rejects.
     public init(frontendConf: [String: Any]) throws {
+        var reader = ConfigReader(source: "config.yaml")
+        self.init(frontendConf, reader: &reader)
+        try reader.finish("frontend_conf")
+    }
+
+    /// Reads `frontend_conf` (nil: its absence is already reported, or the defaults apply), adding
+    /// every problem, including those of ``validate()``, to `reader`.
+    /// - Parameter required: keys that must be present (the VAD has no default LFR).
+    init(_ conf: [String: Any]?, reader: inout ConfigReader, required: Set<String> = []) {
         self.init()
-        func value(_ key: String) -> Any? {
-            guard let raw = frontendConf[key], !(raw is NSNull) else { return nil }
-            return raw
-        }
-        func number(_ key: String) throws -> Double? {
-            guard let raw = value(key) else { return nil }
-            switch raw {
-            case let v as Int: return Double(v)
-            case let v as Double: return v
-            case let v as Float: return Double(v)
-            case let v as String:
-                if let d = Double(v.trimmingWhitespace()) { return d }
-            default: break
-            }
-            throw SenseVoiceError(.configInvalid,
-                                  "frontend_conf.\(key) is \(raw), not a number; fix config.yaml or re-download the model")
-        }
-        func integer(_ key: String) throws -> Int? {
-            guard let d = try number(key) else { return nil }
-            guard d == d.rounded(), abs(d) < 1e9 else {
-                throw SenseVoiceError(.configInvalid,
-                                      "frontend_conf.\(key) is \(d), not an integer; fix config.yaml or re-download the model")
-            }
-            return Int(d)
-        }
-        if let v = try integer("fs") { sampleRate = v }
-        if let raw = value("window") {
-            guard let v = raw as? String else {
-                throw SenseVoiceError(.configInvalid, "frontend_conf.window is \(raw), not a window name")
-            }
-            window = v
-        }
-        if let v = try integer("n_mels") { numMelBins = v }
-        if let v = try number("frame_length") { frameLengthMs = v }
-        if let v = try number("frame_shift") { frameShiftMs = v }
-        if let v = try integer("lfr_m") { lfrM = v }
-        if let v = try integer("lfr_n") { lfrN = v }
-        if let v = try number("dither") { dither = v }
-        try validate()
+        let s = "frontend_conf"
+        func fallback<T>(_ key: String, _ value: T) -> T? { required.contains(key) ? nil : value }
+        sampleRate = reader.int(conf, "fs", in: s, default: fallback("fs", sampleRate))
+        window = reader.string(conf, "window", in: s, default: window)
+        numMelBins = reader.int(conf, "n_mels", in: s, default: fallback("n_mels", numMelBins))
+        frameLengthMs = reader.double(conf, "frame_length", in: s, default: frameLengthMs)
+        frameShiftMs = reader.double(conf, "frame_shift", in: s, default: frameShiftMs)
+        lfrM = reader.int(conf, "lfr_m", in: s, default: fallback("lfr_m", lfrM))
+        lfrN = reader.int(conf, "lfr_n", in: s, default: fallback("lfr_n", lfrN))
+        dither = reader.double(conf, "dither", in: s, default: dither)
+        if reader.problems.isEmpty { problems().forEach { reader.report($0) } }
     }
 
     /// Checks that the fbank can be built from these settings.
-    /// - Throws: `SenseVoiceError` `.configInvalid` naming the offending setting.
+    /// - Throws: `SenseVoiceError` `.configInvalid` naming every offending setting.
     public func validate() throws {
-        func fail(_ what: String) -> SenseVoiceError {
-            SenseVoiceError(.configInvalid, "frontend_conf: \(what); fix config.yaml or re-download the model")
+        let found = problems()
+        guard found.isEmpty else {
+            throw SenseVoiceError(.configInvalid, "frontend_conf: \(found.joined(separator: "; ")); fix config.yaml or re-download the model")
         }
-        guard sampleRate > 0 else { throw fail("fs must be positive, got \(sampleRate)") }
-        guard FrontendConfig.supportedWindows.contains(window) else {
-            throw fail("unknown window '\(window)' (supported: \(FrontendConfig.supportedWindows.joined(separator: ", ")))")
-        }
-        guard numMelBins > 3 else { throw fail("n_mels must be greater than 3, got \(numMelBins)") }
-        guard windowSize >= 2 else { throw fail("frame_length \(frameLengthMs) ms gives fewer than 2 samples") }
-        guard windowShift >= 1 else { throw fail("frame_shift \(frameShiftMs) ms gives no samples") }
-        guard lfrM >= 1, lfrN >= 1 else { throw fail("lfr_m and lfr_n must be at least 1, got \(lfrM)/\(lfrN)") }
-        guard Double(sampleRate) / 2 > 20 else { throw fail("fs \(sampleRate) Hz is too low for the 20 Hz mel floor") }
     }
-}
 
-extension String {
-    /// The string without leading and trailing spaces, tabs and newlines (no Foundation needed).
-    fileprivate func trimmingWhitespace() -> String {
-        let ws: Set<Character> = [" ", "\t", "\n", "\r"]
-        var s = Substring(self)
-        while let c = s.first, ws.contains(c) { s = s.dropFirst() }
-        while let c = s.last, ws.contains(c) { s = s.dropLast() }
-        return String(s)
+    /// What ``validate()`` rejects, one entry per setting.
+    func problems() -> [String] {
+        var found: [String] = []
+        if sampleRate <= 0 { found.append("frontend_conf.fs must be positive, got \(sampleRate)") }
+        if !FrontendConfig.supportedWindows.contains(window) {
+            found.append("frontend_conf: unknown window '\(window)' (supported: \(FrontendConfig.supportedWindows.joined(separator: ", ")))")
+        }
+        if numMelBins <= 3 { found.append("frontend_conf.n_mels must be greater than 3, got \(numMelBins)") }
+        if windowSize < 2 { found.append("frontend_conf.frame_length \(frameLengthMs) ms gives fewer than 2 samples") }
+        if windowShift < 1 { found.append("frontend_conf.frame_shift \(frameShiftMs) ms gives no samples") }
+        if lfrM < 1 || lfrN < 1 { found.append("frontend_conf lfr_m and lfr_n must be at least 1, got \(lfrM)/\(lfrN)") }
+        if sampleRate > 0 && Double(sampleRate) / 2 <= 20 {
+            found.append("frontend_conf.fs \(sampleRate) Hz is too low for the 20 Hz mel floor")
+        }
+        return found
     }
 }

@@ -14,30 +14,32 @@ public protocol AcousticEncoding: AnyObject {
     ///   - language: language prompt.
     ///   - useITN: text-norm prompt (`withitn` / `woitn`).
     /// - Returns: one `[T6ᵢ + 4, d]` encoder output per utterance, in order (4 prompt frames first).
-    func encode(batch: [Tensor], language: Language, useITN: Bool) -> [Tensor]
+    /// - Throws: `SenseVoiceError` when the backend fails at run time (e.g. oneDNN out of memory).
+    func encode(batch: [Tensor], language: Language, useITN: Bool) throws -> [Tensor]
 
     /// Runs the CTC head over one encoder output and hands its logits to `body`.
     ///
     /// The logits live in the encoder's scratch memory, so decoding reads them where they were
     /// written and no `[T', vocab]` tensor is allocated; they are valid only inside `body`.
     /// - Parameter encoded: `[T', d]`, one result of ``encode(batch:language:useITN:)``.
-    func withCTCLogits<R>(of encoded: Tensor, _ body: (CTCLogits) throws -> R) rethrows -> R
+    /// - Throws: as ``encode(batch:language:useITN:)``, and what `body` throws.
+    func withCTCLogits<R>(of encoded: Tensor, _ body: (CTCLogits) throws -> R) throws -> R
 }
 
 extension AcousticEncoding {
     /// Encodes one utterance: `[T6, inputSize]` → `[T6 + 4, d]`.
-    public func encode(features: Tensor, language: Language, useITN: Bool) -> Tensor {
-        encode(batch: [features], language: language, useITN: useITN)[0]
+    public func encode(features: Tensor, language: Language, useITN: Bool) throws -> Tensor {
+        try encode(batch: [features], language: language, useITN: useITN)[0]
     }
 
     /// CTC log-probabilities `[T', vocab]` of an encoder output (golden tests and diagnostics; the
     /// pipeline decodes the logits without materialising these).
-    public func logProbabilities(_ encoded: Tensor) -> Tensor {
-        withCTCLogits(of: encoded) { logits in
+    public func logProbabilities(_ encoded: Tensor) throws -> Tensor {
+        try withCTCLogits(of: encoded) { logits in
             Tensor(shape: [logits.frames, logits.vocabulary]) { out in
                 guard let dst = out.baseAddress else { return }
                 dst.update(from: logits.pointer, count: logits.frames * logits.vocabulary)
-                FastKernels.logSoftmaxRows(dst, rows: logits.frames, cols: logits.vocabulary)
+                FastKernels.logSoftmaxRows(dst, rows: logits.frames, cols: logits.vocabulary, threads: logits.threads)
             }
         }
     }

@@ -12,14 +12,19 @@ import Darwin
 ///
 /// Not thread-safe; create one session per concurrent inference (whisper.cpp's context/state split),
 /// normally through ``SenseVoiceModel/makeEncoder(threads:)``. Buffers grow to the longest input
-/// seen and are reused.
+/// seen and are reused. The session's thread budget is how many threads each of its GEMMs and
+/// kernel passes may use (``Parallel``); keep `concurrent sessions × threads ≤ cores`.
 public final class EncoderSession: AcousticEncoding {
     public let model: SenseVoiceModel
+    /// Threads every GEMM and kernel pass of this session may use (at least 1).
+    public let threads: Int
     private var scratch: [ScratchBuffer] = []
     private var peCache: (rows: Int, table: Tensor)?
 
-    public init(model: SenseVoiceModel) {
+    /// A session over `model` whose passes use up to `threads` threads.
+    public init(model: SenseVoiceModel, threads: Int) {
         self.model = model
+        self.threads = max(1, threads)
     }
 
     private enum Slot: Int, CaseIterable { case x, a, qkv, scores, context, proj, hidden, qkvBF16, probsBF16, logits }
@@ -33,8 +38,9 @@ public final class EncoderSession: AcousticEncoding {
     /// layer is one GEMM over all of them, while attention and the FSMN memory stay per utterance.
     /// Each result equals `encode(features:)` of that utterance alone.
     /// - Returns: one `[T6ᵢ + 4, d]` output per input, in order.
-    public func encode(batch: [Tensor], language: Language, useITN: Bool) -> [Tensor] {
-        let (out, spans) = encodeStacked(batch: batch, language: language, useITN: useITN)
+    /// - Throws: `SenseVoiceError` `.internalError` when oneDNN fails at run time (out of memory).
+    public func encode(batch: [Tensor], language: Language, useITN: Bool) throws -> [Tensor] {
+        let (out, spans) = try encodeStacked(batch: batch, language: language, useITN: useITN)
         if spans.count == 1 { return [out] }
         let d = out.cols
         return spans.map { span in
@@ -45,7 +51,7 @@ public final class EncoderSession: AcousticEncoding {
     }
 
     /// The encoder over stacked utterances: `[Σ (T6ᵢ + 4), d]` and each utterance's row span.
-    func encodeStacked(batch: [Tensor], language: Language, useITN: Bool) -> (Tensor, [RowSpan]) {
+    func encodeStacked(batch: [Tensor], language: Language, useITN: Bool) throws -> (Tensor, [RowSpan]) {
         let cfg = model.config.encoder
         let inSize = cfg.inputSize
         let d = cfg.outputSize
@@ -73,29 +79,30 @@ public final class EncoderSession: AcousticEncoding {
             for i in 0..<(span.rows * inSize) { xs[i] = xs[i] * s + pe.pointer[i] }
         }
 
-        for layer in model.encoders { forward(layer, x: x, spans: spans, totalRows: total) }
+        for layer in model.encoders { try forward(layer, x: x, spans: spans, totalRows: total) }
         FastKernels.layerNorm(rows: total, cols: d, x: x, gamma: model.afterNormWeight.pointer,
-                              beta: model.afterNormBias.pointer, eps: 1e-5, y: x)
-        for layer in model.tpEncoders { forward(layer, x: x, spans: spans, totalRows: total) }
+                              beta: model.afterNormBias.pointer, eps: 1e-5, y: x, threads: threads)
+        for layer in model.tpEncoders { try forward(layer, x: x, spans: spans, totalRows: total) }
         let out = Tensor(shape: [total, d]) { out in
             FastKernels.layerNorm(rows: total, cols: d, x: x, gamma: model.tpNormWeight.pointer,
-                                  beta: model.tpNormBias.pointer, eps: 1e-5, y: out.baseAddress!)
+                                  beta: model.tpNormBias.pointer, eps: 1e-5, y: out.baseAddress!, threads: threads)
         }
         return (out, spans)
     }
 
     /// The CTC head's logits of an encoder output, in a reused scratch buffer, handed to `body`.
-    public func withCTCLogits<R>(of encoded: Tensor, _ body: (CTCLogits) throws -> R) rethrows -> R {
+    /// - Throws: as ``encode(batch:language:useITN:)``, and what `body` throws.
+    public func withCTCLogits<R>(of encoded: Tensor, _ body: (CTCLogits) throws -> R) throws -> R {
         let t = encoded.rows
         let v = model.config.vocabSize
         let logits = buffer(.logits, t * v)
-        if t > 0 { model.ctc.apply(rows: t, input: encoded.pointer, output: logits) }
-        return try body(CTCLogits(pointer: logits, frames: t, vocabulary: v))
+        if t > 0 { try model.ctc.apply(rows: t, input: encoded.pointer, output: logits, threads: threads) }
+        return try body(CTCLogits(pointer: logits, frames: t, vocabulary: v, threads: threads))
     }
 
     /// One SAN-M layer in place on `x` (`[rows, layer.inputSize]` in, `[rows, d]` out), over stacked
     /// utterances: linear layers see all rows, attention and FSMN each utterance's span.
-    private func forward(_ layer: SANMLayerWeights, x: UnsafeMutablePointer<Float>, spans: [RowSpan], totalRows t: Int) {
+    private func forward(_ layer: SANMLayerWeights, x: UnsafeMutablePointer<Float>, spans: [RowSpan], totalRows t: Int) throws {
         let cfg = model.config.encoder
         let inSize = layer.inputSize
         let d = cfg.outputSize
@@ -112,8 +119,8 @@ public final class EncoderSession: AcousticEncoding {
 
         // norm1 → fused Q/K/V projection.
         FastKernels.layerNorm(rows: t, cols: inSize, x: x, gamma: layer.norm1Weight.pointer,
-                          beta: layer.norm1Bias.pointer, eps: 1e-5, y: a)
-        layer.qkv.apply(rows: t, input: a, output: qkv)
+                              beta: layer.norm1Bias.pointer, eps: 1e-5, y: a, threads: threads)
+        try layer.qkv.apply(rows: t, input: a, output: qkv, threads: threads)
 
         // Scaled dot-product attention per head: softmax((Q/√dk)·Kᵀ)·V.
         let qScale = 1 / Float(Double(dk).squareRoot())
@@ -123,14 +130,16 @@ public final class EncoderSession: AcousticEncoding {
             let bf16Done = model.attentionInBF16 && DNNLAttention.run(
                 rows: n, heads: h, headSize: dk, qkv: qkv + span.offset * 3 * d, scale: qScale, scores: scores,
                 qkvBF16: buffer(.qkvBF16, (n * 3 * d + 1) / 2), probsBF16: buffer(.probsBF16, (h * n * n + 1) / 2),
-                context: ctx + span.offset * d, softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2) })
+                context: ctx + span.offset * d, threads: threads,
+                softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2, threads: threads) })
             let done = bf16Done || (!model.attentionInBF16 && LinearWeights.fp32Backend == .onednn && DNNLAttention.runFloat32(
                 rows: n, heads: h, headSize: dk, qkv: qkv + span.offset * 3 * d, scale: qScale, scores: scores,
-                context: ctx + span.offset * d, softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2) }))
+                context: ctx + span.offset * d, threads: threads,
+                softmax: { FastKernels.softmaxRows($0, rows: $1, cols: $2, threads: threads) }))
             if !done { fp32Spans.append(span) }
         }
         attentionHeads(spans: fp32Spans, heads: h, headSize: dk, qkv: qkv, scale: qScale, scores: scores, context: ctx)
-        layer.out.apply(rows: t, input: ctx, output: proj)
+        try layer.out.apply(rows: t, input: ctx, output: proj, threads: threads)
 
         // FSMN memory on V (depthwise "same" convolution plus V itself) added to the attention
         // output, then the residual (none for the input layer whose width differs), in one pass.
@@ -138,19 +147,19 @@ public final class EncoderSession: AcousticEncoding {
             let o = span.offset
             FastKernels.fsmnMemory(rows: span.rows, cols: d, v: qkv + o * 3 * d + 2 * d, ldv: 3 * d,
                                    taps: layer.fsmnTaps.pointer, kernel: cfg.kernelSize, left: cfg.fsmnLeftPadding,
-                                   proj: proj + o * d, x: x + o * d, residual: inSize == d)
+                                   proj: proj + o * d, x: x + o * d, residual: inSize == d, threads: threads)
         }
 
         // norm2 → FFN with ReLU → residual.
         FastKernels.layerNorm(rows: t, cols: d, x: x, gamma: layer.norm2Weight.pointer,
-                          beta: layer.norm2Bias.pointer, eps: 1e-5, y: a)
-        layer.ffn1.apply(rows: t, input: a, output: hidden, epilogue: .relu)
-        layer.ffn2.apply(rows: t, input: hidden, output: proj, epilogue: .addInto(x))
+                              beta: layer.norm2Bias.pointer, eps: 1e-5, y: a, threads: threads)
+        try layer.ffn1.apply(rows: t, input: a, output: hidden, epilogue: .relu, threads: threads)
+        try layer.ffn2.apply(rows: t, input: hidden, output: proj, epilogue: .addInto(x), threads: threads)
     }
 
     /// fp32 attention, `softmax(scale · Q·Kᵀ)·V` per utterance and head, into `context` `[rows, d]`.
     /// The per-head products are small (k = dk), so rather than splitting each product the
-    /// (head, utterance) pairs are shared out over ``Parallel``'s threads, each pair run whole with
+    /// (head, utterance) pairs are shared out over the session's threads, each pair run whole with
     /// single-threaded GEMMs in its own `[n, n]` slice of `scores` (`heads · Σ n²` floats). Threads
     /// get contiguous runs of pairs of about equal cost (∝ n²). Each pair's arithmetic is the same
     /// however the pairs are shared out.
@@ -172,14 +181,14 @@ public final class EncoderSession: AcousticEncoding {
             let s = scores + pair.scores
             BLAS.gemmNT(m: n, n: n, k: dk, a: q + j * dk, lda: 3 * d, b: q + d + j * dk, ldb: 3 * d,
                         c: s, ldc: n, alpha: scale)
-            FastKernels.softmaxRows(s, rows: n, cols: n)
+            FastKernels.softmaxRows(s, rows: n, cols: n, threads: threads)
             BLAS.gemmNN(m: n, n: dk, k: n, a: s, lda: n, b: q + 2 * d + j * dk, ldb: 3 * d,
                         c: ctx + pair.span.offset * d + j * dk, ldc: d)
         }
         // Pair i covers cost [start_i, start_i + n_i²) of the total; thread t of w takes the pairs
         // whose cost starts in [t·total/w, (t+1)·total/w).
         let total = offset
-        let w = min(BLAS.threads, pairs.count)
+        let w = min(threads, pairs.count)
         pairs.withUnsafeBufferPointer { list in
             Parallel.rows(w, cols: total * dk / max(w, 1), minWork: BLAS.parallelMinMACs, threads: w) { lo, hi in
                 let from = total * lo / w, to = total * hi / w

@@ -1,7 +1,6 @@
 // Follows the SenseVoiceSmall config.yaml layout (funasr/models/sense_voice/model.py: SenseVoiceEncoderSmall).
 
 import Foundation
-import Yams
 
 /// Encoder hyper-parameters from `config.yaml` `encoder_conf` (plus `input_size`).
 public struct EncoderConfig: Sendable, Equatable {
@@ -70,95 +69,54 @@ public struct SenseVoiceConfig: Sendable, Equatable {
     }
 
     /// Parses `config.yaml` text; `path` is used in error messages.
+    /// - Throws: `SenseVoiceError(.configInvalid)` naming the file and every missing or malformed key.
     public init(yaml text: String, path: String = "config.yaml") throws {
-        let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
-            throw SenseVoiceError(.configInvalid, "\(path) is not valid YAML: \(error)")
+        let top = try ConfigReader.mapping(yaml: text, source: path)
+        var reader = ConfigReader(source: path)
+        if let model = reader.optionalString(top, "model"), model != "SenseVoiceSmall" {
+            reader.report("model is \(model), this engine runs SenseVoiceSmall")
         }
-        guard let top = root as? [String: Any] else {
-            throw SenseVoiceError(.configInvalid, "\(path) is not a YAML mapping")
+        if let enc = reader.optionalString(top, "encoder"), enc != "SenseVoiceEncoderSmall" {
+            reader.report("encoder is \(enc), expected SenseVoiceEncoderSmall")
         }
-        let reader = ConfigReader(path: path)
-        if let model = top["model"] as? String, model != "SenseVoiceSmall" {
-            throw SenseVoiceError(.configInvalid, "\(path): model is \(model), this engine runs SenseVoiceSmall")
+        let ec = reader.section(top, "encoder_conf")
+        if let t = reader.optionalString(ec, "selfattention_layer_type"), t != "sanm" {
+            reader.report("encoder_conf.selfattention_layer_type \(t) is not supported (only sanm)")
         }
-        if let enc = top["encoder"] as? String, enc != "SenseVoiceEncoderSmall" {
-            throw SenseVoiceError(.configInvalid, "\(path): encoder is \(enc), expected SenseVoiceEncoderSmall")
+        if let nb = ec?["normalize_before"] as? Bool, !nb {
+            reader.report("encoder_conf.normalize_before false is not supported")
         }
-        guard let ec = top["encoder_conf"] as? [String: Any] else {
-            throw SenseVoiceError(.configInvalid, "\(path): missing encoder_conf")
-        }
-        if let t = ec["selfattention_layer_type"] as? String, t != "sanm" {
-            throw SenseVoiceError(.configInvalid, "\(path): encoder_conf.selfattention_layer_type \(t) is not supported (only sanm)")
-        }
-        if let nb = ec["normalize_before"] as? Bool, !nb {
-            throw SenseVoiceError(.configInvalid, "\(path): encoder_conf.normalize_before false is not supported")
-        }
-        let fc = top["frontend_conf"] as? [String: Any] ?? [:]
-        // Missing keys keep SenseVoiceSmall's values; dither stays 0 unless the file names one
-        // (FunASR would default to 1.0, which makes its own output random).
-        let fe: FrontendConfig
-        do { fe = try FrontendConfig(frontendConf: fc) } catch let e as SenseVoiceError {
-            throw SenseVoiceError(.configInvalid, "\(path): \(e.message)")
-        }
-        cmvnFile = fc["cmvn_file"] as? String
-        if let tc = top["tokenizer_conf"] as? [String: Any] { bpeModel = tc["bpemodel"] as? String }
+        // Missing frontend keys keep SenseVoiceSmall's values; dither stays 0 unless the file names
+        // one (FunASR would default to 1.0, which makes its own output random).
+        let fc = reader.section(top, "frontend_conf", required: false)
+        let fe = FrontendConfig(fc, reader: &reader)
+        let cmvnFile = reader.optionalString(fc, "cmvn_file")
+        let tc = reader.section(top, "tokenizer_conf", required: false)
+        let bpeModel = reader.optionalString(tc, "bpemodel")
 
-        let inputSize = try reader.int(top, "input_size", default: fe.numMelBins * fe.lfrM, in: "top level")
+        let e = "encoder_conf"
         let enc = EncoderConfig(
-            outputSize: try reader.int(ec, "output_size", default: nil, in: "encoder_conf"),
-            attentionHeads: try reader.int(ec, "attention_heads", default: nil, in: "encoder_conf"),
-            linearUnits: try reader.int(ec, "linear_units", default: nil, in: "encoder_conf"),
-            numBlocks: try reader.int(ec, "num_blocks", default: nil, in: "encoder_conf"),
-            tpBlocks: try reader.int(ec, "tp_blocks", default: 0, in: "encoder_conf", allowZero: true),
-            kernelSize: try reader.int(ec, "kernel_size", default: 11, in: "encoder_conf"),
-            sanmShift: try reader.int(ec, "sanm_shfit", default: 0, in: "encoder_conf", allowZero: true),
-            inputSize: inputSize)
-        guard enc.outputSize % enc.attentionHeads == 0 else {
-            throw SenseVoiceError(.configInvalid, "\(path): encoder_conf.output_size \(enc.outputSize) is not divisible by attention_heads \(enc.attentionHeads)")
+            outputSize: reader.int(ec, "output_size", in: e, .positive),
+            attentionHeads: reader.int(ec, "attention_heads", in: e, .positive),
+            linearUnits: reader.int(ec, "linear_units", in: e, .positive),
+            numBlocks: reader.int(ec, "num_blocks", in: e, .positive),
+            tpBlocks: reader.int(ec, "tp_blocks", in: e, default: 0, .nonNegative),
+            kernelSize: reader.int(ec, "kernel_size", in: e, default: 11, .positive),
+            sanmShift: reader.int(ec, "sanm_shfit", in: e, default: 0, .nonNegative),
+            inputSize: reader.int(top, "input_size", in: "", default: fe.numMelBins * fe.lfrM, .positive))
+        let vocabSize = reader.int(top, "vocab_size", in: "", .positive)
+        if reader.problems.isEmpty {
+            if enc.outputSize % enc.attentionHeads != 0 {
+                reader.report("encoder_conf.output_size \(enc.outputSize) is not divisible by attention_heads \(enc.attentionHeads)")
+            }
+            if enc.kernelSize % 2 != 1 || enc.sanmShift >= enc.kernelSize {
+                reader.report("encoder_conf.kernel_size \(enc.kernelSize) must be odd and larger than sanm_shfit")
+            }
+            if enc.inputSize != fe.numMelBins * fe.lfrM {
+                reader.report("input_size \(enc.inputSize) ≠ n_mels \(fe.numMelBins) × lfr_m \(fe.lfrM)")
+            }
         }
-        guard enc.kernelSize % 2 == 1, enc.sanmShift < enc.kernelSize else {
-            throw SenseVoiceError(.configInvalid, "\(path): encoder_conf.kernel_size \(enc.kernelSize) must be odd and larger than sanm_shfit")
-        }
-        guard inputSize == fe.numMelBins * fe.lfrM else {
-            throw SenseVoiceError(.configInvalid, "\(path): input_size \(inputSize) ≠ n_mels \(fe.numMelBins) × lfr_m \(fe.lfrM)")
-        }
-        encoder = enc
-        frontend = fe
-        vocabSize = try reader.int(top, "vocab_size", default: nil, in: "top level")
-    }
-}
-
-/// Typed access to YAML values with errors that name the file and key.
-private struct ConfigReader {
-    let path: String
-
-    func int(_ dict: [String: Any], _ key: String, default def: Int?, in section: String,
-             allowZero: Bool = false) throws -> Int {
-        guard let raw = dict[key], !(raw is NSNull) else {
-            if let def { return def }
-            throw SenseVoiceError(.configInvalid, "\(path): missing \(section).\(key)")
-        }
-        let value: Int?
-        switch raw {
-        case let i as Int: value = i
-        case let d as Double where d == d.rounded(): value = Int(exactly: d)
-        case let s as String: value = Int(s)
-        default: value = nil
-        }
-        guard let v = value, v > 0 || (allowZero && v == 0), v < 1_000_000 else {
-            throw SenseVoiceError(.configInvalid, "\(path): \(section).\(key) must be a positive integer, found \(raw)")
-        }
-        return v
-    }
-
-    func double(_ dict: [String: Any], _ key: String, default def: Double, in section: String) throws -> Double {
-        guard let raw = dict[key], !(raw is NSNull) else { return def }
-        switch raw {
-        case let i as Int: return Double(i)
-        case let d as Double where d.isFinite && d >= 0: return d
-        default:
-            throw SenseVoiceError(.configInvalid, "\(path): \(section).\(key) must be a non-negative number, found \(raw)")
-        }
+        try reader.finish("SenseVoiceSmall config")
+        self.init(encoder: enc, frontend: fe, vocabSize: vocabSize, bpeModel: bpeModel, cmvnFile: cmvnFile)
     }
 }

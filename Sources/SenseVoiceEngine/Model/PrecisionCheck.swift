@@ -28,21 +28,23 @@ public struct PrecisionCloseness: Sendable, CustomStringConvertible {
     }
 
     /// Runs `reference` (fp32) and `candidate` on the same features and prompt and compares.
+    /// - Parameter threads: each session's thread budget (default: every core).
+    /// - Throws: `SenseVoiceError` `.internalError` when oneDNN fails at run time.
     public static func measure(reference: SenseVoiceModel, candidate: SenseVoiceModel, features: Tensor,
                                language: Language = .auto, useITN: Bool = true,
-                               gapThreshold: Float = 0.5) -> PrecisionCloseness {
-        let s32 = EncoderSession(model: reference)
-        let sc = EncoderSession(model: candidate)
-        let e32 = s32.encode(features: features, language: language, useITN: useITN)
-        let ec = sc.encode(features: features, language: language, useITN: useITN)
+                               gapThreshold: Float = 0.5, threads: Int = Parallel.maxThreads) throws -> PrecisionCloseness {
+        let s32 = EncoderSession(model: reference, threads: threads)
+        let sc = EncoderSession(model: candidate, threads: threads)
+        let e32 = try s32.encode(features: features, language: language, useITN: useITN)
+        let ec = try sc.encode(features: features, language: language, useITN: useITN)
         var num = 0.0, den = 0.0
         for i in 0..<e32.count {
             let r = Double(e32.pointer[i]), c = Double(ec.pointer[i])
             num += (c - r) * (c - r)
             den += r * r
         }
-        let l32 = s32.logProbabilities(e32)
-        let lc = sc.logProbabilities(ec)
+        let l32 = try s32.logProbabilities(e32)
+        let lc = try sc.logProbabilities(ec)
         let v = l32.cols
         var confident = 0, agree = 0, agreeAll = 0
         var maxChange: Float = 0

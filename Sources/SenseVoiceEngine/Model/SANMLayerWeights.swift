@@ -1,71 +1,85 @@
 // Follows funasr/models/sense_voice/model.py: EncoderLayerSANM + MultiHeadedAttentionSANM (weights only).
 
-/// The 13 tensors of one SAN-M encoder layer, named as in the checkpoint.
+/// One SAN-M encoder layer: its norms and FSMN taps in float32, its four linear layers in the
+/// precision the encoder computes with.
 public struct SANMLayerWeights: Sendable {
     /// Width of the layer input (560 for `encoders0`, else d).
     public let inputSize: Int
     public let norm1Weight: Tensor, norm1Bias: Tensor          // [in]
-    public let qkvWeight: Tensor, qkvBias: Tensor              // [3d, in], [3d]
-    public let outWeight: Tensor, outBias: Tensor              // [d, d], [d]
-    /// FSMN depthwise kernel, stored `[d, 1, K]`, read as `[d, K]`.
-    public let fsmnWeight: Tensor
-    /// The same kernel transposed to `[K, d]` (tap-major) for the memory loop.
-    public let fsmnTaps: Tensor
     public let norm2Weight: Tensor, norm2Bias: Tensor          // [d]
-    public let w1Weight: Tensor, w1Bias: Tensor                // [units, d], [units]
-    public let w2Weight: Tensor, w2Bias: Tensor                // [d, units], [d]
-    /// The four weight-linear layers in the precision the encoder computes with (fp32 unless converted).
+    /// The FSMN depthwise kernel (stored `[d, 1, K]`) transposed to `[K, d]` (tap-major) for the memory loop.
+    public let fsmnTaps: Tensor
+    /// Q/K/V `[3d, in]`, output `[d, d]`, FFN `[units, d]` and `[d, units]`, each with its bias.
     public private(set) var qkv: LinearWeights, out: LinearWeights, ffn1: LinearWeights, ffn2: LinearWeights
 
-    /// Checkpoint tensor names and shapes of the layer at `prefix` (e.g. `encoder.encoders.3`).
-    public static func specs(prefix: String, inputSize: Int, config: EncoderConfig) -> [(name: String, shape: [Int])] {
-        let d = config.outputSize
-        let u = config.linearUnits
-        return [
-            ("\(prefix).self_attn.linear_q_k_v.weight", [3 * d, inputSize]),
-            ("\(prefix).self_attn.linear_q_k_v.bias", [3 * d]),
-            ("\(prefix).self_attn.linear_out.weight", [d, d]),
-            ("\(prefix).self_attn.linear_out.bias", [d]),
-            ("\(prefix).self_attn.fsmn_block.weight", [d, 1, config.kernelSize]),
-            ("\(prefix).feed_forward.w_1.weight", [u, d]),
-            ("\(prefix).feed_forward.w_1.bias", [u]),
-            ("\(prefix).feed_forward.w_2.weight", [d, u]),
-            ("\(prefix).feed_forward.w_2.bias", [d]),
-            ("\(prefix).norm1.weight", [inputSize]),
-            ("\(prefix).norm1.bias", [inputSize]),
-            ("\(prefix).norm2.weight", [d]),
-            ("\(prefix).norm2.bias", [d]),
-        ]
+    /// The layer's tensors as the checkpoint holds them, before the layer is assembled.
+    struct Tensors {
+        var qkvWeight = Tensor.placeholder, qkvBias = Tensor.placeholder
+        var outWeight = Tensor.placeholder, outBias = Tensor.placeholder
+        var fsmnWeight = Tensor.placeholder
+        var w1Weight = Tensor.placeholder, w1Bias = Tensor.placeholder
+        var w2Weight = Tensor.placeholder, w2Bias = Tensor.placeholder
+        var norm1Weight = Tensor.placeholder, norm1Bias = Tensor.placeholder
+        var norm2Weight = Tensor.placeholder, norm2Bias = Tensor.placeholder
+
+        /// Every tensor of a layer whose input is `inputSize` wide: field, name under the layer's
+        /// prefix (e.g. `encoder.encoders.3`), shape. Checkpoint order.
+        static func fields(inputSize: Int, config: EncoderConfig) -> [TensorField<Tensors>] {
+            let d = config.outputSize
+            let u = config.linearUnits
+            return [
+                TensorField(\.qkvWeight, "self_attn.linear_q_k_v.weight", [3 * d, inputSize]),
+                TensorField(\.qkvBias, "self_attn.linear_q_k_v.bias", [3 * d]),
+                TensorField(\.outWeight, "self_attn.linear_out.weight", [d, d]),
+                TensorField(\.outBias, "self_attn.linear_out.bias", [d]),
+                TensorField(\.fsmnWeight, "self_attn.fsmn_block.weight", [d, 1, config.kernelSize]),
+                TensorField(\.w1Weight, "feed_forward.w_1.weight", [u, d]),
+                TensorField(\.w1Bias, "feed_forward.w_1.bias", [u]),
+                TensorField(\.w2Weight, "feed_forward.w_2.weight", [d, u]),
+                TensorField(\.w2Bias, "feed_forward.w_2.bias", [d]),
+                TensorField(\.norm1Weight, "norm1.weight", [inputSize]),
+                TensorField(\.norm1Bias, "norm1.bias", [inputSize]),
+                TensorField(\.norm2Weight, "norm2.weight", [d]),
+                TensorField(\.norm2Bias, "norm2.bias", [d]),
+            ]
+        }
     }
 
-    /// Picks the layer's tensors out of a loaded set (names as in `specs`).
-    init(prefix: String, inputSize: Int, tensors t: [String: Tensor]) {
-        func w(_ s: String) -> Tensor {
-            guard let x = t["\(prefix).\(s)"] else { preconditionFailure("missing \(prefix).\(s) after validation") }
-            return x
-        }
+    /// Checkpoint tensor names and shapes of the layer at `prefix` (e.g. `encoder.encoders.3`).
+    public static func specs(prefix: String, inputSize: Int, config: EncoderConfig) -> [TensorSpec] {
+        TensorField.specs(Tensors.fields(inputSize: inputSize, config: config), prefix: prefix)
+    }
+
+    /// Reads the layer at `prefix` from `source` and converts its linear layers: Q/K/V and output to
+    /// `attention`, the FFN to `precision`. Every float32 tensor the layer no longer needs (the FSMN
+    /// kernel, converted weights) goes back to `source.release` before this returns.
+    /// - Throws: what `source` throws; `SenseVoiceError` `.invalidOption` when oneDNN cannot take a layer.
+    init(prefix: String, inputSize: Int, config: EncoderConfig, precision: Precision, attention: Precision,
+         source: TensorSource) throws {
+        var t = Tensors()
+        try source.read(Tensors.fields(inputSize: inputSize, config: config), prefix: prefix, into: &t)
         self.inputSize = inputSize
-        norm1Weight = w("norm1.weight"); norm1Bias = w("norm1.bias")
-        qkvWeight = w("self_attn.linear_q_k_v.weight"); qkvBias = w("self_attn.linear_q_k_v.bias")
-        outWeight = w("self_attn.linear_out.weight"); outBias = w("self_attn.linear_out.bias")
-        let f = w("self_attn.fsmn_block.weight")
-        let fw = f.reshaped([f.shape[0], f.shape[2]])
-        fsmnWeight = fw
-        let (d, k) = (fw.shape[0], fw.shape[1])
+        norm1Weight = t.norm1Weight; norm1Bias = t.norm1Bias
+        norm2Weight = t.norm2Weight; norm2Bias = t.norm2Bias
+        let (d, k) = (t.fsmnWeight.shape[0], t.fsmnWeight.shape[2])
+        let f = t.fsmnWeight.pointer
         fsmnTaps = Tensor(shape: [k, d]) { out in
-            for c in 0..<d { for j in 0..<k { out[j * d + c] = fw.pointer[c * k + j] } }
+            for c in 0..<d { for j in 0..<k { out[j * d + c] = f[c * k + j] } }
         }
-        norm2Weight = w("norm2.weight"); norm2Bias = w("norm2.bias")
-        w1Weight = w("feed_forward.w_1.weight"); w1Bias = w("feed_forward.w_1.bias")
-        w2Weight = w("feed_forward.w_2.weight"); w2Bias = w("feed_forward.w_2.bias")
-        qkv = LinearWeights(weight: qkvWeight, bias: qkvBias)
-        out = LinearWeights(weight: outWeight, bias: outBias)
-        ffn1 = LinearWeights(weight: w1Weight, bias: w1Bias)
-        ffn2 = LinearWeights(weight: w2Weight, bias: w2Bias)
+        qkv = try LinearWeights(weight: t.qkvWeight, bias: t.qkvBias, precision: attention)
+        out = try LinearWeights(weight: t.outWeight, bias: t.outBias, precision: attention)
+        ffn1 = try LinearWeights(weight: t.w1Weight, bias: t.w1Bias, precision: precision)
+        ffn2 = try LinearWeights(weight: t.w2Weight, bias: t.w2Bias, precision: precision)
+        var replaced = [t.fsmnWeight]
+        if attention != .fp32 { replaced += [t.qkvWeight, t.qkvBias, t.outWeight, t.outBias] }
+        if precision != .fp32 { replaced += [t.w1Weight, t.w1Bias, t.w2Weight, t.w2Bias] }
+        replaced.forEach(source.release)
     }
 
     /// The layer with its linear layers converted to `precision` (norms and FSMN stay float32);
     /// the attention projections (Q/K/V and output) to `attention`, by default the same.
+    /// - Throws: `SenseVoiceError` `.invalidOption` when a layer is already converted to another
+    ///   precision or oneDNN cannot take it.
     public func converted(to precision: Precision, attention: Precision? = nil) throws -> SANMLayerWeights {
         var c = self
         c.qkv = try qkv.converted(to: attention ?? precision)

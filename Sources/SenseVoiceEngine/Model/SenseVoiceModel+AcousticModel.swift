@@ -3,8 +3,6 @@
 extension SenseVoiceModel: AcousticModel {
     /// A CPU ``EncoderSession`` over these weights.
     public func makeEncoder(threads: Int) -> any AcousticEncoding {
-        // The thread budget is process-wide until the session takes it itself.
-        BLAS.setThreads(threads)
-        return EncoderSession(model: self)
+        EncoderSession(model: self, threads: threads)
     }
 }

@@ -17,31 +17,45 @@ public enum SyntheticModel {
     }
 
     /// A named synthetic model ready for ``Transcriber/init(bundle:vad:configuration:)``: random
-    /// weights at `precision`, no CMVN, and a placeholder vocabulary (there is no tokenizer file).
-    /// - Throws: `SenseVoiceError(.invalidOption)` for an unknown name; precision errors.
+    /// weights at `precision` (converted layer by layer, see ``make(config:precision:seed:)``), no
+    /// CMVN, and a placeholder vocabulary (there is no tokenizer file).
+    /// - Throws: `SenseVoiceError(.invalidOption)` for an unknown name or a precision this CPU lacks.
     public static func bundle(named name: String, precision: Precision = .fp32) throws -> SenseVoice {
         let config = try config(named: name)
-        return SenseVoice(model: try make(config: config).converted(to: precision),
+        return SenseVoice(model: try make(config: config, precision: precision),
                           tokenizer: try SentencePieceModel.placeholder(count: config.vocabSize), cmvn: nil,
                           directory: "synthetic-\(name)")
     }
 
-    /// A model with deterministic pseudo-random weights (uniform ±1/√fan_in, norms ≈ 1, small biases).
+    /// A float32 model with deterministic pseudo-random weights (uniform ±1/√fan_in, norms ≈ 1,
+    /// small biases).
     public static func make(config: SenseVoiceConfig, seed: UInt64 = 0x5EED) -> SenseVoiceModel {
+        do {
+            return try make(config: config, precision: .fp32, seed: seed)
+        } catch {
+            // Generated float32 tensors of the declared shapes cannot fail to assemble.
+            preconditionFailure("synthetic fp32 model: \(error)")
+        }
+    }
+
+    /// The same weights as ``make(config:seed:)``, each layer converted to `precision` as soon as it
+    /// is generated, so the float32 model is never held whole (the memory of a reduced-precision run).
+    /// - Throws: `SenseVoiceError` `.invalidOption` when this CPU cannot run `precision`.
+    public static func make(config: SenseVoiceConfig, precision: Precision, seed: UInt64 = 0x5EED) throws -> SenseVoiceModel {
         var rng = SplitMix64(seed: seed)
-        var tensors: [String: Tensor] = [:]
-        for spec in SenseVoiceModel.tensorSpecs(config: config) {
-            let name = spec.name
+        // Tensors are generated in the order the model asks for them, which is checkpoint order
+        // (`SenseVoiceModel.tensorSpecs`), so the weights do not depend on the precision.
+        let source = TensorSource(tensor: { name, shape in
             let isNormWeight = name.hasSuffix("norm1.weight") || name.hasSuffix("norm2.weight") || name.hasSuffix("_norm.weight")
             let isBias = name.hasSuffix(".bias")
-            let fanIn = spec.shape.count > 1 ? spec.shape.dropFirst().reduce(1, *) : 1
+            let fanIn = shape.count > 1 ? shape.dropFirst().reduce(1, *) : 1
             let bound: Float = isNormWeight ? 0.1 : (isBias ? 0.02 : 1 / Float(Double(fanIn).squareRoot()))
             let center: Float = isNormWeight ? 1 : 0
-            tensors[name] = Tensor(shape: spec.shape) { buf in
+            return Tensor(shape: shape) { buf in
                 for i in 0..<buf.count { buf[i] = center + bound * rng.nextSignedUnit() }
             }
-        }
-        return SenseVoiceModel(config: config, tensors: tensors)
+        }, release: { _ in })
+        return try SenseVoiceModel(config: config, precision: precision, source: source)
     }
 }
 

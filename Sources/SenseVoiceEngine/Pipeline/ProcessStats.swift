@@ -6,8 +6,6 @@ import Foundation
 public enum ProcessStats {
     /// Peak resident set size in bytes (`VmHWM`), or nil where /proc is unavailable.
     public static func peakResidentBytes() -> Int? { statusField("VmHWM") }
-    /// Current resident set size in bytes (`VmRSS`).
-    public static func residentBytes() -> Int? { statusField("VmRSS") }
 
     private static func statusField(_ key: String) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }

@@ -11,10 +11,13 @@ public final class RecognitionSession {
     /// The pipeline this session runs.
     public let transcriber: Transcriber
     private let encoder: any AcousticEncoding
+    /// Threads this session's encoder passes and VAD may use (``EngineConfiguration/threads``).
+    public let threads: Int
 
-    init(transcriber: Transcriber, encoder: any AcousticEncoding) {
+    init(transcriber: Transcriber, encoder: any AcousticEncoding, threads: Int) {
         self.transcriber = transcriber
         self.encoder = encoder
+        self.threads = threads
     }
 
     /// Transcribes audio at the model's rate: one segment without VAD, FunASR's long-audio flow with it.
@@ -30,7 +33,7 @@ public final class RecognitionSession {
     ///   - isCancelled: checked between batches; returning true throws `.cancelled`.
     ///   - observe: told each stage's time as it finishes (``sensevoice bench``).
     /// - Throws: `SenseVoiceError` (`.invalidOption`, `.audioEmpty`, `.audioTooLong` without VAD,
-    ///   `.cancelled`), or what the VAD throws.
+    ///   `.cancelled`, `.internalError` when the encoder fails at run time), or what the VAD throws.
     public func transcribe(_ audio: AudioBuffer, file: String?, options: TranscriptionOptions, decodeSeconds: Double = 0,
                            progress: ((Int, Int) -> Void)? = nil, isCancelled: (() -> Bool)? = nil,
                            observe: ((StageTiming) -> Void)? = nil) throws -> TranscriptionResult {
@@ -50,7 +53,8 @@ public final class RecognitionSession {
         var spans: [[Int]]
         if let vad = transcriber.vad {
             let vadClock = Stopwatch()
-            spans = try vad.segments(audio.samples, options: VADOptions(mode: options.vadMode, maxSingleSegmentMs: options.maxSegmentMs))
+            spans = try vad.segments(audio.samples, options: VADOptions(mode: options.vadMode, maxSingleSegmentMs: options.maxSegmentMs,
+                                                                         threads: threads))
             if options.mergeVAD { spans = VADMerge.merge(spans, mergeLengthMs: options.mergeLengthMs) }
             let seconds = vadClock.seconds
             timings.vadMs = seconds * 1000
@@ -69,9 +73,9 @@ public final class RecognitionSession {
         var pending: [(span: [Int], samples: [Float])] = []
         var pendingSamples = 0
         let batchSamples = Int(transcriber.configuration.batchSeconds * Double(rate))
-        func flush(consumed: Int) {
+        func flush(consumed: Int) throws {
             guard !pending.isEmpty else { return }
-            let results = recognize(batch: pending.map(\.samples), options: options, observe: observe)
+            let results = try recognize(batch: pending.map(\.samples), options: options, observe: observe)
             for (item, r) in zip(pending, results) {
                 timings.featuresMs += r.featuresSeconds * 1000
                 timings.encoderMs += r.encoderSeconds * 1000
@@ -89,32 +93,33 @@ public final class RecognitionSession {
             guard hi > lo else { continue }
             if !pending.isEmpty && pendingSamples + (hi - lo) > batchSamples {
                 if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
-                flush(consumed: i)
+                try flush(consumed: i)
             }
             pending.append((span, Array(audio.samples[lo..<hi])))
             pendingSamples += hi - lo
         }
         if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
-        flush(consumed: spans.count)
+        try flush(consumed: spans.count)
         timings.totalMs = (clock.seconds + decodeSeconds) * 1000
         timings.rtf = audio.duration > 0 ? timings.totalMs / 1000 / audio.duration : 0
         return TranscriptionResult(file: file, durationMs: audio.durationMs, segments: segments, timings: timings)
     }
 
     /// Recognises one stretch of mono float samples at the model's rate.
-    public func recognize(_ samples: [Float], options: TranscriptionOptions) -> SegmentRecognition {
-        recognize(batch: [samples], options: options)[0]
+    /// - Throws: `SenseVoiceError` `.internalError` when the encoder fails at run time.
+    public func recognize(_ samples: [Float], options: TranscriptionOptions) throws -> SegmentRecognition {
+        try recognize(batch: [samples], options: options)[0]
     }
 
     /// Recognises several stretches of audio in one encoder pass (their frames share the GEMMs of
     /// the linear layers); each result is that of ``recognize(_:options:)`` on the stretch alone.
     /// Encoder time is shared out in proportion to frames.
-    public func recognize(batch: [[Float]], options: TranscriptionOptions) -> [SegmentRecognition] {
-        recognize(batch: batch, options: options, observe: nil)
+    public func recognize(batch: [[Float]], options: TranscriptionOptions) throws -> [SegmentRecognition] {
+        try recognize(batch: batch, options: options, observe: nil)
     }
 
     /// Frontend → encoder → CTC → detokenise over a batch, telling `observe` each stage's time.
-    private func recognize(batch: [[Float]], options: TranscriptionOptions, observe: ((StageTiming) -> Void)?) -> [SegmentRecognition] {
+    private func recognize(batch: [[Float]], options: TranscriptionOptions, observe: ((StageTiming) -> Void)?) throws -> [SegmentRecognition] {
         var features: [Tensor] = []
         var featuresSeconds: [Double] = []
         for samples in batch {
@@ -125,13 +130,13 @@ public final class RecognitionSession {
         observe?(StageTiming(stage: .features, seconds: featuresSeconds.reduce(0, +), count: batch.count))
 
         let clock = Stopwatch()
-        let encodedBatch = encoder.encode(batch: features, language: options.language, useITN: options.useITN)
+        let encodedBatch = try encoder.encode(batch: features, language: options.language, useITN: options.useITN)
         let tokenizer = transcriber.tokenizer
         var banned: Set<Int> = []
         if options.banEmotionUnknown, let id = tokenizer.id(of: "<|EMO_UNKNOWN|>") { banned.insert(id) }
         let decoder = transcriber.decoder
-        let ctcs = encodedBatch.map { encoded in
-            encoder.withCTCLogits(of: encoded) { decoder.decode($0, bannedIds: banned) }
+        let ctcs = try encodedBatch.map { encoded in
+            try encoder.withCTCLogits(of: encoded) { decoder.decode($0, bannedIds: banned) }
         }
         let encoderSeconds = clock.seconds
         let totalFrames = encodedBatch.reduce(0) { $0 + $1.rows }
@@ -147,8 +152,8 @@ public final class RecognitionSession {
 
     /// Encoder output and CTC log-probabilities of precomputed features `[T6, input_size]`
     /// (golden tests and diagnostics).
-    public func forward(features: Tensor, options: TranscriptionOptions) -> (encoderOut: Tensor, logProbs: Tensor) {
-        let encoded = encoder.encode(features: features, language: options.language, useITN: options.useITN)
-        return (encoded, encoder.logProbabilities(encoded))
+    public func forward(features: Tensor, options: TranscriptionOptions) throws -> (encoderOut: Tensor, logProbs: Tensor) {
+        let encoded = try encoder.encode(features: features, language: options.language, useITN: options.useITN)
+        return (encoded, try encoder.logProbabilities(encoded))
     }
 }

@@ -65,10 +65,9 @@ public struct SenseVoice: Sendable {
         }
 
         let checkpoint = try TorchCheckpoint(path: try require("model.pt"))
-        let tensors = try checkpoint.load(SenseVoiceModel.tensorSpecs(config: config), allowUnexpected: false)
         self.directory = modelDirectory
         self.config = config
-        self.model = try SenseVoiceModel(config: config, tensors: tensors).converted(to: precision)
+        self.model = try SenseVoiceModel(config: config, checkpoint: checkpoint, precision: precision)
         self.frontend = WavFrontend(config: config.frontend, cmvn: cmvn)
         self.tokenizer = tokenizer
         self.loadSeconds = clock.seconds

@@ -48,8 +48,7 @@ public struct FSMNVAD: VoiceActivityDetecting {
         }
         let config = try VADConfig(contentsOf: dir.appendingPathComponent("config.yaml").path)
         let checkpoint = try TorchCheckpoint(path: dir.appendingPathComponent("model.pt").path)
-        let tensors = try checkpoint.load(FSMNVADModel.tensorShapes(config.encoder), allowUnexpected: false)
-        let model = try FSMNVADModel(config: config.encoder, silencePdfIds: config.decision.silPdfIds, tensors: tensors)
+        let model = try FSMNVADModel(config: config.encoder, silencePdfIds: config.decision.silPdfIds, checkpoint: checkpoint)
         let cmvn = try CMVN(amMvnPath: dir.appendingPathComponent("am.mvn").path)
         try self.init(config: config, model: model, cmvn: cmvn)
     }
@@ -57,7 +56,7 @@ public struct FSMNVAD: VoiceActivityDetecting {
     /// Assembles a VAD from loaded parts.
     /// - Throws: `SenseVoiceError(.modelFileCorrupt)` when `cmvn` does not fit the features.
     public init(config: VADConfig, model: FSMNVADModel, cmvn: CMVN) throws {
-        try cmvn.check(featureDimension: config.frontend.numMelBins * config.frontend.lfrM)
+        try cmvn.check(featureDimension: config.frontend.featureDimension)
         guard config.encoder.inputDim == cmvn.dimension else {
             throw SenseVoiceError(.configInvalid,
                                   "FSMN-VAD input_dim \(config.encoder.inputDim) does not match the \(cmvn.dimension)-dimensional features")
@@ -65,24 +64,19 @@ public struct FSMNVAD: VoiceActivityDetecting {
         self.config = config
         self.model = model
         self.cmvn = cmvn
-        let fe = config.frontend
-        fbank = KaldiFbank(config: FrontendConfig(sampleRate: fe.sampleRate, window: fe.window,
-                                                  numMelBins: fe.numMelBins,
-                                                  frameLengthMs: Double(fe.frameLengthMs),
-                                                  frameShiftMs: Double(fe.frameShiftMs),
-                                                  lfrM: fe.lfrM, lfrN: fe.lfrN, dither: 0))
-        lowFrameRate = LowFrameRate(m: fe.lfrM, n: fe.lfrN)
+        fbank = KaldiFbank(config: config.frontend)
+        lowFrameRate = LowFrameRate(m: config.frontend.lfrM, n: config.frontend.lfrN)
     }
 
     /// The speech segments of a recording as `[[startMs, endMs]]`.
     ///
     /// - Parameters:
     ///   - samples: 16 kHz mono floats in [-1, 1].
-    ///   - options: threshold mode and maximum segment length.
+    ///   - options: threshold mode, maximum segment length and the caller's thread budget.
     /// - Throws: `SenseVoiceError(.invalidOption)` for a non-positive maximum segment length.
     public func segments(_ samples: [Float], options: VADOptions) throws -> [[Int]] {
         var segmenter = try VADSegmenter(config: config, options: options, sampleCount: samples.count)
-        forEachChunk(samples) { probabilities, decibels in
+        forEachChunk(samples, threads: options.threads) { probabilities, decibels in
             for i in probabilities.indices {
                 segmenter.accept(silenceProbability: probabilities[i], decibel: decibels[i])
             }
@@ -91,16 +85,18 @@ public struct FSMNVAD: VoiceActivityDetecting {
     }
 
     /// The network's silence probability of every 10 ms frame, `[T]` (for inspection and tests).
-    /// - Parameter samples: 16 kHz mono floats in [-1, 1].
-    public func silenceProbabilities(_ samples: [Float]) -> [Float] {
+    /// - Parameters:
+    ///   - samples: 16 kHz mono floats in [-1, 1].
+    ///   - threads: how many threads the network's products may use.
+    public func silenceProbabilities(_ samples: [Float], threads: Int = 1) -> [Float] {
         var all: [Float] = []
-        forEachChunk(samples) { probabilities, _ in all += probabilities }
+        forEachChunk(samples, threads: threads) { probabilities, _ in all += probabilities }
         return all
     }
 
     /// Runs frontend and network over consecutive chunks of frames and hands each chunk's silence
     /// probabilities and decibels to `body`, in order.
-    private func forEachChunk(_ samples: [Float], _ body: ([Float], [Float]) -> Void) {
+    private func forEachChunk(_ samples: [Float], threads: Int, _ body: ([Float], [Float]) -> Void) {
         let fe = config.frontend
         let total = fe.fbankFrameCount(sampleCount: samples.count)
         guard total > 0 else { return }
@@ -129,7 +125,7 @@ public struct FSMNVAD: VoiceActivityDetecting {
                 let probabilities = stacked.withUnsafeBufferPointer { s in
                     model.silenceProbabilities(
                         features: UnsafeBufferPointer(rebasing: s[((first - fbFirst) * dim)..<((end - fbFirst) * dim)]),
-                        state: &state)
+                        state: &state, threads: threads)
                 }
                 let decibels = Self.decibels(all, frames: first..<end, length: decisionFrameLength,
                                              shift: fe.frameShiftSamples)

@@ -22,6 +22,22 @@ public struct FSMNVADModel: Sendable {
         /// `affine.linear.weight` `[linearDim, projDim]` and its bias `[linearDim]`.
         let affineWeight: Tensor
         let affineBias: Tensor
+
+        /// A block's tensors as the checkpoint holds them.
+        struct Tensors {
+            var projection = Tensor.placeholder, convLeft = Tensor.placeholder
+            var affineWeight = Tensor.placeholder, affineBias = Tensor.placeholder
+
+            /// Field, name under `encoder.fsmn.<l>`, shape. `conv_left` is stored non-contiguously
+            /// in the released checkpoint (strides `(1, 128, 128, 1)`, tap-major); the loader
+            /// honours strides.
+            static func fields(_ c: VADConfig.Encoder) -> [TensorField<Tensors>] {
+                [TensorField(\.projection, "linear.linear.weight", [c.projDim, c.linearDim]),
+                 TensorField(\.convLeft, "fsmn_block.conv_left.weight", [c.projDim, 1, c.lorder, 1]),
+                 TensorField(\.affineWeight, "affine.linear.weight", [c.linearDim, c.projDim]),
+                 TensorField(\.affineBias, "affine.linear.bias", [c.linearDim])]
+            }
+        }
     }
 
     /// The network's dimensions.
@@ -29,87 +45,75 @@ public struct FSMNVADModel: Sendable {
     /// Output classes summed into the silence probability.
     public let silencePdfIds: [Int]
 
-    let inLinear1Weight: Tensor, inLinear1Bias: Tensor
-    let inLinear2Weight: Tensor, inLinear2Bias: Tensor
+    /// The input and output layers: `[inputAffineDim, inputDim]`, `[linearDim, inputAffineDim]`,
+    /// then `[outputAffineDim, linearDim]`, `[outputDim, outputAffineDim]`, each with its bias.
+    let io: Tensors
     let blocks: [Block]
-    let outLinear1Weight: Tensor, outLinear1Bias: Tensor
-    let outLinear2Weight: Tensor, outLinear2Bias: Tensor
 
-    /// The checkpoint tensors this network reads, with their shapes (all float32).
-    ///
-    /// `conv_left` is stored non-contiguously in the released checkpoint (strides
-    /// `(1, 128, 128, 1)`, tap-major); the loader must honour strides.
-    public static func tensorShapes(_ c: VADConfig.Encoder) -> [(name: String, shape: [Int])] {
-        var list: [(name: String, shape: [Int])] = [
-            ("encoder.in_linear1.linear.weight", [c.inputAffineDim, c.inputDim]),
-            ("encoder.in_linear1.linear.bias", [c.inputAffineDim]),
-            ("encoder.in_linear2.linear.weight", [c.linearDim, c.inputAffineDim]),
-            ("encoder.in_linear2.linear.bias", [c.linearDim]),
-        ]
-        for l in 0..<c.fsmnLayers {
-            list.append(("encoder.fsmn.\(l).linear.linear.weight", [c.projDim, c.linearDim]))
-            list.append(("encoder.fsmn.\(l).fsmn_block.conv_left.weight", [c.projDim, 1, c.lorder, 1]))
-            list.append(("encoder.fsmn.\(l).affine.linear.weight", [c.linearDim, c.projDim]))
-            list.append(("encoder.fsmn.\(l).affine.linear.bias", [c.linearDim]))
+    /// The network's tensors outside its FSMN blocks, as the checkpoint holds them.
+    struct Tensors {
+        var inLinear1Weight = Tensor.placeholder, inLinear1Bias = Tensor.placeholder
+        var inLinear2Weight = Tensor.placeholder, inLinear2Bias = Tensor.placeholder
+        var outLinear1Weight = Tensor.placeholder, outLinear1Bias = Tensor.placeholder
+        var outLinear2Weight = Tensor.placeholder, outLinear2Bias = Tensor.placeholder
+
+        /// Field, name, shape of the layers before the blocks (`input`) and after them (`output`).
+        static func fields(_ c: VADConfig.Encoder) -> (input: [TensorField<Tensors>], output: [TensorField<Tensors>]) {
+            ([TensorField(\.inLinear1Weight, "encoder.in_linear1.linear.weight", [c.inputAffineDim, c.inputDim]),
+              TensorField(\.inLinear1Bias, "encoder.in_linear1.linear.bias", [c.inputAffineDim]),
+              TensorField(\.inLinear2Weight, "encoder.in_linear2.linear.weight", [c.linearDim, c.inputAffineDim]),
+              TensorField(\.inLinear2Bias, "encoder.in_linear2.linear.bias", [c.linearDim])],
+             [TensorField(\.outLinear1Weight, "encoder.out_linear1.linear.weight", [c.outputAffineDim, c.linearDim]),
+              TensorField(\.outLinear1Bias, "encoder.out_linear1.linear.bias", [c.outputAffineDim]),
+              TensorField(\.outLinear2Weight, "encoder.out_linear2.linear.weight", [c.outputDim, c.outputAffineDim]),
+              TensorField(\.outLinear2Bias, "encoder.out_linear2.linear.bias", [c.outputDim])])
         }
-        list += [
-            ("encoder.out_linear1.linear.weight", [c.outputAffineDim, c.linearDim]),
-            ("encoder.out_linear1.linear.bias", [c.outputAffineDim]),
-            ("encoder.out_linear2.linear.weight", [c.outputDim, c.outputAffineDim]),
-            ("encoder.out_linear2.linear.bias", [c.outputDim]),
-        ]
-        return list
     }
 
-    /// Builds the network from named tensors (as ``tensorShapes(_:)`` lists them).
+    /// The checkpoint tensors this network reads, with their shapes (all float32), in file order.
+    public static func tensorSpecs(_ c: VADConfig.Encoder) -> [TensorSpec] {
+        let io = Tensors.fields(c)
+        return TensorField.specs(io.input, prefix: "")
+            + (0..<c.fsmnLayers).flatMap { TensorField.specs(Block.Tensors.fields(c), prefix: "encoder.fsmn.\($0)") }
+            + TensorField.specs(io.output, prefix: "")
+    }
+
+    /// Reads the network from a checkpoint.
     ///
     /// - Parameters:
     ///   - config: `encoder_conf` of the VAD's `config.yaml`.
     ///   - silencePdfIds: `model_conf.sil_pdf_ids`.
-    ///   - tensors: contiguous row-major tensors by checkpoint name; extra names are ignored.
-    /// - Throws: `SenseVoiceError(.checkpointMismatch)` naming every missing or mis-shaped tensor,
-    ///   `.configInvalid` for class ids outside the output.
-    public init(config: VADConfig.Encoder, silencePdfIds: [Int], tensors: [String: Tensor]) throws {
-        var problems: [String] = []
-        for (name, shape) in Self.tensorShapes(config) {
-            guard let t = tensors[name] else {
-                problems.append("missing \(name) \(shape)")
-                continue
-            }
-            if t.shape != shape { problems.append("\(name) has shape \(t.shape), expected \(shape)") }
-        }
-        if !problems.isEmpty {
-            throw SenseVoiceError(.checkpointMismatch,
-                                  "FSMN-VAD checkpoint does not fit config.yaml: " + problems.joined(separator: "; "))
-        }
+    ///   - checkpoint: the VAD's `model.pt`.
+    /// - Throws: `SenseVoiceError(.checkpointMismatch)` naming every missing, unexpected or
+    ///   mis-shaped tensor, `.configInvalid` for class ids outside the output or a look-ahead memory,
+    ///   `.modelFileCorrupt` for unreadable data.
+    public init(config: VADConfig.Encoder, silencePdfIds: [Int], checkpoint: TorchCheckpoint) throws {
         guard !silencePdfIds.isEmpty, silencePdfIds.allSatisfy({ $0 >= 0 && $0 < config.outputDim }) else {
             throw SenseVoiceError(.configInvalid, "sil_pdf_ids \(silencePdfIds) must name classes below \(config.outputDim)")
         }
         guard config.rorder == 0 else {
             throw SenseVoiceError(.configInvalid, "rorder \(config.rorder): only causal FSMN memories are implemented")
         }
-        func t(_ name: String) -> Tensor { tensors[name]! }
+        try checkpoint.check(Self.tensorSpecs(config), allowUnexpected: false)
+        let source = TensorSource.checkpoint(checkpoint)
         self.config = config
         self.silencePdfIds = silencePdfIds
-        inLinear1Weight = t("encoder.in_linear1.linear.weight")
-        inLinear1Bias = t("encoder.in_linear1.linear.bias")
-        inLinear2Weight = t("encoder.in_linear2.linear.weight")
-        inLinear2Bias = t("encoder.in_linear2.linear.bias")
-        blocks = (0..<config.fsmnLayers).map { l in
-            let conv = t("encoder.fsmn.\(l).fsmn_block.conv_left.weight")
+        let fields = Tensors.fields(config)
+        var io = Tensors()
+        try source.read(fields.input, prefix: "", into: &io)
+        blocks = try (0..<config.fsmnLayers).map { l in
+            var t = Block.Tensors()
+            try source.read(Block.Tensors.fields(config), prefix: "encoder.fsmn.\(l)", into: &t)
+            let conv = t.convLeft.pointer
             let p = config.projDim, L = config.lorder
             // [projDim, 1, lorder, 1] → [lorder, projDim] so the memory loop runs over channels.
             let taps = Tensor(shape: [L, p]) { out in
-                for c in 0..<p { for k in 0..<L { out[k * p + c] = conv.pointer[c * L + k] } }
+                for c in 0..<p { for k in 0..<L { out[k * p + c] = conv[c * L + k] } }
             }
-            return Block(projection: t("encoder.fsmn.\(l).linear.linear.weight"), taps: taps,
-                         affineWeight: t("encoder.fsmn.\(l).affine.linear.weight"),
-                         affineBias: t("encoder.fsmn.\(l).affine.linear.bias"))
+            return Block(projection: t.projection, taps: taps, affineWeight: t.affineWeight, affineBias: t.affineBias)
         }
-        outLinear1Weight = t("encoder.out_linear1.linear.weight")
-        outLinear1Bias = t("encoder.out_linear1.linear.bias")
-        outLinear2Weight = t("encoder.out_linear2.linear.weight")
-        outLinear2Bias = t("encoder.out_linear2.linear.bias")
+        try source.read(fields.output, prefix: "", into: &io)
+        self.io = io
     }
 
     /// Block `layer`'s memory weights, tap-major `[lorder, projDim]` (`conv_left[c, 0, k, 0]` at row k, column c).
@@ -134,9 +138,11 @@ public struct FSMNVADModel: Sendable {
     /// - Parameters:
     ///   - features: `[frames, inputDim]` row-major (LFR + CMVN features).
     ///   - state: the recording's memory, updated in place.
+    ///   - threads: how many threads the products may use (the caller's budget; default 1).
     /// - Returns: the silence probability of each frame, `[frames]`.
     /// - Precondition: `features.count` is a multiple of `inputDim`.
-    public func silenceProbabilities(features: UnsafeBufferPointer<Float>, state: inout State) -> [Float] {
+    public func silenceProbabilities(features: UnsafeBufferPointer<Float>, state: inout State,
+                                     threads: Int = 1) -> [Float] {
         let c = config
         precondition(features.count % c.inputDim == 0, "features: \(features.count) is not a multiple of \(c.inputDim)")
         let n = features.count / c.inputDim
@@ -153,25 +159,26 @@ public struct FSMNVADModel: Sendable {
                         y.withUnsafeMutableBufferPointer { y in
                             let a = a.baseAddress!, h = h.baseAddress!, z = z.baseAddress!
                             let m = m.baseAddress!, y = y.baseAddress!
-                            BLAS.linear(rows: n, input: x, inFeatures: c.inputDim,
-                                        weight: inLinear1Weight, bias: inLinear1Bias, output: a)
-                            BLAS.linear(rows: n, input: a, inFeatures: c.inputAffineDim,
-                                        weight: inLinear2Weight, bias: inLinear2Bias, output: h)
+                            BLAS.linear(rows: n, input: x, inFeatures: c.inputDim, weight: io.inLinear1Weight,
+                                        bias: io.inLinear1Bias, output: a, threads: threads)
+                            BLAS.linear(rows: n, input: a, inFeatures: c.inputAffineDim, weight: io.inLinear2Weight,
+                                        bias: io.inLinear2Bias, output: h, threads: threads)
                             Kernels.reluInPlace(h, count: n * c.linearDim)
                             for (l, block) in blocks.enumerated() {
                                 BLAS.linear(rows: n, input: h, inFeatures: c.linearDim,
-                                            weight: block.projection, bias: nil, output: z)
+                                            weight: block.projection, bias: nil, output: z, threads: threads)
                                 Self.applyMemory(z, frames: n, channels: c.projDim, taps: block.taps.pointer,
                                                  lorder: c.lorder, lstride: c.lstride,
                                                  cache: &state.caches[l], output: m)
                                 BLAS.linear(rows: n, input: m, inFeatures: c.projDim,
-                                            weight: block.affineWeight, bias: block.affineBias, output: h)
+                                            weight: block.affineWeight, bias: block.affineBias, output: h,
+                                            threads: threads)
                                 Kernels.reluInPlace(h, count: n * c.linearDim)
                             }
-                            BLAS.linear(rows: n, input: h, inFeatures: c.linearDim,
-                                        weight: outLinear1Weight, bias: outLinear1Bias, output: a)
-                            BLAS.linear(rows: n, input: a, inFeatures: c.outputAffineDim,
-                                        weight: outLinear2Weight, bias: outLinear2Bias, output: y)
+                            BLAS.linear(rows: n, input: h, inFeatures: c.linearDim, weight: io.outLinear1Weight,
+                                        bias: io.outLinear1Bias, output: a, threads: threads)
+                            BLAS.linear(rows: n, input: a, inFeatures: c.outputAffineDim, weight: io.outLinear2Weight,
+                                        bias: io.outLinear2Bias, output: y, threads: threads)
                             Kernels.softmaxRowsInPlace(y, rows: n, cols: c.outputDim)
                         }
                     }

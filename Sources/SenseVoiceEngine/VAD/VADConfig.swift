@@ -3,59 +3,14 @@
 
 import Foundation
 import SenseVoiceTensor
-import Yams
 
 /// The FSMN-VAD model's `config.yaml`: frontend, network and decision settings.
 ///
 /// Every dimension and threshold the VAD uses comes from here. `encoder_conf` and the
 /// frontend's `lfr_m`/`lfr_n` are required; `model_conf` keys that are missing take FunASR's
-/// `VADXOptions` defaults, which are also the values the released model ships with.
+/// `VADXOptions` defaults, which are also the values the released model ships with. The frontend
+/// is the same ``FrontendConfig`` SenseVoice's own `frontend_conf` reads into (fbank → LFR 5/1).
 public struct VADConfig: Sendable, Equatable {
-    /// `frontend_conf`: the fbank → LFR front end (`WavFrontendOnline`).
-    public struct Frontend: Sendable, Equatable {
-        /// Sample rate in Hz (`fs`, 16000).
-        public var sampleRate: Int
-        /// Analysis window name (`window`, "hamming").
-        public var window: String
-        /// Mel bins per fbank frame (`n_mels`, 80).
-        public var numMelBins: Int
-        /// Fbank frame length in ms (`frame_length`, 25).
-        public var frameLengthMs: Int
-        /// Fbank frame shift in ms (`frame_shift`, 10).
-        public var frameShiftMs: Int
-        /// Fbank dither (`dither`, 0.0 for the VAD).
-        public var dither: Double
-        /// LFR stacking width (`lfr_m`, 5).
-        public var lfrM: Int
-        /// LFR hop (`lfr_n`, 1).
-        public var lfrN: Int
-
-        public init(sampleRate: Int, window: String, numMelBins: Int, frameLengthMs: Int, frameShiftMs: Int,
-                    dither: Double, lfrM: Int, lfrN: Int) {
-            self.sampleRate = sampleRate
-            self.window = window
-            self.numMelBins = numMelBins
-            self.frameLengthMs = frameLengthMs
-            self.frameShiftMs = frameShiftMs
-            self.dither = dither
-            self.lfrM = lfrM
-            self.lfrN = lfrN
-        }
-
-        /// Samples per fbank frame window (400 at 16 kHz / 25 ms).
-        public var frameLengthSamples: Int { sampleRate * frameLengthMs / 1000 }
-        /// Samples per fbank hop (160 at 16 kHz / 10 ms).
-        public var frameShiftSamples: Int { sampleRate * frameShiftMs / 1000 }
-        /// Frames the LFR stack reaches to each side, `(lfr_m − 1) / 2` (2 for the VAD).
-        public var lfrPad: Int { (lfrM - 1) / 2 }
-
-        /// Fbank frames of `sampleCount` samples with Kaldi `snip_edges`:
-        /// `1 + (N − window) / shift` for N ≥ window, else 0.
-        public func fbankFrameCount(sampleCount: Int) -> Int {
-            sampleCount >= frameLengthSamples ? 1 + (sampleCount - frameLengthSamples) / frameShiftSamples : 0
-        }
-    }
-
     /// `encoder_conf`: the FSMN network's dimensions (spec §6.1).
     public struct Encoder: Sendable, Equatable {
         /// Input feature width (`input_dim`, 400 = 80 × lfr_m).
@@ -142,11 +97,12 @@ public struct VADConfig: Sendable, Equatable {
         public init() {}
     }
 
-    public var frontend: Frontend
+    /// `frontend_conf`: the fbank → LFR front end (`WavFrontendOnline`).
+    public var frontend: FrontendConfig
     public var encoder: Encoder
     public var decision: Decision
 
-    public init(frontend: Frontend, encoder: Encoder, decision: Decision) {
+    public init(frontend: FrontendConfig, encoder: Encoder, decision: Decision) {
         self.frontend = frontend
         self.encoder = encoder
         self.decision = decision
@@ -171,167 +127,92 @@ public struct VADConfig: Sendable, Equatable {
     /// - Parameter source: the file name used in error messages.
     /// - Throws: `SenseVoiceError(.configInvalid)` naming every missing or malformed key.
     public init(yaml: String, source: String = "config.yaml") throws {
-        let root: [String: Any]
-        do {
-            guard let parsed = try Yams.load(yaml: yaml) as? [String: Any] else {
-                throw SenseVoiceError(.configInvalid, "\(source) is not a YAML mapping")
-            }
-            root = parsed
-        } catch let error as SenseVoiceError {
-            throw error
-        } catch {
-            throw SenseVoiceError(.configInvalid, "\(source) is not valid YAML: \(error)")
-        }
-        var reader = KeyReader(source: source)
+        let root = try ConfigReader.mapping(yaml: yaml, source: source)
+        var reader = ConfigReader(source: source)
         let fe = reader.section(root, "frontend_conf")
         let en = reader.section(root, "encoder_conf")
         let mc = reader.section(root, "model_conf", required: false)
 
-        frontend = Frontend(
-            sampleRate: reader.int(fe, "fs", default: 16000),
-            window: reader.string(fe, "window", default: "hamming"),
-            numMelBins: reader.int(fe, "n_mels", default: 80),
-            frameLengthMs: reader.int(fe, "frame_length", default: 25),
-            frameShiftMs: reader.int(fe, "frame_shift", default: 10),
-            dither: reader.double(fe, "dither", default: 1.0),
-            lfrM: reader.int(fe, "lfr_m"),
-            lfrN: reader.int(fe, "lfr_n"))
+        frontend = FrontendConfig(fe, reader: &reader, required: ["lfr_m", "lfr_n"])
+        let e = "encoder_conf"
         encoder = Encoder(
-            inputDim: reader.int(en, "input_dim"),
-            inputAffineDim: reader.int(en, "input_affine_dim"),
-            fsmnLayers: reader.int(en, "fsmn_layers"),
-            linearDim: reader.int(en, "linear_dim"),
-            projDim: reader.int(en, "proj_dim"),
-            lorder: reader.int(en, "lorder"),
-            rorder: reader.int(en, "rorder"),
-            lstride: reader.int(en, "lstride"),
-            rstride: reader.int(en, "rstride"),
-            outputAffineDim: reader.int(en, "output_affine_dim"),
-            outputDim: reader.int(en, "output_dim"))
+            inputDim: reader.int(en, "input_dim", in: e),
+            inputAffineDim: reader.int(en, "input_affine_dim", in: e),
+            fsmnLayers: reader.int(en, "fsmn_layers", in: e),
+            linearDim: reader.int(en, "linear_dim", in: e),
+            projDim: reader.int(en, "proj_dim", in: e),
+            lorder: reader.int(en, "lorder", in: e),
+            rorder: reader.int(en, "rorder", in: e),
+            lstride: reader.int(en, "lstride", in: e),
+            rstride: reader.int(en, "rstride", in: e),
+            outputAffineDim: reader.int(en, "output_affine_dim", in: e),
+            outputDim: reader.int(en, "output_dim", in: e))
         var d = Decision()
-        d.sampleRate = reader.int(mc, "sample_rate", default: d.sampleRate)
-        d.detectMode = reader.int(mc, "detect_mode", default: d.detectMode)
-        d.snrMode = reader.int(mc, "snr_mode", default: d.snrMode)
-        d.maxEndSilenceTimeMs = reader.int(mc, "max_end_silence_time", default: d.maxEndSilenceTimeMs)
-        d.windowSizeMs = reader.int(mc, "window_size_ms", default: d.windowSizeMs)
-        d.silToSpeechTimeThresMs = reader.int(mc, "sil_to_speech_time_thres", default: d.silToSpeechTimeThresMs)
-        d.speechToSilTimeThresMs = reader.int(mc, "speech_to_sil_time_thres", default: d.speechToSilTimeThresMs)
-        d.speech2NoiseRatio = reader.double(mc, "speech_2_noise_ratio", default: d.speech2NoiseRatio)
-        d.lookbackTimeStartPointMs = reader.int(mc, "lookback_time_start_point", default: d.lookbackTimeStartPointMs)
-        d.lookaheadTimeEndPointMs = reader.int(mc, "lookahead_time_end_point", default: d.lookaheadTimeEndPointMs)
-        d.maxSingleSegmentTimeMs = reader.int(mc, "max_single_segment_time", default: d.maxSingleSegmentTimeMs)
-        d.snrThres = reader.double(mc, "snr_thres", default: d.snrThres)
-        d.noiseFrameNumUsedForSnr = reader.int(mc, "noise_frame_num_used_for_snr", default: d.noiseFrameNumUsedForSnr)
-        d.decibelThres = reader.double(mc, "decibel_thres", default: d.decibelThres)
-        d.speechNoiseThres = reader.double(mc, "speech_noise_thres", default: d.speechNoiseThres)
-        d.silPdfIds = reader.intList(mc, "sil_pdf_ids", default: d.silPdfIds)
-        d.frameInMs = reader.int(mc, "frame_in_ms", default: d.frameInMs)
-        d.frameLengthMs = reader.int(mc, "frame_length_ms", default: d.frameLengthMs)
+        let m = "model_conf"
+        d.sampleRate = reader.int(mc, "sample_rate", in: m, default: d.sampleRate)
+        d.detectMode = reader.int(mc, "detect_mode", in: m, default: d.detectMode)
+        d.snrMode = reader.int(mc, "snr_mode", in: m, default: d.snrMode)
+        d.maxEndSilenceTimeMs = reader.int(mc, "max_end_silence_time", in: m, default: d.maxEndSilenceTimeMs)
+        d.windowSizeMs = reader.int(mc, "window_size_ms", in: m, default: d.windowSizeMs)
+        d.silToSpeechTimeThresMs = reader.int(mc, "sil_to_speech_time_thres", in: m, default: d.silToSpeechTimeThresMs)
+        d.speechToSilTimeThresMs = reader.int(mc, "speech_to_sil_time_thres", in: m, default: d.speechToSilTimeThresMs)
+        d.speech2NoiseRatio = reader.double(mc, "speech_2_noise_ratio", in: m, default: d.speech2NoiseRatio)
+        d.lookbackTimeStartPointMs = reader.int(mc, "lookback_time_start_point", in: m, default: d.lookbackTimeStartPointMs)
+        d.lookaheadTimeEndPointMs = reader.int(mc, "lookahead_time_end_point", in: m, default: d.lookaheadTimeEndPointMs)
+        d.maxSingleSegmentTimeMs = reader.int(mc, "max_single_segment_time", in: m, default: d.maxSingleSegmentTimeMs)
+        d.snrThres = reader.double(mc, "snr_thres", in: m, default: d.snrThres)
+        d.noiseFrameNumUsedForSnr = reader.int(mc, "noise_frame_num_used_for_snr", in: m, default: d.noiseFrameNumUsedForSnr)
+        d.decibelThres = reader.double(mc, "decibel_thres", in: m, default: d.decibelThres)
+        d.speechNoiseThres = reader.double(mc, "speech_noise_thres", in: m, default: d.speechNoiseThres)
+        d.silPdfIds = reader.intList(mc, "sil_pdf_ids", in: m, default: d.silPdfIds)
+        d.frameInMs = reader.int(mc, "frame_in_ms", in: m, default: d.frameInMs)
+        d.frameLengthMs = reader.int(mc, "frame_length_ms", in: m, default: d.frameLengthMs)
         decision = d
 
-        reader.validate(self)
-        if !reader.problems.isEmpty {
-            throw SenseVoiceError(.configInvalid,
-                                  "\(source) is not a usable FSMN-VAD config: " + reader.problems.joined(separator: "; "))
-        }
-    }
-}
-
-/// Collects typed values from a parsed YAML mapping and every problem met on the way.
-private struct KeyReader {
-    let source: String
-    var problems: [String] = []
-
-    init(source: String) { self.source = source }
-
-    mutating func section(_ root: [String: Any], _ key: String, required: Bool = true) -> [String: Any] {
-        guard let value = root[key] else {
-            if required { problems.append("missing section \(key)") }
-            return [:]
-        }
-        guard let map = value as? [String: Any] else {
-            problems.append("\(key) is not a mapping")
-            return [:]
-        }
-        return map
+        if reader.problems.isEmpty { problems().forEach { reader.report($0) } }
+        try reader.finish("FSMN-VAD config")
     }
 
-    mutating func int(_ map: [String: Any], _ key: String, default fallback: Int? = nil) -> Int {
-        guard let value = map[key] else {
-            if let fallback { return fallback }
-            problems.append("missing \(key)")
-            return 0
-        }
-        if let v = value as? Int { return v }
-        if let v = value as? Double, v == v.rounded(), abs(v) < 1e15 { return Int(v) }
-        problems.append("\(key) is \(value), expected an integer")
-        return fallback ?? 0
-    }
-
-    mutating func double(_ map: [String: Any], _ key: String, default fallback: Double) -> Double {
-        guard let value = map[key] else { return fallback }
-        if let v = value as? Double { return v }
-        if let v = value as? Int { return Double(v) }
-        problems.append("\(key) is \(value), expected a number")
-        return fallback
-    }
-
-    mutating func string(_ map: [String: Any], _ key: String, default fallback: String) -> String {
-        guard let value = map[key] else { return fallback }
-        if let v = value as? String { return v }
-        problems.append("\(key) is \(value), expected a string")
-        return fallback
-    }
-
-    mutating func intList(_ map: [String: Any], _ key: String, default fallback: [Int]) -> [Int] {
-        guard let value = map[key] else { return fallback }
-        if let v = value as? [Int] { return v }
-        if let v = value as? Int { return [v] }
-        problems.append("\(key) is \(value), expected a list of integers")
-        return fallback
-    }
-
-    /// Checks the values the VAD cannot work with.
-    mutating func validate(_ c: VADConfig) {
-        let f = c.frontend, e = c.encoder, d = c.decision
-        if f.sampleRate <= 0 || f.frameLengthMs <= 0 || f.frameShiftMs <= 0 || f.numMelBins <= 0 {
-            problems.append("frontend_conf needs positive fs, n_mels, frame_length and frame_shift")
-        }
-        if f.lfrM < 1 || f.lfrN != 1 {
-            problems.append("frontend_conf lfr_m \(f.lfrM) / lfr_n \(f.lfrN): the VAD needs lfr_m ≥ 1 and lfr_n 1")
+    /// The values the VAD cannot work with (on top of the frontend's own checks).
+    private func problems() -> [String] {
+        let f = frontend, e = encoder, d = decision
+        var found: [String] = []
+        if f.lfrN != 1 {
+            found.append("frontend_conf lfr_m \(f.lfrM) / lfr_n \(f.lfrN): the VAD needs lfr_m ≥ 1 and lfr_n 1")
         }
         if f.window != "hamming" {
-            problems.append("frontend_conf window \(f.window): only hamming is implemented")
+            found.append("frontend_conf window \(f.window): only hamming is implemented")
         }
-        if e.inputDim != f.numMelBins * f.lfrM {
-            problems.append("encoder_conf input_dim \(e.inputDim) is not n_mels × lfr_m = \(f.numMelBins * f.lfrM)")
+        if e.inputDim != f.featureDimension {
+            found.append("encoder_conf input_dim \(e.inputDim) is not n_mels × lfr_m = \(f.featureDimension)")
         }
         for (name, v) in [("input_affine_dim", e.inputAffineDim), ("fsmn_layers", e.fsmnLayers),
                           ("linear_dim", e.linearDim), ("proj_dim", e.projDim), ("lorder", e.lorder),
                           ("lstride", e.lstride), ("output_affine_dim", e.outputAffineDim),
                           ("output_dim", e.outputDim)] where v <= 0 {
-            problems.append("encoder_conf \(name) must be positive, is \(v)")
+            found.append("encoder_conf \(name) must be positive, is \(v)")
         }
         if e.rorder != 0 {
-            problems.append("encoder_conf rorder \(e.rorder): only causal memories (rorder 0) are implemented")
+            found.append("encoder_conf rorder \(e.rorder): only causal memories (rorder 0) are implemented")
         }
         if d.detectMode != 1 {
-            problems.append("model_conf detect_mode \(d.detectMode): only 1 (several utterances) is implemented")
+            found.append("model_conf detect_mode \(d.detectMode): only 1 (several utterances) is implemented")
         }
         if d.snrMode != 0 {
-            problems.append("model_conf snr_mode \(d.snrMode): only 0 is implemented")
+            found.append("model_conf snr_mode \(d.snrMode): only 0 is implemented")
         }
-        if d.frameInMs <= 0 || d.frameInMs != f.frameShiftMs {
-            problems.append("model_conf frame_in_ms \(d.frameInMs) must equal frontend frame_shift \(f.frameShiftMs)")
+        if d.frameInMs <= 0 || Double(d.frameInMs) != f.frameShiftMs {
+            found.append("model_conf frame_in_ms \(d.frameInMs) must equal frontend frame_shift \(f.frameShiftMs)")
         }
         if d.sampleRate != f.sampleRate {
-            problems.append("model_conf sample_rate \(d.sampleRate) differs from frontend fs \(f.sampleRate)")
+            found.append("model_conf sample_rate \(d.sampleRate) differs from frontend fs \(f.sampleRate)")
         }
         if d.windowSizeMs < d.frameInMs || d.noiseFrameNumUsedForSnr <= 0 || d.frameLengthMs <= 0 {
-            problems.append("model_conf needs window_size_ms ≥ frame_in_ms and positive noise_frame_num_used_for_snr, frame_length_ms")
+            found.append("model_conf needs window_size_ms ≥ frame_in_ms and positive noise_frame_num_used_for_snr, frame_length_ms")
         }
         if d.silPdfIds.isEmpty || d.silPdfIds.contains(where: { $0 < 0 || $0 >= e.outputDim }) {
-            problems.append("model_conf sil_pdf_ids \(d.silPdfIds) must name classes below output_dim \(e.outputDim)")
+            found.append("model_conf sil_pdf_ids \(d.silPdfIds) must name classes below output_dim \(e.outputDim)")
         }
+        return found
     }
 }

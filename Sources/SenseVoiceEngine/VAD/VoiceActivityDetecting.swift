@@ -17,10 +17,13 @@ public struct VADOptions: Sendable, Equatable {
     /// Longest segment in ms before a forced split (`max_single_segment_time`). 60000 is the
     /// model's own default; the SenseVoice long-audio pipeline passes 30000.
     public var maxSingleSegmentMs: Int = 60000
+    /// Threads the network's products may use: the caller's budget (its session's threads).
+    public var threads: Int = 1
 
-    public init(mode: VADMode = .dynamic, maxSingleSegmentMs: Int = 60000) {
+    public init(mode: VADMode = .dynamic, maxSingleSegmentMs: Int = 60000, threads: Int = 1) {
         self.mode = mode
         self.maxSingleSegmentMs = maxSingleSegmentMs
+        self.threads = threads
     }
 }
 

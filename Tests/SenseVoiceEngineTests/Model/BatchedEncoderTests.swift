@@ -8,11 +8,11 @@ struct BatchedEncoderTests {
     @Test func batchEqualsOneAtATime() throws {
         let clips = ["en", "zh", "ko"]
         let features = try clips.map { try TinyModel.features($0) }
-        let session = EncoderSession(model: TinyModel.bundle.model)
-        let batched = session.encode(batch: features, language: .auto, useITN: true)
+        let session = EncoderSession(model: TinyModel.bundle.model, threads: 2)
+        let batched = try session.encode(batch: features, language: .auto, useITN: true)
         #expect(batched.count == clips.count)
         for (i, f) in features.enumerated() {
-            let alone = session.encode(features: f, language: .auto, useITN: true)
+            let alone = try session.encode(features: f, language: .auto, useITN: true)
             #expect(batched[i].shape == alone.shape)
             let diff = MaxDifference(batched[i].array, alone.array)
             #expect(diff.value <= 1e-5, "\(clips[i]) batched vs alone: \(diff) at \(diff.position(cols: alone.cols))")
@@ -24,9 +24,9 @@ struct BatchedEncoderTests {
         let samples = try clips.map { try TestWAV.readPCM16(Fixtures.audio("\($0).wav")).samples }
         let session = Transcriber(bundle: TinyModel.bundle).makeSession()
         let options = TranscriptionOptions(language: .auto, useITN: true)
-        let batch = session.recognize(batch: samples, options: options)
+        let batch = try session.recognize(batch: samples, options: options)
         for (i, s) in samples.enumerated() {
-            let alone = session.recognize(s, options: options)
+            let alone = try session.recognize(s, options: options)
             #expect(batch[i].tokenIds == alone.tokenIds, "\(clips[i])")
             #expect(batch[i].raw == alone.raw)
         }

@@ -37,7 +37,7 @@ struct EncoderGoldenTests {
     func encoderOutputMatches(clip: String, tag: String) throws {
         let features = try TinyModel.features(clip)
         let session = Transcriber(bundle: TinyModel.bundle).makeSession()
-        let (out, logProbs) = session.forward(features: features, options: TinyModel.options(tag))
+        let (out, logProbs) = try session.forward(features: features, options: TinyModel.options(tag))
         let golden = try Fixtures.npy(clip, "encoder_out_\(tag).npy")
         #expect(out.shape == golden.shape)
         let diff = MaxDifference(out.array, golden.floats)

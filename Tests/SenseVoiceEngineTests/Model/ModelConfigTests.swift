@@ -67,7 +67,7 @@ struct ModelConfigTests {
         try FileManager.default.removeItem(at: dir.appendingPathComponent("chn_jpn_yue_eng_ko_spectok.bpe.model"))
         let bundle = try SenseVoice(modelDirectory: dir.path)
         let wav = try TestWAV.readPCM16(Fixtures.audio("ko.wav"))
-        let r = Transcriber(bundle: bundle).makeSession().recognize(wav.samples, options: .init(language: .auto, useITN: true))
+        let r = try Transcriber(bundle: bundle).makeSession().recognize(wav.samples, options: .init(language: .auto, useITN: true))
         let golden = try #require((try Fixtures.result("ko"))["auto_itn"] as? [String: Any])
         #expect(r.raw == golden["text"] as? String)
     }

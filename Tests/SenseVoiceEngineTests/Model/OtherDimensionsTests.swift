@@ -29,7 +29,7 @@ struct OtherDimensionsTests {
         case "zh_noitn": .init(language: .zh, useITN: false)
         default: .init(language: .en, useITN: true)
         }
-        let (out, logProbs) = Transcriber(bundle: bundle).makeSession().forward(features: features, options: options)
+        let (out, logProbs) = try Transcriber(bundle: bundle).makeSession().forward(features: features, options: options)
         let golden = try NpyArray(contentsOf: Self.gold.appendingPathComponent("\(clip)_encoder_out_\(tag).npy"))
         #expect(out.shape == golden.shape)
         let diff = MaxDifference(out.array, golden.floats)

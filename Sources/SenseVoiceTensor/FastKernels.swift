@@ -1,163 +1,15 @@
 // SIMD kernels for the encoder's passes around the GEMMs: softmax, log-softmax, LayerNorm, ReLU,
-// residual adds and the FSMN memory block, each split over rows across `Parallel.width` threads.
+// residual adds and the FSMN memory block, each split over rows across the caller's `threads`.
 //
 // They compute the same formulas as `Kernels` (VectorKernels.swift) in the same per-element order;
 // only reductions (sums, maxima) are accumulated in 16 lanes, and exp is `FastMath.exp`.
 
 import CKernels
-import Dispatch
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// Splits row ranges across threads: the encoder's GEMMs and the passes around them.
-///
-/// The extra threads are a few long-lived helper threads of this module (not libdispatch's worker
-/// pool, whose threads would otherwise show up in callers' thread-local state): a caller claims
-/// them all, hands each a row range, does the first range itself and waits. A second caller that
-/// finds them claimed (several inference threads, each with 1 BLAS thread, never get here) simply
-/// runs its pass alone.
-///
-/// An encoder pass is hundreds of short parallel regions (≈ 10 per layer), so hand-offs spin
-/// briefly instead of sleeping at once: a helper spins ≈ 50–100 µs for its next range before it
-/// blocks on its semaphore, and the caller spins for the helpers to finish (yielding after a while).
-public enum Parallel {
-    /// Threads used by the SIMD kernels: the BLAS thread count, so one setting governs both.
-    public static var width: Int { BLAS.threads }
-
-    /// Calls `body(lo, hi)` on disjoint row ranges covering `0..<rows`, on up to `width` threads when
-    /// the pass has at least `minWork` elements (`rows · cols`), else once on the caller's thread.
-    ///
-    /// `body` is called concurrently, so it must only touch the rows it is given (every kernel here
-    /// writes rows `lo..<hi` of its output and reads shared inputs); every call has finished when
-    /// this function returns, so nothing outlives it.
-    ///   - threads: how many threads to use at most (default ``width``).
-    public static func rows(_ rows: Int, cols: Int, minWork: Int = 32_768, threads: Int? = nil,
-                            _ body: (Int, Int) -> Void) {
-        let helpers = KernelHelpers.shared
-        let w = min(threads ?? width, rows, helpers.lanes.count + 1)
-        if w <= 1 || rows * cols < minWork || !helpers.claim() {
-            body(0, rows)
-            return
-        }
-        defer { helpers.release() }
-        // The kernels' closures capture raw pointers, which are not Sendable; the disjoint row
-        // ranges and the wait below are what make the concurrent calls safe.
-        withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let body = body
-            for i in 1..<w {
-                let lane = helpers.lanes[i - 1]
-                let lo = rows * i / w, hi = rows * (i + 1) / w
-                lane.post { body(lo, hi) }
-            }
-            body(0, rows / w)
-            for i in 1..<w {
-                helpers.lanes[i - 1].waitUntilFinished()
-            }
-        }
-    }
-}
-
-/// One helper thread: runs `work` each time one is posted, then marks it finished.
-///
-/// `posted` / `finished` count work items. The helper spins on `posted` for a while, then sets
-/// `sleeping` and blocks on `start`; a poster that takes `sleeping` back (exchange to false)
-/// signals `start`. Both sides use sequentially consistent operations on `posted` and `sleeping`,
-/// so either the helper sees the new item before blocking or the poster sees it asleep.
-final class KernelLane: Sendable {
-    let start = DispatchSemaphore(value: 0)
-    let posted = Atomic<UInt64>(0)
-    let finished = Atomic<UInt64>(0)
-    let sleeping = Atomic<Bool>(false)
-    /// Written by the claiming caller before `posted` is incremented, read by the helper after it
-    /// sees the increment, cleared by the caller after `finished` catches up: `posted` and
-    /// `finished` (release/acquire) order every access.
-    nonisolated(unsafe) var work: (() -> Void)?
-
-    /// Pause iterations a helper spins for new work before it sleeps (≈ 50–100 µs).
-    static let idleSpins = 20_000
-
-    /// Hands `work` to the helper (the caller holds the lanes; one item at a time).
-    func post(_ work: @escaping () -> Void) {
-        self.work = work
-        posted.add(1, ordering: .sequentiallyConsistent)
-        if sleeping.exchange(false, ordering: .sequentiallyConsistent) { start.signal() }
-    }
-
-    /// Spins (then yields) until the helper has finished everything posted, and clears `work`.
-    func waitUntilFinished() {
-        let target = posted.load(ordering: .relaxed)
-        var spins = 0
-        while finished.load(ordering: .acquiring) != target {
-            spins += 1
-            if spins < 100_000 { svk_spin_pause() } else { sched_yield() }
-        }
-        work = nil
-    }
-
-    /// The helper thread's loop.
-    func serve() -> Never {
-        var seen: UInt64 = 0
-        while true {
-            var spins = 0
-            while posted.load(ordering: .acquiring) == seen {
-                if spins < KernelLane.idleSpins {
-                    spins += 1
-                    svk_spin_pause()
-                    continue
-                }
-                sleeping.store(true, ordering: .sequentiallyConsistent)
-                if posted.load(ordering: .sequentiallyConsistent) != seen,
-                   sleeping.exchange(false, ordering: .sequentiallyConsistent) {
-                    break                   // the item came in time: not asleep, no signal owed
-                }
-                start.wait()                // the poster took `sleeping` and signals
-                break
-            }
-            seen += 1
-            work?()
-            finished.store(seen, ordering: .releasing)
-        }
-    }
-}
-
-/// The helper threads of `Parallel`, started on first use (one fewer than the online CPUs, at most 15).
-final class KernelHelpers: Sendable {
-    static let shared = KernelHelpers()
-
-    let lanes: [KernelLane]
-    private let claimed = Mutex(false)
-
-    private init() {
-        let cpus = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        lanes = (0..<min(15, cpus - 1)).map { _ in KernelLane() }
-        for lane in lanes {
-            var thread = pthread_t()
-            let context = Unmanaged.passRetained(lane).toOpaque()
-            if pthread_create(&thread, nil, { arg in
-                Unmanaged<KernelLane>.fromOpaque(arg!).takeUnretainedValue().serve()
-            }, context) == 0 {
-                pthread_detach(thread)
-            }
-        }
-    }
-
-    /// Takes every helper for one pass; false when another caller has them.
-    func claim() -> Bool {
-        claimed.withLock { busy in
-            if busy { return false }
-            busy = true
-            return true
-        }
-    }
-
-    func release() {
-        claimed.withLock { $0 = false }
-    }
-}
 
 @inline(__always) @usableFromInline
 func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
@@ -169,13 +21,14 @@ func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
 }
 
-/// SIMD, multi-threaded counterparts of `Kernels`.
+/// SIMD, multi-threaded counterparts of `Kernels`: each pass splits its rows over up to `threads`
+/// threads (``Parallel``), the caller's budget.
 public enum FastKernels {
     // MARK: softmax
 
-    /// Softmax of each row in place (max-subtracted), rows split across threads.
-    public static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-        Parallel.rows(rows, cols: cols) { lo, hi in
+    /// Softmax of each row in place (max-subtracted), rows split across up to `threads` threads.
+    public static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, threads: Int) {
+        Parallel.rows(rows, cols: cols, threads: threads) { lo, hi in
             for r in lo..<hi { softmaxRow(x + r * cols, count: cols) }
         }
     }
@@ -243,9 +96,10 @@ public enum FastKernels {
         return acc.sum()
     }
 
-    /// Log-softmax of each row in place: `x − max − log Σ exp(x − max)`, rows split across threads.
-    public static func logSoftmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-        Parallel.rows(rows, cols: cols) { lo, hi in
+    /// Log-softmax of each row in place: `x − max − log Σ exp(x − max)`, rows split across up to
+    /// `threads` threads.
+    public static func logSoftmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, threads: Int) {
+        Parallel.rows(rows, cols: cols, threads: threads) { lo, hi in
             for r in lo..<hi {
                 let row = x + r * cols
                 let m = maximum(row, count: cols)
@@ -286,8 +140,8 @@ public enum FastKernels {
     /// LayerNorm over the last dimension (biased variance, as PyTorch); `x` and `y` may alias.
     public static func layerNorm(rows: Int, cols: Int, x: UnsafePointer<Float>,
                                  gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-                                 eps: Float, y: UnsafeMutablePointer<Float>) {
-        Parallel.rows(rows, cols: cols) { lo, hi in
+                                 eps: Float, y: UnsafeMutablePointer<Float>, threads: Int) {
+        Parallel.rows(rows, cols: cols, threads: threads) { lo, hi in
             for r in lo..<hi { layerNormRow(x + r * cols, cols: cols, gamma: gamma, beta: beta, eps: eps, y: y + r * cols) }
         }
     }
@@ -331,9 +185,9 @@ public enum FastKernels {
 
     // MARK: element-wise
 
-    /// `x = max(x, 0)` in place, split across threads.
-    public static func relu(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-        Parallel.rows(rows, cols: cols) { lo, hi in
+    /// `x = max(x, 0)` in place, split across up to `threads` threads.
+    public static func relu(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int, threads: Int) {
+        Parallel.rows(rows, cols: cols, threads: threads) { lo, hi in
             let p = x + lo * cols
             let n = (hi - lo) * cols
             let zero = SIMD16<Float>(repeating: 0)
@@ -349,9 +203,10 @@ public enum FastKernels {
         }
     }
 
-    /// `y += x` element-wise over `rows · cols` elements, split across threads.
-    public static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-        Parallel.rows(rows, cols: cols) { lo, hi in
+    /// `y += x` element-wise over `rows · cols` elements, split across up to `threads` threads.
+    public static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+                           threads: Int) {
+        Parallel.rows(rows, cols: cols, threads: threads) { lo, hi in
             let xs = x + lo * cols
             let ys = y + lo * cols
             let n = (hi - lo) * cols
@@ -378,10 +233,12 @@ public enum FastKernels {
     ///   - taps: `[kernel, cols]` tap-major depthwise kernel.
     ///   - proj: attention output `[rows, cols]`.
     ///   - x: the residual stream `[rows, cols]`.
+    ///   - threads: the caller's thread budget.
     public static func fsmnMemory(rows: Int, cols: Int, v: UnsafePointer<Float>, ldv: Int,
                                   taps: UnsafePointer<Float>, kernel: Int, left: Int,
-                                  proj: UnsafePointer<Float>, x: UnsafeMutablePointer<Float>, residual: Bool) {
-        Parallel.rows(rows, cols: cols * kernel) { lo, hi in
+                                  proj: UnsafePointer<Float>, x: UnsafeMutablePointer<Float>, residual: Bool,
+                                  threads: Int) {
+        Parallel.rows(rows, cols: cols * kernel, threads: threads) { lo, hi in
             if usesAVX512 {
                 svk_fsmn(lo, hi, rows, cols, v, ldv, taps, kernel, left, proj, x, residual ? 1 : 0)
                 return
