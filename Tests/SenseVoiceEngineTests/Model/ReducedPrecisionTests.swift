@@ -65,7 +65,7 @@ struct ReducedPrecisionTests {
         let model = SyntheticModel.make(config: try SyntheticModel.config(named: "small"))
         let features = WavFrontend(config: model.config.frontend, cmvn: nil).features(toneAudio(seconds: 1))
         // No fp32 top-2 gap reaches +∞, so no frame is confident.
-        let c = PrecisionCloseness.measure(reference: model, candidate: model, features: features, gapThreshold: .infinity)
+        let c = try PrecisionCloseness.measure(reference: model, candidate: model, features: features, gapThreshold: .infinity)
         #expect(c.confidentFrames == 0 && c.frames > 0, "\(c)")
         #expect(c.confidentAgreement == 0, "\(c)")
     }
