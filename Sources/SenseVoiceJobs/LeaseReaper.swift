@@ -24,14 +24,7 @@ public struct LeaseReaper: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await reapOnce()
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
-            } catch {
-                return
-            }
-        }
+        await repeatUntilShutdown(every: interval) { await reapOnce() }
     }
 
     /// One pass: re-queue or fail jobs with expired leases.

@@ -253,12 +253,7 @@ public struct PostgresJobStore: JobStore {
                 """, logger: logger).decode(String?.self) { out = text }
             return out
         }
-        guard let json else { return nil }
-        do {
-            return try JSONDecoder().decode(TranscriptionResult.self, from: Data(json.utf8))
-        } catch {
-            throw JobError(.storage, "the stored result of job \(id) is unreadable: \(error)")
-        }
+        return try TranscriptionResult.stored(json, jobID: id)
     }
 
     public func list(_ query: JobQuery) async throws -> [JobRecord] {

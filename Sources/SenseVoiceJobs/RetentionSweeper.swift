@@ -24,14 +24,7 @@ public struct RetentionSweeper: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await sweepOnce()
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
-            } catch {
-                return
-            }
-        }
+        await repeatUntilShutdown(every: interval) { await sweepOnce() }
     }
 
     /// One pass.

@@ -154,12 +154,7 @@ public struct SQLiteJobStore: JobStore {
         let json = try await read { db in
             try String.fetchOne(db, sql: "SELECT result FROM job WHERE id = ? AND state = 'succeeded'", arguments: [id])
         }
-        guard let json else { return nil }
-        do {
-            return try JSONDecoder().decode(TranscriptionResult.self, from: Data(json.utf8))
-        } catch {
-            throw JobError(.storage, "the stored result of job \(id) is unreadable: \(error)")
-        }
+        return try TranscriptionResult.stored(json, jobID: id)
     }
 
     public func list(_ query: JobQuery) async throws -> [JobRecord] {
@@ -238,23 +233,22 @@ public struct SQLiteJobStore: JobStore {
 
     /// A write transaction; database errors become `JobError(.storage)`.
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await db.write(body)
-        } catch let error as JobError {
-            throw error
-        } catch let error as DatabaseError {
-            throw JobError(.storage, "job database write failed: \(error.message ?? error.description)")
-        }
+        try await storage("write") { try await db.write(body) }
     }
 
     /// A read; database errors become `JobError(.storage)`.
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await storage("read") { try await db.read(body) }
+    }
+
+    /// Runs a database access, turning its `DatabaseError` into `JobError(.storage)`.
+    private func storage<T>(_ access: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return try await db.read(body)
+            return try await body()
         } catch let error as JobError {
             throw error
         } catch let error as DatabaseError {
-            throw JobError(.storage, "job database read failed: \(error.message ?? error.description)")
+            throw JobError(.storage, "job database \(access) failed: \(error.message ?? error.description)")
         }
     }
 
