@@ -11,14 +11,14 @@ public final class RecognitionSession {
     /// The pipeline this session runs.
     public let transcriber: Transcriber
     private let encoder: any AcousticEncoding
-    /// Threads this session's encoder passes and VAD may use (``EngineConfiguration/threads``).
-    public let threads: Int
 
-    init(transcriber: Transcriber, encoder: any AcousticEncoding, threads: Int) {
+    init(transcriber: Transcriber, encoder: any AcousticEncoding) {
         self.transcriber = transcriber
         self.encoder = encoder
-        self.threads = threads
     }
+
+    /// Threads this session's encoder passes and VAD may use (``EngineConfiguration/threads``).
+    public var threads: Int { transcriber.configuration.threads }
 
     /// Transcribes audio at the model's rate: one segment without VAD, FunASR's long-audio flow with it.
     ///

@@ -66,7 +66,6 @@ public struct Transcriber: Sendable {
     /// A new session for the calling thread (its own encoder and scratch memory). Sessions are not
     /// thread-safe: make one per thread that transcribes.
     public func makeSession() -> RecognitionSession {
-        RecognitionSession(transcriber: self, encoder: acousticModel.makeEncoder(threads: configuration.threads),
-                           threads: configuration.threads)
+        RecognitionSession(transcriber: self, encoder: acousticModel.makeEncoder(threads: configuration.threads))
     }
 }
