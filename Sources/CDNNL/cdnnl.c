@@ -449,6 +449,31 @@ void sv_linear_destroy(sv_linear *l) {
     free(l);
 }
 
+/* One argument of a primitive run: its DNNL_ARG_* kind, layout and buffer (NULL: not passed). */
+typedef struct {
+    int arg;
+    const dnnl_memory_desc_t *md;
+    void *data;
+} binding;
+
+/* Wraps each passed buffer in a memory object, runs the primitive on the stream, waits for it and
+   releases the wrappers (the buffers stay the caller's). */
+static dnnl_status_t execute_bound(dnnl_primitive_t prim, dnnl_stream_t stream, const binding *bound, int count) {
+    dnnl_memory_t mem[8] = {0};
+    dnnl_exec_arg_t args[8];
+    int nargs = 0;
+    dnnl_status_t s = count <= 8 ? dnnl_success : dnnl_invalid_arguments;
+    for (int i = 0; i < count && !s; i++) {
+        if (!bound[i].data) continue;
+        s = dnnl_memory_create(&mem[nargs], bound[i].md, g_engine, bound[i].data);
+        if (!s) { args[nargs] = (dnnl_exec_arg_t){bound[i].arg, mem[nargs]}; nargs++; }
+    }
+    if (!s) s = dnnl_primitive_execute(prim, stream, nargs, args);
+    if (!s) s = dnnl_stream_wait(stream);
+    for (int i = 0; i < 8; i++) if (mem[i]) dnnl_memory_destroy(mem[i]);
+    return s;
+}
+
 int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
     if (m <= 0) return 0;
     tls_t *t = tls_get();
@@ -496,24 +521,11 @@ int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
     dnnl_memory_desc_init_by_tag(&dmd, 2, dd, ddt, dnnl_ab);
     dnnl_memory_desc_init_by_tag(&pmd, 1, pd, dnnl_u8, dnnl_a);
 
-    dnnl_memory_t mem[5] = {0};
-    dnnl_exec_arg_t args[5];
-    int nargs = 0;
-    s = dnnl_memory_create(&mem[0], &smd, g_engine, src);
-    if (!s) { args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[0]}; s = dnnl_memory_create(&mem[1], &wmd, g_engine, l->w); }
-    if (!s) { args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, mem[1]}; s = dnnl_memory_create(&mem[2], &dmd, g_engine, y); }
-    if (!s) { args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[2]}; }
-    if (!s && float_bias) {
-        s = dnnl_memory_create(&mem[3], &bmd, g_engine, l->bias);
-        if (!s) args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, mem[3]};
-    }
-    if (!s && scratch_bytes) {
-        s = dnnl_memory_create(&mem[4], &pmd, g_engine, scratch);
-        if (!s) args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem[4]};
-    }
-    if (!s) s = dnnl_primitive_execute(prim, t->stream, nargs, args);
-    if (!s) s = dnnl_stream_wait(t->stream);
-    for (int i = 0; i < 5; i++) if (mem[i]) dnnl_memory_destroy(mem[i]);
+    const binding bound[5] = {
+        {DNNL_ARG_SRC, &smd, src}, {DNNL_ARG_WEIGHTS, &wmd, l->w}, {DNNL_ARG_DST, &dmd, y},
+        {DNNL_ARG_BIAS, &bmd, float_bias ? l->bias : NULL}, {DNNL_ARG_SCRATCHPAD, &pmd, scratch_bytes ? scratch : NULL},
+    };
+    s = execute_bound(prim, t->stream, bound, 5);
     if (owned) dnnl_primitive_destroy(prim);
     if (s) return s;
 
@@ -585,20 +597,11 @@ static int attention_run(int kind, int t, int heads, int dk, int d, float scale,
     attention_mds(kind, t, heads, dk, d, &amd, &bmd, &cmd);
     dnnl_dims_t pd = {(dnnl_dim_t)scratch_bytes};
     dnnl_memory_desc_init_by_tag(&pmd, 1, pd, dnnl_u8, dnnl_a);
-    dnnl_memory_t mem[4] = {0};
-    dnnl_exec_arg_t args[4];
-    int nargs = 0;
-    s = dnnl_memory_create(&mem[0], &amd, g_engine, (void *)a);
-    if (!s) { args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[0]}; s = dnnl_memory_create(&mem[1], &bmd, g_engine, (void *)b); }
-    if (!s) { args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, mem[1]}; s = dnnl_memory_create(&mem[2], &cmd, g_engine, c); }
-    if (!s) { args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[2]}; }
-    if (!s && scratch_bytes) {
-        s = dnnl_memory_create(&mem[3], &pmd, g_engine, scratch);
-        if (!s) args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem[3]};
-    }
-    if (!s) s = dnnl_primitive_execute(prim, tl->stream, nargs, args);
-    if (!s) s = dnnl_stream_wait(tl->stream);
-    for (int i = 0; i < 4; i++) if (mem[i]) dnnl_memory_destroy(mem[i]);
+    const binding bound[4] = {
+        {DNNL_ARG_SRC, &amd, (void *)a}, {DNNL_ARG_WEIGHTS, &bmd, (void *)b}, {DNNL_ARG_DST, &cmd, c},
+        {DNNL_ARG_SCRATCHPAD, &pmd, scratch_bytes ? scratch : NULL},
+    };
+    s = execute_bound(prim, tl->stream, bound, 4);
     if (owned) dnnl_primitive_destroy(prim);
     return s;
 }

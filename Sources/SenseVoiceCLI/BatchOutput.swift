@@ -7,14 +7,17 @@ import SenseVoiceEngine
 struct BatchOutput {
     let directory: URL
     let formats: [TranscriptFormat]
+    /// The writers' options (also decide suffixes that depend on them, like the markers layout).
+    let options: TranscriptWriterOptions
     let overwrite: Bool
     private var rows: [String: SummaryRow] = [:]
     private var order: [String] = []
     private let previous: [String: SummaryRow]
 
-    init(directory: String, formats: [TranscriptFormat], overwrite: Bool) {
+    init(directory: String, formats: [TranscriptFormat], options: TranscriptWriterOptions, overwrite: Bool) {
         self.directory = URL(fileURLWithPath: directory)
         self.formats = formats
+        self.options = options
         self.overwrite = overwrite
         var prev: [String: SummaryRow] = [:]
         if let text = try? String(contentsOf: self.directory.appendingPathComponent("summary.csv"), encoding: .utf8) {
@@ -28,7 +31,7 @@ struct BatchOutput {
     /// Output path of `input` in `format`: the input's relative path with its extension replaced.
     func outputURL(_ input: InputFile, _ format: TranscriptFormat) -> URL {
         let base = (input.relative as NSString).deletingPathExtension
-        return directory.appendingPathComponent(base + format.fileSuffix)
+        return directory.appendingPathComponent(base + format.fileSuffix(options))
     }
 
     /// Whether every requested output of `input` exists already (resume).
@@ -36,7 +39,7 @@ struct BatchOutput {
         !overwrite && formats.allSatisfy { FileManager.default.fileExists(atPath: outputURL(input, $0).path) }
     }
 
-    mutating func write(_ result: TranscriptionResult, for input: InputFile, options: TranscriptWriterOptions) throws {
+    mutating func write(_ result: TranscriptionResult, for input: InputFile) throws {
         for format in formats {
             let url = outputURL(input, format)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -55,8 +55,11 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "Subtitle marks for srt/vtt: none, emoji or labels.")
     var subtitleMarkers: String = "none"
 
-    @Option(help: "Label language for --format labels: en or zh.")
+    @Option(help: "Label language for --format labels and markers: en or zh.")
     var labelStyle: String = "en"
+
+    @OptionGroup(title: "Markers (--format markers)")
+    var markers: MarkerOptions
 
     @Option(help: "Compute threads (BLAS; default: every core).")
     var threads: Int?
@@ -79,6 +82,7 @@ struct TranscribeCommand: ParsableCommand {
         if formats.count > 1 && outputDir == nil { throw ValidationError("several formats need --output-dir") }
         if !["none", "emoji", "labels"].contains(subtitleMarkers) { throw ValidationError("--subtitle-markers must be none, emoji or labels") }
         if let m = maxDurationSeconds, !(m > 0) { throw ValidationError("--max-duration-s must be positive") }
+        _ = try markers.highlights()
         if VADMode(rawValue: vadMode) == nil { throw ValidationError("--vad-mode must be dynamic or classic") }
         if !(mergeLengthSeconds >= 0 && mergeLengthSeconds <= 600) { throw ValidationError("--merge-length-s must be in 0…600") }
     }
@@ -107,8 +111,8 @@ struct TranscribeCommand: ParsableCommand {
         let formats = TranscriptFormats.standard.parse(list: format) ?? []  // validate() refused an empty or unknown list
         let style: ReadableLabels.Style = labelStyle == "zh" ? .chinese : .english
         let cues = SubtitleCueOptions(markers: subtitleMarkers == "emoji" ? .emoji : subtitleMarkers == "labels" ? .labels(style) : .none)
-        let writerOptions = TranscriptWriterOptions(cues: cues, labelStyle: style, words: timestamps)
-        var batch = outputDir.map { BatchOutput(directory: $0, formats: formats, overwrite: overwrite) }
+        let writerOptions = TranscriptWriterOptions(cues: cues, labelStyle: style, words: timestamps, highlights: try markers.highlights())
+        var batch = outputDir.map { BatchOutput(directory: $0, formats: formats, options: writerOptions, overwrite: overwrite) }
         let progress = BatchProgress(files: files, quiet: quiet)
         for (i, input) in files.enumerated() {
             if let b = batch, b.isDone(input) {
@@ -121,7 +125,7 @@ struct TranscribeCommand: ParsableCommand {
                 let audio = try decoder.decode(path: input.path)
                 let result = try session.transcribe(audio, file: input.path, options: options, decodeSeconds: clock.seconds)
                 if batch != nil {
-                    try batch?.write(result, for: input, options: writerOptions)
+                    try batch?.write(result, for: input)
                 } else if let first = formats.first {
                     let writer = first.writer(writerOptions)
                     var text = try writer.write(result)

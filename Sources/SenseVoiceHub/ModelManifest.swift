@@ -13,11 +13,6 @@ public struct ModelManifest: Sendable, Codable, Equatable {
         public var path: String
         public var size: Int64
         public var sha256: String
-        public init(path: String, size: Int64, sha256: String) {
-            self.path = path
-            self.size = size
-            self.sha256 = sha256
-        }
     }
 
     /// Manifest format version.

@@ -1,9 +1,9 @@
 // Loads the engine once at start (off the cooperative pool) and owns the inference pool's life.
 
-public import Logging
-public import SenseVoiceEngine
-public import SenseVoiceJobs
-public import ServiceLifecycle
+import Logging
+import SenseVoiceEngine
+import SenseVoiceJobs
+import ServiceLifecycle
 
 /// Loads the ``Transcriber`` an ``EngineConfiguration`` names into a ``ModelHost`` and keeps its
 /// inference pool (``EngineConfiguration/workers`` threads) until shutdown.
@@ -11,21 +11,15 @@ public import ServiceLifecycle
 /// While it loads, `/ready` answers 503 and sync routes 503; jobs can already be submitted.
 /// A model that fails to load ends the service with the error, which stops the server.
 /// First in the service group, it stops last: after the HTTP server and the job workers.
-public struct EngineService: Service {
+struct EngineService: Service {
     /// Where the loaded pool (or the loading error) is published.
-    public let host: ModelHost
+    let host: ModelHost
     /// Models, precision, threads and long-audio limits.
-    public let configuration: EngineConfiguration
+    let configuration: EngineConfiguration
     /// Loading and shutdown messages.
-    public let logger: Logger
+    let logger: Logger
 
-    public init(host: ModelHost, configuration: EngineConfiguration, logger: Logger) {
-        self.host = host
-        self.configuration = configuration
-        self.logger = logger
-    }
-
-    public func run() async throws {
+    func run() async throws {
         let configuration = configuration
         logger.info("loading model", metadata: ["model": "\(configuration.modelDirectory ?? "(default)")", "workers": "\(configuration.workers)",
                                                 "blas_threads": "\(configuration.threads)", "precision": "\(configuration.precision)"])

@@ -1,6 +1,6 @@
 import Foundation
 import SenseVoiceEngine
-import SenseVoiceHub
+@testable import SenseVoiceHub
 import SenseVoiceHubTestSupport
 import SenseVoiceTestSupport
 import Testing

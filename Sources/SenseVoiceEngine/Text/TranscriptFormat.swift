@@ -10,6 +10,7 @@ public struct TranscriptFormat: Sendable, Identifiable {
     /// The file name suffix in `transcribe --output-dir`, unique among the formats (`.rich.txt`).
     public let fileSuffix: String
     private let make: @Sendable (TranscriptWriterOptions) -> any TranscriptWriting
+    private let suffixRule: (@Sendable (any TranscriptWriting) -> String)?
 
     public var id: String { name }
 
@@ -22,6 +23,22 @@ public struct TranscriptFormat: Sendable, Identifiable {
         self.name = name
         self.make = writer
         self.fileSuffix = fileSuffix ?? "." + writer(TranscriptWriterOptions()).fileExtension
+        self.suffixRule = nil
+    }
+
+    /// A format whose file suffix depends on the writer a request builds (`markers`: `.markers.csv`,
+    /// `.chapters.txt`, `.markers.edl`).
+    public init(_ name: String, fileSuffix rule: @escaping @Sendable (any TranscriptWriting) -> String,
+                writer: @escaping @Sendable (TranscriptWriterOptions) -> any TranscriptWriting) {
+        self.name = name
+        self.make = writer
+        self.fileSuffix = rule(writer(TranscriptWriterOptions()))
+        self.suffixRule = rule
+    }
+
+    /// The output-folder suffix for one request's options.
+    public func fileSuffix(_ options: TranscriptWriterOptions) -> String {
+        suffixRule.map { $0(make(options)) } ?? fileSuffix
     }
 
     /// The writer for one request.

@@ -57,6 +57,9 @@ public struct TranscriptFormats: Sendable {
         TranscriptFormat("srt") { o in SubtitleWriter(.srt, cues: o.cues) },
         TranscriptFormat("vtt") { o in SubtitleWriter(.vtt, cues: o.cues) },
         TranscriptFormat("tsv") { _ in TSVWriter() },
+        TranscriptFormat("markers", fileSuffix: { writer in
+            writer.fileExtension == "txt" ? ".chapters.txt" : ".markers." + writer.fileExtension
+        }) { o in HighlightWriter(o.highlights, labels: o.labelStyle) },
     ], defaultName: "json")
 
     /// OpenAI's `response_format`: json, text, srt, verbose_json, vtt.

@@ -102,12 +102,6 @@ public struct VADConfig: Sendable, Equatable {
     public var encoder: Encoder
     public var decision: Decision
 
-    public init(frontend: FrontendConfig, encoder: Encoder, decision: Decision) {
-        self.frontend = frontend
-        self.encoder = encoder
-        self.decision = decision
-    }
-
     /// Reads `config.yaml` from a file.
     /// - Throws: `SenseVoiceError(.modelNotFound)` when the file is missing,
     ///   `.configInvalid` when it is not a usable FSMN-VAD config.

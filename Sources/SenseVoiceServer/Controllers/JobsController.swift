@@ -101,11 +101,11 @@ struct JobsController: Sendable {
         return Response(status: .noContent)
     }
 
-    /// `GET /api/v1/jobs/{id}/result?format=…&markers=…&download=1`: any format of `TranscriptFormats.standard`.
+    /// `GET /api/v1/jobs/{id}/result?format=…&markers=…&download=1`: any format of `TranscriptFormats.standard`
+    /// (with `format=markers`: `markers_format`, `only_events`, `only_emotions`, `edl_fps`, `edl_start`).
     @Sendable func result(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let q = UploadReader.queryDictionary(request)
         let format = try OptionParsing.format(q["format"], field: "format", in: .standard)
-        let markers = try OptionParsing.markers(q["markers"])
         let download = try OptionParsing.bool({ q[$0] }, "download") ?? false
         let job = try await job(context)
         switch job.state {
@@ -117,7 +117,7 @@ struct JobsController: Sendable {
                            message: "job \(job.id) failed [\(job.errorCode ?? "error")]: \(job.errorMessage ?? "no message"); fix the file and submit it again")
         case .succeeded:
             guard let result = try await store.result(id: job.id) else { throw Self.missing(job.id) }
-            let options = OptionParsing.writerOptions(markers: markers, words: job.options.timestamps)
+            let options = try OptionParsing.writerOptions({ q[$0] }, words: job.options.timestamps)
             return try APIResponse.transcript(result, format: format, options: options,
                                               attachmentName: download ? APIResponse.baseName(job.fileName) : nil)
         }

@@ -22,7 +22,8 @@ struct TranscriptionController: Sendable {
     }
 
     /// `POST /api/v1/transcriptions`: multipart `file` + `language`, `use_itn`, `ban_emo_unk`,
-    /// `timestamps`, `format` (json by default), `markers` (subtitles).
+    /// `timestamps`, `format` (json by default), `markers` (subtitles), `label_style`, and for
+    /// `format=markers` its `markers_format`, `only_events`, `only_emotions`, `edl_fps`, `edl_start`.
     @Sendable func transcribe(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try await admitted { pool in
             let form = try await UploadReader.read(request, limit: configuration.maxUploadBytes)
@@ -30,10 +31,9 @@ struct TranscriptionController: Sendable {
             let options = try OptionParsing.transcriptionOptions(form.value)
             let format = try OptionParsing.format(form.value("format") ?? form.value("response_format"),
                                                   field: "format", in: .standard)
-            let markers = try OptionParsing.markers(form.value("markers"))
+            let writerOptions = try OptionParsing.writerOptions(form.value, words: options.timestamps)
             let result = try await run(pool, file: file, options: options)
-            return try APIResponse.transcript(result, format: format,
-                                              options: OptionParsing.writerOptions(markers: markers, words: options.timestamps))
+            return try APIResponse.transcript(result, format: format, options: writerOptions)
         }
     }
 
@@ -66,7 +66,7 @@ struct TranscriptionController: Sendable {
             }
             let result = try await run(pool, file: file, options: options)
             return try APIResponse.transcript(result, format: format,
-                                              options: OptionParsing.writerOptions(markers: .none, words: granularities.contains("word")))
+                                              options: TranscriptWriterOptions(words: granularities.contains("word")))
         }
     }
 

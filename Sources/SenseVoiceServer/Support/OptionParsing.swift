@@ -38,11 +38,34 @@ enum OptionParsing {
     }
 
     /// The writer options of a request: subtitle `markers` (whose label language `labels` uses
-    /// too) and whether `verbose_json` lists `words`.
-    static func writerOptions(markers: SubtitleCueOptions.Markers, words: Bool) -> TranscriptWriterOptions {
+    /// too, unless `label_style` is `en` or `zh`), whether `verbose_json` lists `words`, and the
+    /// `markers` format's `markers_format`, `only_events`, `only_emotions`, `edl_fps`, `edl_start`.
+    /// - Throws: `SenseVoiceError(.invalidOption)` naming the field (answered with 400).
+    static func writerOptions(_ value: (String) -> String?, words: Bool) throws -> TranscriptWriterOptions {
+        let marks = try markers(value("markers"))
         var style = ReadableLabels.Style.english
-        if case .labels(let chosen) = markers { style = chosen }
-        return TranscriptWriterOptions(cues: SubtitleCueOptions(markers: markers), labelStyle: style, words: words)
+        if case .labels(let chosen) = marks { style = chosen }
+        switch present(value("label_style"))?.lowercased() {
+        case nil: break
+        case "en": style = .english
+        case "zh": style = .chinese
+        case let other?: throw SenseVoiceError(.invalidOption, "label_style '\(other.prefix(40))' is not supported; use en or zh")
+        }
+        var fps: Int?
+        if let raw = present(value("edl_fps")) {
+            guard let parsed = Int(raw) else { throw SenseVoiceError(.invalidOption, "edl_fps must be a whole number, not '\(raw.prefix(40))'") }
+            fps = parsed
+        }
+        let highlights = try HighlightOptions(layout: present(value("markers_format")), onlyEvents: present(value("only_events")),
+                                              onlyEmotions: present(value("only_emotions")), fps: fps, start: present(value("edl_start")),
+                                              names: ("markers_format", "only_events", "only_emotions", "edl_fps", "edl_start"))
+        return TranscriptWriterOptions(cues: SubtitleCueOptions(markers: marks), labelStyle: style, words: words, highlights: highlights)
+    }
+
+    /// The trimmed value, or `nil` when absent or empty.
+    private static func present(_ raw: String?) -> String? {
+        guard let text = raw?.trimmingSpaces, !text.isEmpty else { return nil }
+        return text
     }
 
     /// Subtitle marks: `none` (default), `emoji`, `labels`, `labels_zh`.

@@ -11,7 +11,7 @@ struct TranscriptFormatsTests {
     @Test("standard has every format once, with unique output-folder suffixes")
     func standard() {
         let registry = TranscriptFormats.standard
-        #expect(registry.names == ["text", "rich", "raw", "labels", "json", "verbose_json", "srt", "vtt", "tsv"])
+        #expect(registry.names == ["text", "rich", "raw", "labels", "json", "verbose_json", "srt", "vtt", "tsv", "markers"])
         #expect(Set(registry.all.map(\.fileSuffix)).count == registry.all.count)
         #expect(registry["rich"]?.fileSuffix == ".rich.txt")
         #expect(registry["text"]?.fileSuffix == ".txt")
