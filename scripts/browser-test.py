@@ -122,7 +122,7 @@ def run_browser(chromium, driver_path, url, args, downloads):
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
@@ -174,6 +174,19 @@ def run_browser(chromium, driver_path, url, args, downloads):
         srt = open(srt_path, encoding="utf-8").read()
         check(srt.startswith("1\n00:00:00,000 --> "), f"the SRT looks wrong: {srt[:80]!r}")
         shutil.copy(srt_path, os.path.join(args.out, "ja.srt"))
+
+        # Download the markers as an EDL for DaVinci Resolve: the fearful segment is one marker.
+        Select(driver.find_element(By.ID, "markers-layout")).select_by_value("edl")
+        click(driver, driver.find_element(By.ID, "download-markers"))
+        edl_path = os.path.join(downloads, "ja.edl")
+        deadline = time.time() + 30
+        while time.time() < deadline and not os.path.exists(edl_path):
+            time.sleep(0.2)
+        check(os.path.exists(edl_path), f"the markers download did not arrive in {downloads}: {os.listdir(downloads)}")
+        edl = open(edl_path, encoding="utf-8").read()
+        check(edl.startswith("TITLE: ja.wav\nFCM: NON-DROP FRAME\n"), f"the EDL looks wrong: {edl[:80]!r}")
+        check("|C:ResolveColorPurple |M:fearful" in edl, f"the EDL has no fearful marker: {edl!r}")
+        shutil.copy(edl_path, os.path.join(args.out, "ja.edl"))
 
         # 2. Record from the fake microphone and transcribe the recording.
         click(driver, driver.find_element(By.ID, "record"))

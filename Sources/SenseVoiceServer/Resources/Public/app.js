@@ -458,17 +458,17 @@ function setUpPlayer() {
   });
 }
 
-async function download(format) {
+async function download(format, extra = '', extension = format) {
   const id = state.selected;
   if (!id) return;
   try {
-    const response = await api(`/api/v1/jobs/${id}/result?format=${format}&download=1`);
+    const response = await api(`/api/v1/jobs/${id}/result?format=${format}&download=1${extra}`);
     const blob = await response.blob();
     const job = state.jobs.get(id);
     const base = (job ? job.file : 'transcript').replace(/\.[^.]+$/, '');
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
-    a.download = `${base}.${format}`;
+    a.download = `${base}.${extension}`;
     document.body.append(a);
     a.click();
     a.remove();
@@ -559,6 +559,11 @@ document.addEventListener('DOMContentLoaded', () => {
   $('download-srt').addEventListener('click', () => download('srt'));
   $('download-vtt').addEventListener('click', () => download('vtt'));
   $('download-json').addEventListener('click', () => download('json'));
+  $('download-markers').addEventListener('click', () => {
+    const layout = $('markers-layout').value;
+    const extension = { csv: 'markers.csv', chapters: 'chapters.txt', edl: 'edl' }[layout];
+    download('markers', `&markers_format=${layout}`, extension);
+  });
   checkStatus();
   loadJobs();
 });
