@@ -51,7 +51,9 @@ public enum ModelCatalog {
         modelScopeID: "iic/SenseVoiceSmall",
         huggingFaceRepo: "FunAudioLLM/SenseVoiceSmall",
         requiredFiles: ["model.pt", "config.yaml", "am.mvn", "chn_jpn_yue_eng_ko_spectok.bpe.model"],
-        optionalFiles: ["configuration.json"])
+        // The five example recordings the model ships with (a few hundred KB), so a first run has
+        // real speech to transcribe: `transcribe <folder>/example/en.mp3`.
+        optionalFiles: ["configuration.json"] + ["en", "zh", "yue", "ja", "ko"].map { "example/\($0).mp3" })
 
     /// FunASR's FSMN-VAD (see `FSMNVAD.init(modelDirectory:)`).
     public static let fsmnVAD = HubModel(

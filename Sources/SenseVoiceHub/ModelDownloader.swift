@@ -120,7 +120,8 @@ public struct ModelDownloader: Sendable {
                                            maxAttempts: max(1, options.maxAttempts)))
         }
         // Files of an earlier, different listing must not linger in the installed folder.
-        let keep = Set(wanted.map(\.path)).union([ModelManifest.fileName])
+        // (Compared by first path component: `example/en.mp3` keeps its folder.)
+        let keep = Set(wanted.map { String($0.path.split(separator: "/").first ?? "") }).union([ModelManifest.fileName])
         for name in (try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? [] where !keep.contains(name) {
             try? FileManager.default.removeItem(atPath: (staging as NSString).appendingPathComponent(name))
         }

@@ -273,4 +273,25 @@ struct ModelDownloaderTests {
         #expect(error?.code == .modelNotOnHub)
         #expect(error?.message.contains("am.mvn") == true)
     }
+
+    @Test("the model's example clips come along in their folder when the hub has them", arguments: HubKind.allCases)
+    func exampleClipsAreInstalled(kind: HubKind) async throws {
+        let env = try HubTestEnvironment()
+        defer { env.remove() }
+        var tiny = try FakeHub.Repo(directory: Fixtures.tinyModel)
+        let clip = [UInt8](try Data(contentsOf: Fixtures.audio("en.wav")))
+        tiny.files["example/en.mp3"] = clip
+        tiny.sha256["example/en.mp3"] = SHA256.hash(clip).hex
+        tiny.gitBlobIDs["example/en.mp3"] = nil
+        let hub = FakeHub(repos: ["iic/SenseVoiceSmall": tiny, "FunAudioLLM/SenseVoiceSmall": tiny])
+        let result = try await hub.run { url in
+            try await ModelDownloader(source: Self.source(kind, url)).pull(Self.options(env))
+        }
+        let installed = URL(fileURLWithPath: result.directory).appendingPathComponent("example/en.mp3")
+        #expect(try Data(contentsOf: installed) == Data(clip), "the clip survives the clean-up of files the listing does not name")
+        #expect(!FileManager.default.fileExists(atPath: result.directory + "/example/zh.mp3"), "clips the hub lacks are skipped")
+        let manifest = try #require(try ModelManifest.read(directory: result.directory))
+        #expect(manifest.files.contains { $0.path == "example/en.mp3" && $0.sha256 == SHA256.hash(clip).hex })
+        #expect(ModelVerifier.verify(directory: result.directory).isVerified)
+    }
 }
