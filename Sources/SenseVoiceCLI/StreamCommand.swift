@@ -90,7 +90,9 @@ struct StreamCommand: ParsableCommand {
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if VADMode(rawValue: vadMode) == nil { throw ValidationError("--vad-mode must be dynamic or classic") }
-        _ = try LiveEventFilter(events: onlyEvents, emotions: onlyEmotions)
+        do { _ = try LiveEventFilter(events: onlyEvents, emotions: onlyEmotions) } catch let e as SenseVoiceError {
+            throw ValidationError(e.message)
+        }
     }
 
     func run() throws {
