@@ -111,23 +111,11 @@ struct VADCommand: ParsableCommand {
 }
 
 extension VADCommand {
-    /// Feeds `samples` to a ``StreamingVAD`` in chunks of `chunkMs` (the last one shorter, then
-    /// the end of the stream) and returns the calls that returned events, as FunASR's online mode.
+    /// The online VAD's calls that returned events, fed in chunks of `chunkMs`.
     static func streamingCalls(_ vad: FSMNVAD, _ samples: [Float], chunkMs: Int, options: VADOptions) throws -> [StreamingVADCall] {
-        var stream = try StreamingVAD(vad: vad, chunkMs: chunkMs, options: options)
-        let step = chunkMs * stream.sampleRate / 1000
-        var calls: [StreamingVADCall] = []
-        var start = 0
-        var chunk = 0
-        repeat {
-            let end = min(samples.count, start + step)
-            var events = stream.feed(Array(samples[start..<end]))
-            if end == samples.count { events += stream.finish() }
-            if !events.isEmpty { calls.append(StreamingVADCall(chunk: chunk, value: events.map(\.value))) }
-            start = end
-            chunk += 1
-        } while start < samples.count
-        return calls
+        try StreamingVAD.run(samples, vad: vad, chunkMs: chunkMs, options: options).map {
+            StreamingVADCall(chunk: $0.chunk, value: $0.events.map(\.value))
+        }
     }
 
     /// One file's streaming events in the chosen format.

@@ -21,7 +21,8 @@ enum CLIRunner {
         return Fixtures.packageRoot.appendingPathComponent(".build/debug/sensevoice")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    /// Runs the binary; `stdin`, when given, is written to its standard input (then closed).
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil) throws -> Output {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -31,9 +32,20 @@ enum CLIRunner {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = stdin.map { _ in Pipe() }
+        if let input { process.standardInput = input }
         try process.run()
         // Read both pipes fully before waiting so a large output cannot block the child.
         let group = DispatchGroup()
+        if let input, let stdin {
+            group.enter()
+            DispatchQueue.global().async {
+                // The process may exit early (bad options) and close its end: ignore the broken pipe.
+                try? input.fileHandleForWriting.write(contentsOf: stdin)
+                try? input.fileHandleForWriting.close()
+                group.leave()
+            }
+        }
         nonisolated(unsafe) var errData = Data()
         group.enter()
         DispatchQueue.global().async {

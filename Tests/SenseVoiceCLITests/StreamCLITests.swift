@@ -7,40 +7,6 @@ import SenseVoiceHubTestSupport
 import SenseVoiceTestSupport
 import Testing
 
-/// Runs the binary with `stdin` written to its standard input.
-func runCLI(_ arguments: [String], stdin: Data) throws -> CLIRunner.Output {
-    let process = Process()
-    process.executableURL = CLIRunner.binary
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["SENSEVOICE_CONFIG"] = ""
-    process.environment = environment
-    let input = Pipe(), out = Pipe(), err = Pipe()
-    process.standardInput = input
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let group = DispatchGroup()
-    nonisolated(unsafe) var errData = Data()
-    group.enter()
-    DispatchQueue.global().async {
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    group.enter()
-    DispatchQueue.global().async {
-        // The process may exit early (bad options) and close its end: ignore the broken pipe.
-        try? input.fileHandleForWriting.write(contentsOf: stdin)
-        try? input.fileHandleForWriting.close()
-        group.leave()
-    }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return CLIRunner.Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                            stderr: String(decoding: errData, as: UTF8.self))
-}
-
 /// The JSON lines of a `--format jsonl` run.
 func jsonLines(_ text: String) throws -> [[String: Any]] {
     try text.split(separator: "\n").map { line in
@@ -89,7 +55,7 @@ struct StreamCLITests {
     /// Raw PCM on stdin gives the same events as the WAV file; jsonl lines are events with a type.
     @Test func stdinPCMEqualsTheFile() throws {
         let models = try Self.models()
-        let fromStdin = try runCLI(["stream", "-", "--sample-rate", "16000", "--encoding", "pcm_s16le", "--format", "jsonl"] + models,
+        let fromStdin = try CLIRunner.run(["stream", "-", "--sample-rate", "16000", "--encoding", "pcm_s16le", "--format", "jsonl"] + models,
                                    stdin: try Self.pcm16("zh"))
         #expect(fromStdin.status == 0, "stderr: \(fromStdin.stderr)")
         let fromFile = try CLIRunner.run(["stream", Fixtures.audio("zh.wav").path, "--format", "jsonl"] + models)
@@ -123,6 +89,16 @@ struct StreamCLITests {
         #expect(fromURL.stdout == fromFile.stdout)
         #expect(Self.finals(try jsonLines(fromURL.stdout)).map { [$0[0], $0[1]] } == [["0", "6380"]])
         #expect(!hub.downloads(of: "en.wav").isEmpty)
+    }
+
+    /// `--realtime` paces a file at the speed of its audio (2 s here); without it, it runs as fast
+    /// as it can.
+    @Test func realtimePacesTheFile() throws {
+        let start = Date()
+        let out = try CLIRunner.run(["stream", Fixtures.audio("silence_2s.wav").path, "--realtime", "--format", "jsonl"] + Self.models())
+        #expect(out.status == 0, "stderr: \(out.stderr)")
+        #expect(Date().timeIntervalSince(start) >= 1.8)
+        #expect(out.stdout == "{\"duration_ms\":2000,\"type\":\"done\"}\n")
     }
 
     @Test func unreachableURLIsAnAudioError() throws {
@@ -175,13 +151,13 @@ struct StreamCLITests {
 
     @Test func badInputHasClearErrorsAndExitCodes() throws {
         let models = try Self.models()
-        let odd = try runCLI(["stream", "-", "--format", "jsonl"] + models, stdin: Data([0, 0, 0]))
+        let odd = try CLIRunner.run(["stream", "-", "--format", "jsonl"] + models, stdin: Data([0, 0, 0]))
         #expect(odd.status == 4)
         #expect(odd.stderr.contains("audio_truncated") && odd.stderr.contains("whole"), "\(odd.stderr)")
-        let rate = try runCLI(["stream", "-", "--sample-rate", "0"] + models, stdin: Data())
+        let rate = try CLIRunner.run(["stream", "-", "--sample-rate", "0"] + models, stdin: Data())
         #expect(rate.status == 2)
         #expect(rate.stderr.contains("--sample-rate 0"), "\(rate.stderr)")
-        let encoding = try runCLI(["stream", "-", "--encoding", "mulaw"] + models, stdin: Data())
+        let encoding = try CLIRunner.run(["stream", "-", "--encoding", "mulaw"] + models, stdin: Data())
         #expect(encoding.status == 2)
         #expect(encoding.stderr.contains("unknown PCM encoding"), "\(encoding.stderr)")
         let noVAD = try CLIRunner.run(["stream", Fixtures.audio("en.wav").path, "--model", CLIRunner.tinyModel, "--no-vad"])
@@ -193,7 +169,7 @@ struct StreamCLITests {
         let missing = try CLIRunner.run(["stream", "/nonexistent/audio.wav"] + models)
         #expect(missing.status == 4)
         // An empty stdin is a stream without speech: just `done`.
-        let empty = try runCLI(["stream", "-", "--format", "jsonl"] + models, stdin: Data())
+        let empty = try CLIRunner.run(["stream", "-", "--format", "jsonl"] + models, stdin: Data())
         #expect(empty.status == 0)
         #expect(empty.stdout == "{\"duration_ms\":0,\"type\":\"done\"}\n")
     }

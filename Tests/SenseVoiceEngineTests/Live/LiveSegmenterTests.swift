@@ -88,14 +88,7 @@ struct LiveSegmenterTests {
         let oneShot = SincResampler.resample(input, from: 44100, to: 16000)
         var segmenter = try LiveSegmenter(vad: vad, inputSampleRate: 44100, options: LiveOptions(partialIntervalMs: 0))
         var outputs: [LiveSegmenterOutput] = []
-        var start = 0
-        var size = 1
-        while start < input.count {
-            let end = min(input.count, start + size)
-            outputs += try segmenter.feed(Array(input[start..<end]))
-            start = end
-            size = size * 5 % 7919 + 1
-        }
+        for chunk in irregularChunks(input.count, largest: 7919) { outputs += try segmenter.feed(Array(input[chunk])) }
         outputs += segmenter.finish()
         let closed = closedSegments(outputs)
         #expect(closed.count == 1)
