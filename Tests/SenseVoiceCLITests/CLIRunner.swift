@@ -22,9 +22,11 @@ enum CLIRunner {
     }
 
     /// Runs the binary; `stdin`, when given, is written to its standard input (then closed).
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil) throws -> Output {
+    /// `executable` replaces the `sensevoice` binary (a wrapper such as `script`).
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil,
+                    executable: URL? = nil) throws -> Output {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }

@@ -118,6 +118,19 @@ struct StreamCLITests {
         #expect(!out.stdout.contains("\u{1B}"))
     }
 
+    /// On a terminal (a pseudo-terminal from util-linux `script`), partials are drawn in grey on
+    /// one line rewritten in place, and the line is erased before each final scrolls.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux script"))
+    func terminalRewritesThePartialLine() throws {
+        let command = ([CLIRunner.binary.path, "stream", Fixtures.audio("zh.wav").path] + (try Self.models()))
+            .map { "'\($0)'" }.joined(separator: " ")
+        let out = try CLIRunner.run(["-qec", command, "/dev/null"], executable: URL(fileURLWithPath: "/usr/bin/script"))
+        #expect(out.status == 0, "stderr: \(out.stderr)")
+        let erase = "\r\u{1B}[2K"
+        #expect(out.stdout.components(separatedBy: erase + "\u{1B}[90m[0:00.00 …] ").count >= 10, "\(out.stdout.debugDescription)")
+        #expect(out.stdout.contains(erase + "[0:00.00 - 0:11.78] "))
+    }
+
     /// `--only-*` keep only matching finals (and `done`): the tiny model's finals carry no
     /// emotion or event tags, so nothing but `done` is left.
     @Test func filtersDropOtherEvents() throws {
