@@ -29,7 +29,19 @@ extension SentencePieceModel {
     /// - Throws: `SenseVoiceError(.tokenizerInvalid)` for a word-level model, whose encoding is
     ///   not supported.
     public func encode(_ text: String) throws -> [EncodedPiece] {
-        let normalized = encoder.normalize(text, flags: normalizer)
+        try encode(text, flags: normalizer)
+    }
+
+    /// ``encode(_:)`` with `add_dummy_prefix` set as given: without it, a word comes out in the
+    /// form it takes inside a sentence (no leading `▁`), which is how CTC emits CJK text.
+    public func encode(_ text: String, addDummyPrefix: Bool) throws -> [EncodedPiece] {
+        var flags = normalizer
+        flags.addDummyPrefix = addDummyPrefix
+        return try encode(text, flags: flags)
+    }
+
+    private func encode(_ text: String, flags: NormalizerFlags) throws -> [EncodedPiece] {
+        let normalized = encoder.normalize(text, flags: flags)
         let segments = try encoder.segment(normalized, model: self)
         var out: [EncodedPiece] = []
         out.reserveCapacity(segments.count)
