@@ -55,6 +55,12 @@ public struct Hotword: Sendable, Equatable, Codable, Hashable {
         return out
     }
 
+    /// Parses a request field: one phrase per line when the text has line breaks, else a
+    /// comma-separated list (``parse(_:separator:)``).
+    public static func parse(field text: String) throws -> [Hotword] {
+        try parse(text, separator: text.contains(where: \.isNewline) ? "\n" : ",")
+    }
+
     /// Checks count, phrase lengths and scores against the limits.
     /// - Throws: `SenseVoiceError(.invalidOption)` naming the first problem.
     public static func validate(_ hotwords: [Hotword], defaultScore: Double? = nil) throws {
