@@ -48,6 +48,9 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup(title: "Decoding")
     var decodingOptions: DecodingOptions
 
+    @Option(help: "Time beam search biased by this many random hotwords (2–4 random tokens each; for synthetic vocabularies, which spell no text).")
+    var randomHotwords: Int = 0
+
     @Option(help: "Most seconds of audio per encoder batch in --audio mode.")
     var batchSeconds: Double = EngineConfiguration.defaultBatchSeconds
 
@@ -97,7 +100,7 @@ struct BenchCommand: ParsableCommand {
             if i >= warmup { times.append(clock.seconds) }
         }
         let decoding = try BenchDecoding.measure(session: session, transcriber: transcriber, samples: samples, options: options,
-                                                 repeats: max(repeats, 3))
+                                                 randomHotwords: randomHotwords, repeats: max(repeats, 3))
         times.sort()
         let median = times[times.count / 2]
         let report: [String: Any] = [
