@@ -45,6 +45,12 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("repeat-audio-to-s"), help: "Repeat the decoded --audio up to this many seconds.")
     var repeatAudioToSeconds: Double?
 
+    @OptionGroup(title: "Decoding")
+    var decodingOptions: DecodingOptions
+
+    @Option(help: "Time beam search biased by this many random hotwords (2–4 random tokens each; for synthetic vocabularies, which spell no text).")
+    var randomHotwords: Int = 0
+
     @Option(help: "Most seconds of audio per encoder batch in --audio mode.")
     var batchSeconds: Double = EngineConfiguration.defaultBatchSeconds
 
@@ -78,15 +84,23 @@ struct BenchCommand: ParsableCommand {
             return
         }
         // Frontend → encoder → CTC → text on one stretch of audio, through the pipeline's own session.
-        let session = Transcriber(bundle: bundle, configuration: configuration).makeSession()
+        let transcriber = Transcriber(bundle: bundle, configuration: configuration)
+        let session = transcriber.makeSession()
         let samples = BenchAudio.make(seconds: seconds)
+        var options = TranscriptionOptions()
+        do {
+            options.beamSearch = try decodingOptions.beamSearch()
+            _ = try transcriber.decoder(for: options)
+        } catch let error as SenseVoiceError { throw CLIError(error) }
         var times: [Double] = []
         var frames = 0
         for i in 0..<(warmup + repeats) {
             let clock = Stopwatch()
-            frames = try session.recognize(samples, options: TranscriptionOptions()).encoderFrames
+            frames = try session.recognize(samples, options: options).encoderFrames
             if i >= warmup { times.append(clock.seconds) }
         }
+        let decoding = try BenchDecoding.measure(session: session, transcriber: transcriber, samples: samples, options: options,
+                                                 randomHotwords: randomHotwords, repeats: max(repeats, 3))
         times.sort()
         let median = times[times.count / 2]
         let report: [String: Any] = [
@@ -102,6 +116,7 @@ struct BenchCommand: ParsableCommand {
             "rtf": round6(median / seconds),
             "load_seconds": round6(loadSeconds),
             "peak_rss_mb": (ProcessStats.peakResidentBytes() ?? 0) / (1 << 20),
+            "decoding": decoding.report,
         ]
         let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))

@@ -73,6 +73,9 @@ struct TranscribeCommand: ParsableCommand {
     @OptionGroup(title: "Logging")
     var logging: LoggingOptions
 
+    @OptionGroup(title: "Decoding")
+    var decodingOptions: DecodingOptions
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if labelStyle != "en" && labelStyle != "zh" { throw ValidationError("--label-style must be en or zh") }
@@ -89,13 +92,14 @@ struct TranscribeCommand: ParsableCommand {
 
     func run() throws {
         logging.bootstrap()
-        let options: TranscriptionOptions
+        var options: TranscriptionOptions
         do {
             options = TranscriptionOptions(language: try Language(parsing: language), useITN: itn,
                                            banEmotionUnknown: banEmotionUnknown, timestamps: timestamps,
                                            vadMode: VADMode(rawValue: vadMode) ?? .dynamic, maxSegmentMs: maxSegmentMs,
                                            mergeVAD: mergeLengthSeconds > 0,
                                            mergeLengthMs: Int((mergeLengthSeconds * 1000).rounded()))
+            options.beamSearch = try decodingOptions.beamSearch()
             try options.validate()
         } catch let e as SenseVoiceError { throw CLIError(e) }
         let files = try AudioFiles.expand(paths)
@@ -104,6 +108,7 @@ struct TranscribeCommand: ParsableCommand {
         let transcriber: Transcriber
         do {
             transcriber = try Transcriber(configuration: configuration)
+            _ = try transcriber.decoder(for: options)  // hotwords the tokenizer cannot spell fail here, once
         } catch let e as SenseVoiceError { throw CLIError(e) }
         if !quiet { printError("loaded \(transcriber.modelDirectory) in \(String(format: "%.2f", transcriber.loadSeconds)) s") }
         let session = transcriber.makeSession()

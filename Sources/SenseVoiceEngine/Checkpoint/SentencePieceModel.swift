@@ -8,8 +8,8 @@ internal import Foundation
 ///
 /// Load it from the model folder's `.bpe.model` (a serialized protobuf `ModelProto`) with
 /// ``init(contentsOf:)``, or from a sherpa-onnx style `tokens.txt` with ``init(tokensFile:normalizer:)``.
-/// Only decoding (ids → text, ``decode(_:)``) is supported; encoding is never needed for CTC
-/// recognition. The value is immutable and `Sendable`, so one model serves every session.
+/// Decoding (ids → text, ``decode(_:)``) serves recognition; encoding (text → pieces,
+/// ``encode(_:)``) serves hotwords and `sensevoice tokenize`. The value is immutable and `Sendable`, so one model serves every session.
 ///
 /// Loading validates what SentencePiece itself validates (non-empty, unique pieces, exactly one
 /// `UNKNOWN` piece, well-formed byte pieces) and throws `SenseVoiceError(.tokenizerInvalid)` naming
@@ -83,6 +83,8 @@ public struct SentencePieceModel: Sendable {
     public let unknownSurface: String
     /// Whether the model was trained with byte fallback (`TrainerSpec.byte_fallback`).
     public let byteFallback: Bool
+    /// What encoding needs beyond the pieces: model type, normaliser rules, lookup tables.
+    let encoder: SentencePieceEncoder
 
     /// The number of pieces (the vocabulary size, 25055 for SenseVoiceSmall).
     public var count: Int { pieces.count }
@@ -140,7 +142,7 @@ public struct SentencePieceModel: Sendable {
         }
         try self.init(name: name, pieces: proto.pieces.map { ($0.piece, $0.score, $0.type) },
                       normalizer: proto.normalizer, byteFallback: proto.byteFallback,
-                      unknownSurface: proto.unknownSurface)
+                      unknownSurface: proto.unknownSurface, encoding: proto.encoding)
     }
 
     /// Loads a sherpa-onnx style `tokens.txt`: one `piece id` line per piece.
@@ -150,7 +152,8 @@ public struct SentencePieceModel: Sendable {
     /// only an id is the piece `" "`, as in sherpa-onnx. Ids must be exactly `0..<lines`. Blank
     /// lines and a trailing `\r` are ignored.
     ///
-    /// The file carries no types, scores or flags, so they are inferred: `<unk>` is the unknown
+    /// The file carries no types, scores or flags, so they are inferred (the model type is BPE,
+    /// as SenseVoice's): `<unk>` is the unknown
     /// piece; `<s>`, `</s>` and `<pad>` are control pieces; `<|…|>` pieces are user-defined;
     /// `<0x00>`…`<0xFF>` are byte pieces when all 256 are present; every other piece is normal.
     /// For the SenseVoice vocabulary this decodes exactly like the `.bpe.model`.
@@ -225,7 +228,7 @@ public struct SentencePieceModel: Sendable {
             return (piece, 0, type)
         }
         try self.init(name: name, pieces: inferred, normalizer: normalizer, byteFallback: hasAllBytes,
-                      unknownSurface: Self.defaultUnknownSurface)
+                      unknownSurface: Self.defaultUnknownSurface, encoding: .bpe)
     }
 
     /// A vocabulary of `count` placeholder pieces, `<unk>` `<s>` `</s>` then `▁t3`, `▁t4`, …, for
@@ -242,7 +245,7 @@ public struct SentencePieceModel: Sendable {
         }
         guard count >= 3 else { throw invalid("placeholder", "a placeholder vocabulary needs at least 3 pieces, not \(count)") }
         return try SentencePieceModel(name: "placeholder", pieces: pieces, normalizer: .senseVoice, byteFallback: false,
-                                      unknownSurface: defaultUnknownSurface)
+                                      unknownSurface: defaultUnknownSurface, encoding: .bpe)
     }
 
     /// SentencePiece's `kDefaultUnknownSymbol`: U+2047 between two spaces.
@@ -250,7 +253,8 @@ public struct SentencePieceModel: Sendable {
 
     /// Validates pieces as `ModelInterface::InitializePieces` does and builds the lookup tables.
     private init(name: String, pieces list: [(piece: String, score: Float, type: PieceType)],
-                 normalizer: NormalizerFlags, byteFallback: Bool, unknownSurface: String) throws {
+                 normalizer: NormalizerFlags, byteFallback: Bool, unknownSurface: String,
+                 encoding: SentencePieceEncoder.Spec) throws {
         guard !list.isEmpty else { throw Self.invalid(name, "it holds no pieces") }
         var normalIDs: [String: Int] = [:]
         var reservedIDs: [String: Int] = [:]
@@ -304,6 +308,7 @@ public struct SentencePieceModel: Sendable {
         self.unknownID = unknown
         self.unknownSurface = unknownSurface
         self.byteFallback = byteFallback
+        self.encoder = try SentencePieceEncoder(spec: encoding, pieces: list) { Self.invalid(name, $0) }
     }
 
     // MARK: - Helpers
@@ -366,8 +371,9 @@ private struct ProtobufError: Error {
 ///
 /// Field numbers (sentencepiece_model.proto): ModelProto {1 pieces, 2 trainer_spec,
 /// 3 normalizer_spec, 5 denormalizer_spec}; SentencePiece {1 piece, 2 score, 3 type};
-/// TrainerSpec {35 byte_fallback, 44 unk_surface}; NormalizerSpec {3 add_dummy_prefix,
-/// 4 remove_extra_whitespaces, 5 escape_whitespaces}. Other fields are skipped by wire type.
+/// TrainerSpec {3 model_type, 24 treat_whitespace_as_suffix, 35 byte_fallback, 44 unk_surface};
+/// NormalizerSpec {2 precompiled_charsmap, 3 add_dummy_prefix, 4 remove_extra_whitespaces,
+/// 5 escape_whitespaces}. Other fields are skipped by wire type.
 private struct ModelProtoContents {
     struct Piece {
         var piece = ""
@@ -379,6 +385,7 @@ private struct ModelProtoContents {
     var normalizer = SentencePieceModel.NormalizerFlags.protobufDefaults
     var byteFallback = false
     var unknownSurface = SentencePieceModel.defaultUnknownSurface
+    var encoding = SentencePieceEncoder.Spec()
 
     init(parsing bytes: [UInt8]) throws {
         var reader = ProtobufReader(bytes: bytes, range: 0..<bytes.count)
@@ -436,6 +443,12 @@ private struct ModelProtoContents {
         while !reader.atEnd {
             let (field, wire, at) = try reader.key()
             switch field {
+            case 3:
+                try reader.expect(wire, .varint, field: "TrainerSpec.model_type", at: at)
+                encoding.modelType = Int(truncatingIfNeeded: try reader.varint())
+            case 24:
+                try reader.expect(wire, .varint, field: "TrainerSpec.treat_whitespace_as_suffix", at: at)
+                encoding.treatWhitespaceAsSuffix = try reader.varint() != 0
             case 35:
                 try reader.expect(wire, .varint, field: "TrainerSpec.byte_fallback", at: at)
                 byteFallback = try reader.varint() != 0
@@ -457,6 +470,9 @@ private struct ModelProtoContents {
         while !reader.atEnd {
             let (field, wire, at) = try reader.key()
             switch field {
+            case 2:
+                try reader.expect(wire, .lengthDelimited, field: "NormalizerSpec.precompiled_charsmap", at: at)
+                encoding.precompiledCharsMap = Array(reader.bytes[try reader.lengthDelimited()])
             case 3:
                 try reader.expect(wire, .varint, field: "NormalizerSpec.add_dummy_prefix", at: at)
                 normalizer.addDummyPrefix = try reader.varint() != 0

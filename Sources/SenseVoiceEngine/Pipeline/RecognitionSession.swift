@@ -38,6 +38,7 @@ public final class RecognitionSession {
                            progress: ((Int, Int) -> Void)? = nil, isCancelled: (() -> Bool)? = nil,
                            observe: ((StageTiming) -> Void)? = nil) throws -> TranscriptionResult {
         try options.validate()
+        let decoder = try transcriber.decoder(for: options)
         let rate = transcriber.frontend.sampleRate
         guard audio.sampleRate == rate else {
             throw SenseVoiceError(.invalidOption, "audio is at \(audio.sampleRate) Hz; the model needs \(rate) Hz (decode with AudioDecoder to resample)")
@@ -75,7 +76,7 @@ public final class RecognitionSession {
         let batchSamples = Int(transcriber.configuration.batchSeconds * Double(rate))
         func flush(consumed: Int) throws {
             guard !pending.isEmpty else { return }
-            let results = try recognize(batch: pending.map(\.samples), options: options, observe: observe)
+            let results = try recognize(batch: pending.map(\.samples), options: options, decoder: decoder, observe: observe)
             for (item, r) in zip(pending, results) {
                 timings.featuresMs += r.featuresSeconds * 1000
                 timings.encoderMs += r.encoderSeconds * 1000
@@ -115,11 +116,12 @@ public final class RecognitionSession {
     /// the linear layers); each result is that of ``recognize(_:options:)`` on the stretch alone.
     /// Encoder time is shared out in proportion to frames.
     public func recognize(batch: [[Float]], options: TranscriptionOptions) throws -> [SegmentRecognition] {
-        try recognize(batch: batch, options: options, observe: nil)
+        try recognize(batch: batch, options: options, decoder: try transcriber.decoder(for: options), observe: nil)
     }
 
     /// Frontend → encoder → CTC → detokenise over a batch, telling `observe` each stage's time.
-    private func recognize(batch: [[Float]], options: TranscriptionOptions, observe: ((StageTiming) -> Void)?) throws -> [SegmentRecognition] {
+    private func recognize(batch: [[Float]], options: TranscriptionOptions, decoder: any CTCDecoding,
+                           observe: ((StageTiming) -> Void)?) throws -> [SegmentRecognition] {
         var features: [Tensor] = []
         var featuresSeconds: [Double] = []
         for samples in batch {
@@ -134,7 +136,6 @@ public final class RecognitionSession {
         let tokenizer = transcriber.tokenizer
         var banned: Set<Int> = []
         if options.banEmotionUnknown, let id = tokenizer.id(of: "<|EMO_UNKNOWN|>") { banned.insert(id) }
-        let decoder = transcriber.decoder
         let ctcs = try encodedBatch.map { encoded in
             try encoder.withCTCLogits(of: encoded) { decoder.decode($0, bannedIds: banned) }
         }

@@ -47,19 +47,7 @@ public struct SenseVoice: Sendable {
             }
         }
 
-        // Tokenizer: the configured .bpe.model, any *.bpe.model, else tokens.txt.
-        let tokenizer: SentencePieceModel
-        let bpeName = config.bpeModel.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "chn_jpn_yue_eng_ko_spectok.bpe.model"
-        let listing = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        if FileManager.default.fileExists(atPath: file(bpeName)) {
-            tokenizer = try SentencePieceModel(contentsOf: file(bpeName))
-        } else if let any = listing.sorted().first(where: { $0.hasSuffix(".bpe.model") }) {
-            tokenizer = try SentencePieceModel(contentsOf: file(any))
-        } else if FileManager.default.fileExists(atPath: file("tokens.txt")) {
-            tokenizer = try SentencePieceModel(tokensFile: file("tokens.txt"))
-        } else {
-            throw SenseVoiceError(.modelNotFound, "\(modelDirectory) has no tokenizer (\(bpeName) or tokens.txt)")
-        }
+        let tokenizer = try Self.loadTokenizer(modelDirectory: modelDirectory, bpeModel: config.bpeModel)
         guard tokenizer.count == config.vocabSize else {
             throw SenseVoiceError(.tokenizerInvalid, "tokenizer of \(modelDirectory) has \(tokenizer.count) pieces but config.yaml says vocab_size \(config.vocabSize)")
         }

@@ -30,6 +30,8 @@ public struct SegmentResult: Sendable, Equatable, Codable {
     /// Text without tags.
     public var text: String
     public var words: [WordTiming]?
+    /// The decoded token ids, tags included (greedy or beam search).
+    public var tokenIds: [Int]?
 
     public init(startMs: Int, endMs: Int, recognition r: SegmentRecognition, words: [WordTiming]? = nil) {
         self.startMs = startMs
@@ -41,10 +43,12 @@ public struct SegmentResult: Sendable, Equatable, Codable {
         raw = r.raw
         text = r.parsed.text
         self.words = words
+        tokenIds = r.tokenIds
     }
 
     enum CodingKeys: String, CodingKey {
         case startMs = "start_ms", endMs = "end_ms", language, emotion, events, itn, raw, text, words
+        case tokenIds = "token_ids"
     }
 }
 

@@ -38,7 +38,8 @@ struct TranscriptionController: Sendable {
     }
 
     /// `POST /v1/audio/transcriptions`: OpenAI's fields `file`, `model` (any name), `language`,
-    /// `prompt` and `temperature` (accepted, unused), `response_format`, `timestamp_granularities[]`.
+    /// `prompt` and `temperature` (accepted, unused), `response_format`, `timestamp_granularities[]`,
+    /// and speaches' extra `hotwords` (with `decoding`, `beam_size`, `hotword_score` as on our route).
     @Sendable func openAITranscribe(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try await admitted { pool in
             let form = try await UploadReader.read(request, limit: configuration.maxUploadBytes)

@@ -11,6 +11,11 @@ struct JobDTO: Encodable, Equatable, Sendable {
         var use_itn: Bool
         var ban_emo_unk: Bool
         var timestamps: Bool
+        /// Beam search only (absent for greedy): `beam`, its width, hotwords as `phrase[:score]`.
+        var decoding: String?
+        var beam_size: Int?
+        var hotwords: [String]?
+        var hotword_score: Double?
     }
 
     struct ErrorDetail: Encodable, Equatable, Sendable {
@@ -50,6 +55,12 @@ struct JobDTO: Encodable, Equatable, Sendable {
         duration_ms = job.durationMs
         options = Options(language: job.options.language.rawValue, use_itn: job.options.useITN,
                           ban_emo_unk: job.options.banEmotionUnknown, timestamps: job.options.timestamps)
+        if let beam = job.options.beamSearch {
+            options.decoding = "beam"
+            options.beam_size = beam.beamSize
+            options.hotwords = beam.hotwords.map { h in h.score.map { "\(h.phrase):\($0)" } ?? h.phrase }
+            options.hotword_score = beam.hotwordScore
+        }
         error = job.errorCode.map { ErrorDetail(code: $0, message: job.errorMessage ?? "") }
         created_at = job.createdAt
         started_at = job.startedAt

@@ -4,7 +4,8 @@ import SenseVoiceEngine
 
 /// Parses the options shared by the transcription and job routes.
 enum OptionParsing {
-    /// `language`, `use_itn` (or `itn`), `ban_emo_unk`, `timestamps`.
+    /// `language`, `use_itn` (or `itn`), `ban_emo_unk`, `timestamps`, and the decoding fields
+    /// `decoding`, `beam_size`, `hotwords`, `hotword_score` (``beamSearch(_:)``).
     /// - Throws: `SenseVoiceError(.unknownLanguage)` / `.invalidOption` (answered with 400).
     static func transcriptionOptions(_ value: (String) -> String?) throws -> TranscriptionOptions {
         var options = TranscriptionOptions()
@@ -14,6 +15,7 @@ enum OptionParsing {
         if let itn = try bool(value, "use_itn") ?? bool(value, "itn") { options.useITN = itn }
         if let ban = try bool(value, "ban_emo_unk") { options.banEmotionUnknown = ban }
         if let timestamps = try bool(value, "timestamps") { options.timestamps = timestamps }
+        options.beamSearch = try beamSearch(value)
         return options
     }
 
