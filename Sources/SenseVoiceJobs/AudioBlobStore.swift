@@ -10,6 +10,9 @@ import SenseVoiceEngine
 public protocol AudioBlobStore: Sendable {
     /// Stores `bytes` under `id` durably (replacing any earlier bytes).
     func put(id: String, bytes: [UInt8]) async throws
+    /// Stores the upload spooled at `file` under `id` and removes `file` (the default reads it and
+    /// calls ``put(id:bytes:)``; a folder store renames it).
+    func put(id: String, moving file: URL) async throws
     /// The bytes stored under `id`.
     /// - Throws: `JobError(.audioMissing)` when there are none.
     func get(id: String) async throws -> [UInt8]
@@ -17,4 +20,17 @@ public protocol AudioBlobStore: Sendable {
     func delete(id: String) async throws
     /// Ids with bytes stored before `date` (to sweep uploads whose job row was never written).
     func ids(storedBefore date: Date) async throws -> [String]
+}
+
+extension AudioBlobStore {
+    public func put(id: String, moving file: URL) async throws {
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try Data(contentsOf: file))
+        } catch {
+            throw JobError(.storage, "cannot read the spooled upload of job \(id): \(error); check free disk space")
+        }
+        try await put(id: id, bytes: bytes)
+        try? FileManager.default.removeItem(at: file)
+    }
 }
