@@ -44,6 +44,7 @@ public enum ServerApp {
         JobsController(configuration: env.configuration, store: env.store, blobs: env.blobs, wake: env.wake, shutdown: env.shutdown,
                        spool: spool)
             .addRoutes(to: router)
+        OpenAICompatController().addRoutes(to: router)
         staticFiles.addRoutes(to: router)
         if staticFiles.directory == nil {
             env.logger.warning("web UI files not found; set SENSEVOICE_UI_DIR to Sources/SenseVoiceServer/Resources/Public")

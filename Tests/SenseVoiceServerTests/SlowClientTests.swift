@@ -130,15 +130,36 @@ struct SlowClientTests {
         }
     }
 
-    @Test("an upload refused by Content-Length is answered before its body is sent")
-    func refusedByContentLength() async throws {
+    @Test("a client that sends its whole over-limit upload before reading sees the 413 naming the file, not a reset")
+    func refusedWhileSending() async throws {
         let env = try Self.environment { $0.maxUploadBytes = 100_000 }
+        try await TestServer.application(env, workers: false).test(.live) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            let wav = TestServer.noiseWAV(seconds: 10)  // 320 KB
+            connection.send("POST /api/v1/jobs?filename=big.wav HTTP/1.1\r\nHost: localhost\r\nContent-Type: audio/wav\r\nTransfer-Encoding: chunked\r\n\r\n")
+            for start in stride(from: 0, to: wav.count, by: 16_384) {
+                let piece = Array(wav[start..<min(wav.count, start + 16_384)])
+                connection.send(String(piece.count, radix: 16) + "\r\n")
+                connection.send(piece)
+                connection.send("\r\n")
+            }
+            connection.send("0\r\n\r\n")
+            let answer = String(decoding: connection.readUntilClosed(timeout: .seconds(20)).bytes, as: UTF8.self)
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(200))")
+            #expect(answer.contains("'big.wav'"), "\(answer.prefix(400))")
+        }
+    }
+
+    @Test("an upload refused by Content-Length is answered before its body is sent, with Connection: close")
+    func refusedByContentLength() async throws {
+        let env = try Self.environment { $0.maxUploadBytes = 100_000; $0.bodyTimeout = .seconds(1) }
         try await TestServer.application(env, workers: false).test(.live) { client in
             let connection = try RawConnection(port: try #require(client.port))
             connection.send("POST /api/v1/transcriptions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: 500000000\r\n\r\n")
             let answer = String(decoding: connection.readUntilClosed(timeout: .seconds(20)).bytes, as: UTF8.self)
             #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(200))")
             #expect(answer.contains("payload_too_large"))
+            #expect(answer.lowercased().contains("connection: close"))
         }
     }
 }

@@ -17,8 +17,11 @@ import NIOHTTPTypes
 ///   ``Timeouts/minBytesPerSecond`` bytes received extends the deadline by one second (the rule of
 ///   Apache's `mod_reqtimeout`), so a large upload on a slow but honest link finishes while a
 ///   client sending a byte every few seconds is cut off.
-/// - A response that ends while its request body is still arriving (a 413 for a file over the
-///   limit) closes the connection instead of reading the rest of the upload.
+/// - A response made while its request body is still arriving (a 413 for a file over the limit)
+///   says `Connection: close`; the rest of the body is read and dropped (so that clients that
+///   send their whole body before reading, as most HTTP libraries do, see the answer instead of a
+///   reset connection), under the same deadline and at most ``drainLimit`` bytes, then the
+///   connection closes.
 /// - A request the HTTP parser refuses (a 100 KB URL, broken headers) is answered with the API's
 ///   JSON error (400) instead of an empty body.
 final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -43,10 +46,16 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
         case responding
     }
 
+    /// The most bytes of a refused body read after its response, before the connection is closed.
+    static let drainLimit = 16 * 1024 * 1024
+
     private let timeouts: Timeouts
     private var phase = Phase.awaitingHead(since: .now())
     private var timer: Scheduled<Void>?
     private var closing = false
+    /// The response ended before the request body: drop the rest of the body, then close.
+    private var draining = false
+    private var drained = 0
 
     init(timeouts: Timeouts) {
         self.timeouts = timeouts
@@ -97,28 +106,41 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
             if case .readingBody(let since, let received) = phase {
                 phase = .readingBody(since: since, received: received + buffer.readableBytes)
             }
+            if draining {
+                drained += buffer.readableBytes
+                if drained > Self.drainLimit { close(context) }
+            }
         case .end:
             phase = .responding
             cancelTimer()
+            if draining {
+                // The refused request is over; its response said the connection closes.
+                context.fireChannelRead(data)
+                close(context)
+                return
+            }
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard case .end = unwrapOutboundIn(data) else {
-            context.write(data, promise: promise)
-            return
-        }
-        if case .readingBody = phase {
-            // Answered before the body ended (a refusal): do not read the rest of it.
-            closing = true
-            cancelTimer()
+        let part = unwrapOutboundIn(data)
+        var isReadingBody = false
+        if case .readingBody = phase { isReadingBody = true }
+        switch part {
+        case .head(var head) where isReadingBody:
+            // Answered before the body ended (a refusal): this connection will not take another request.
+            head.headerFields[.connection] = "close"
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .end where isReadingBody:
+            draining = true
             context.writeAndFlush(data, promise: promise)
-            context.close(promise: nil)
-            return
+        case .end:
+            context.write(data, promise: promise)
+            awaitHead(context)
+        default:
+            context.write(data, promise: promise)
         }
-        context.write(data, promise: promise)
-        awaitHead(context)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -170,7 +192,13 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
             arm(context)  // bytes arrived since: the deadline moved
             return
         }
+        close(context)
+    }
+
+    private func close(_ context: ChannelHandlerContext) {
+        guard !closing else { return }
         closing = true
+        cancelTimer()
         context.close(promise: nil)
     }
 
