@@ -16,6 +16,10 @@ public protocol AudioBlobStore: Sendable {
     /// The bytes stored under `id`.
     /// - Throws: `JobError(.audioMissing)` when there are none.
     func get(id: String) async throws -> [UInt8]
+    /// The file holding the bytes of `id` when the store keeps files (decoded where they lie,
+    /// never read into memory); `nil` for stores that do not (the default).
+    /// - Throws: `JobError(.audioMissing)` when the store keeps files but has none for `id`.
+    func localFile(id: String) throws -> URL?
     /// Removes the bytes of `id` (no error when there are none).
     func delete(id: String) async throws
     /// Ids with bytes stored before `date` (to sweep uploads whose job row was never written).
@@ -23,6 +27,8 @@ public protocol AudioBlobStore: Sendable {
 }
 
 extension AudioBlobStore {
+    public func localFile(id: String) throws -> URL? { nil }
+
     public func put(id: String, moving file: URL) async throws {
         let bytes: [UInt8]
         do {

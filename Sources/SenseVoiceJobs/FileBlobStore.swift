@@ -73,8 +73,13 @@ public struct FileBlobStore: AudioBlobStore {
         }
     }
 
-    /// The file holding the audio of `id`, for readers that stream it.
-    public func fileURL(id: String) throws -> URL? { try url(id) }
+    public func localFile(id: String) throws -> URL? {
+        let target = try url(id)
+        guard FileManager.default.fileExists(atPath: target.path) else {
+            throw JobError(.audioMissing, "the uploaded audio of job \(id) is missing from \(directory.path); submit the file again")
+        }
+        return target
+    }
 
     public func get(id: String) async throws -> [UInt8] {
         let target = try url(id)

@@ -17,17 +17,35 @@ extension InferencePool {
                            progress: (@Sendable (Double) -> Void)? = nil) async throws -> TranscriptionResult
     {
         try await run(cancellation: cancellation) { session, token in
+            try Self.decodeAndTranscribe(session: session, token: token, file: displayName, options: options, progress: progress) {
+                try decoder.decode(path: path, displayName: displayName)
+            }
+        }
+    }
+
+    /// Decodes with `decode` and transcribes on `session` (a pool thread), reporting progress
+    /// (0.25 once decoded, then by segments); after a long recording the freed memory goes back
+    /// to the system (``MemoryRelease``), also when the work failed or was cancelled.
+    static func decodeAndTranscribe(session: RecognitionSession, token: InferenceCancellation, file: String?,
+                                    options: TranscriptionOptions, progress: (@Sendable (Double) -> Void)?,
+                                    decode: () throws -> AudioBuffer) throws -> TranscriptionResult {
+        var seconds = 0.0
+        defer { MemoryRelease.afterTranscribing(audioSeconds: seconds) }
+        // The samples live in this function only, so they are freed before the trim above.
+        func once() throws -> TranscriptionResult {
             let clock = Stopwatch()
-            let audio = try decoder.decode(path: path, displayName: displayName)
+            let audio = try decode()
+            seconds = audio.duration
             let decodeSeconds = clock.seconds
             try token.check()
             progress?(0.25)
             let result = try session.transcribe(
-                audio, file: displayName, options: options, decodeSeconds: decodeSeconds,
+                audio, file: file, options: options, decodeSeconds: decodeSeconds,
                 progress: { done, total in progress?(0.25 + 0.75 * Double(done) / Double(max(total, 1))) },
                 isCancelled: { token.isCancelled })
             progress?(1)
             return result
         }
+        return try once()
     }
 }
