@@ -123,6 +123,20 @@ struct HardeningRouteTests {
         }
     }
 
+    @Test("without a VAD model, a job longer than one pass (--max-no-vad-s) is refused at submission with the hint to add one")
+    func noVADLimitAtSubmission() async throws {
+        let env = try TestServer.environment { $0.engine.vadModelDirectory = nil; $0.engine.maxNoVADSeconds = 5 }
+        try await TestServer.application(env, workers: false).test(.router) { client in
+            var body = MultipartBody()
+            body.file(filename: "lecture.wav", TestServer.noiseWAV(seconds: 8))
+            let refused = try await client.execute(uri: "/api/v1/jobs", method: .post, headers: body.headers, body: body.buffer)
+            try expectError(refused, .contentTooLarge, code: "audio_too_long")
+            let message = try Self.errorMessage(refused)
+            #expect(message.contains("lecture.wav") && message.contains("--vad-model"), "\(message)")
+            _ = try await JobsRouteTests.submit(client, files: [("short.wav", TestServer.noiseWAV(seconds: 4))])
+        }
+    }
+
     @Test("uploads, the job database and their folders are owner-only (0600 / 0700); /ready names the model, not its path")
     func filesAtRest() async throws {
         let previous = umask(0o022)

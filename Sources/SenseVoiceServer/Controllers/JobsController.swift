@@ -59,7 +59,8 @@ struct JobsController: Sendable {
         }
         var warnings: [[String]] = []
         for file in files {
-            warnings.append(try UploadProbe.check(file, maxDurationSeconds: configuration.maxJobDurationSeconds, strict: strict))
+            warnings.append(try UploadProbe.check(file, maxDurationSeconds: configuration.maxJobDurationSeconds, strict: strict,
+                                                  withoutVAD: configuration.engine.vadModelDirectory == nil ? configuration.engine.maxNoVADSeconds : nil))
         }
         let batchID = JobRecord.makeID()
         let now = Date()
