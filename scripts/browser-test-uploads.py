@@ -13,7 +13,6 @@ Reuses the server and browser setup of scripts/browser-test.py. Starts the built
 Exit status 0 when everything passed, 1 on a failure, 77 when Chromium or selenium is missing.
 """
 
-import argparse
 import importlib.util
 import os
 import shutil
@@ -40,26 +39,11 @@ def wav(path, seconds):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--binary", default=os.environ.get("SENSEVOICE_BIN", os.path.join(ROOT, ".build/debug/sensevoice")))
-    parser.add_argument("--model", default=os.path.join(ROOT, "Tests/Fixtures/tiny-sensevoice"))
-    parser.add_argument("--out", default=os.path.join(ROOT, ".build/test-artifacts/browser-uploads"))
-    parser.add_argument("--timeout", type=float, default=120)
-    args = parser.parse_args()
+    args = bt.arguments(__doc__, "browser-uploads")
 
-    chromium = bt.find("chromium", "chromium-browser", "google-chrome")
-    driver_path = bt.find("chromedriver")
-    try:
-        from selenium import webdriver  # noqa: F401
-    except ImportError:
-        print("SKIP: python selenium is missing (run scripts/install-test-services.sh)")
-        return bt.SKIP
-    if not chromium or not driver_path:
-        print("SKIP: chromium and chromium-driver are missing (run scripts/install-test-services.sh)")
-        return bt.SKIP
-    if not os.access(args.binary, os.X_OK):
-        print(f"FAIL: no server binary at {args.binary}; run swift build first")
-        return 1
+    chromium, driver_path, status = bt.tools(args.binary)
+    if status is not None:
+        return status
 
     os.makedirs(args.out, exist_ok=True)
     data_dir = tempfile.mkdtemp(prefix="sv-browser-uploads-")

@@ -10,16 +10,7 @@ import Testing
 struct BrowserUploadTests {
     @Test("three files, one over the limit: one upload per file, the refused one named and dropped; View shows the result card; metrics with a key")
     func uploads() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.packageRoot.appendingPathComponent("scripts/browser-test-uploads.py").path,
-                             "--binary", try #require(ServerProcess.binary).path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output.suffix(4000))")
+        let (status, output) = try BrowserTools.run("scripts/browser-test-uploads.py")
+        #expect(status == 0, "\(output.suffix(4000))")
     }
 }
