@@ -35,27 +35,40 @@ def find(*names):
     return None
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--binary", default=os.environ.get("SENSEVOICE_BIN", os.path.join(ROOT, ".build/debug/sensevoice")))
-    parser.add_argument("--model", default=os.path.join(ROOT, "Tests/Fixtures/tiny-sensevoice"))
-    parser.add_argument("--out", default=os.path.join(ROOT, ".build/test-artifacts/browser"))
-    parser.add_argument("--timeout", type=float, default=120)
-    args = parser.parse_args()
-
+def tools(binary):
+    """(chromium, chromedriver, None), or (None, None, exit status) after saying what is missing."""
     chromium = find("chromium", "chromium-browser", "google-chrome")
     driver_path = find("chromedriver")
     try:
         from selenium import webdriver  # noqa: F401
     except ImportError:
         print("SKIP browser test: python selenium is missing (run scripts/install-test-services.sh)")
-        return SKIP
+        return None, None, SKIP
     if not chromium or not driver_path:
         print("SKIP browser test: chromium and chromium-driver are missing (run scripts/install-test-services.sh)")
-        return SKIP
-    if not os.access(args.binary, os.X_OK):
-        print(f"FAIL: no server binary at {args.binary}; run swift build first")
-        return 1
+        return None, None, SKIP
+    if not os.access(binary, os.X_OK):
+        print(f"FAIL: no server binary at {binary}; run swift build first")
+        return None, None, 1
+    return chromium, driver_path, None
+
+
+def arguments(description, artifacts):
+    """The options every browser script takes; screenshots go to .build/test-artifacts/`artifacts`."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", default=os.environ.get("SENSEVOICE_BIN", os.path.join(ROOT, ".build/debug/sensevoice")))
+    parser.add_argument("--model", default=os.path.join(ROOT, "Tests/Fixtures/tiny-sensevoice"))
+    parser.add_argument("--out", default=os.path.join(ROOT, ".build/test-artifacts", artifacts))
+    parser.add_argument("--timeout", type=float, default=120)
+    return parser.parse_args()
+
+
+def main():
+    args = arguments(__doc__, "browser")
+
+    chromium, driver_path, status = tools(args.binary)
+    if status is not None:
+        return status
 
     os.makedirs(args.out, exist_ok=True)
     downloads = os.path.join(args.out, "downloads")

@@ -7,10 +7,13 @@ public struct AudioBuffer: Sendable, Equatable {
 
     public var samples: [Float]
     public var sampleRate: Int
+    /// What the decoder noticed but decoded anyway (a cut-off file), one line each; results carry them.
+    public var warnings: [String]
 
-    public init(samples: [Float], sampleRate: Int) {
+    public init(samples: [Float], sampleRate: Int, warnings: [String] = []) {
         self.samples = samples
         self.sampleRate = sampleRate
+        self.warnings = warnings
     }
 
     /// Duration in seconds.

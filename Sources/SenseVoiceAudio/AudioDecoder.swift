@@ -24,7 +24,15 @@ public struct AudioDecoder: AudioDecoding {
     /// Decodes a whole file.
     public func decode(path: String) throws -> AudioBuffer {
         let stream = try AudioStream(path: path, options: options)
-        return AudioBuffer(samples: try stream.readAll(), sampleRate: stream.sampleRate)
+        let samples = try stream.readAll()
+        return AudioBuffer(samples: samples, sampleRate: stream.sampleRate, warnings: stream.warnings)
+    }
+
+    /// Decodes a file named `displayName` in messages (a spooled upload).
+    public func decode(path: String, displayName: String) throws -> AudioBuffer {
+        let stream = try AudioStream(path: path, displayName: displayName, options: options)
+        let samples = try stream.readAll()
+        return AudioBuffer(samples: samples, sampleRate: stream.sampleRate, warnings: stream.warnings)
     }
 
     /// Decodes an upload held in memory (sniffed from its bytes; `filenameHint` names it in messages).
@@ -32,7 +40,8 @@ public struct AudioDecoder: AudioDecoding {
         try data.withUnsafeBytes { raw in
             // `raw` outlives the stream: FFmpeg reads the upload without copying it.
             let stream = try AudioStream(data: data, borrowing: raw, filenameHint: filenameHint, options: options)
-            return AudioBuffer(samples: try stream.readAll(), sampleRate: stream.sampleRate)
+            let samples = try stream.readAll()
+            return AudioBuffer(samples: samples, sampleRate: stream.sampleRate, warnings: stream.warnings)
         }
     }
 

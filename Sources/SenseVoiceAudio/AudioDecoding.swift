@@ -12,6 +12,16 @@ public protocol AudioDecoding: Sendable {
     /// Decodes an upload held in memory. The format is sniffed from the bytes; `filenameHint`
     /// only names the upload in error messages.
     func decode(data: [UInt8], filenameHint: String?) throws -> AudioBuffer
+
+    /// Decodes a file stored under another name than its owner's (a spooled upload): messages
+    /// and the result name it `displayName`. The default decodes ``decode(path:)``.
+    func decode(path: String, displayName: String) throws -> AudioBuffer
+}
+
+extension AudioDecoding {
+    public func decode(path: String, displayName: String) throws -> AudioBuffer {
+        try decode(path: path)
+    }
 }
 
 /// A source of mono float32 audio in chunks, at `sampleRate`.

@@ -9,6 +9,9 @@ public struct AudioDecodingOptions: Sendable, Equatable {
     public var maxDurationSeconds: Double?
     /// Input frames read from a WAV file per step (bounds memory while streaming).
     public var wavBlockFrames: Int
+    /// Refuse a cut-off file (`.audioTruncated`) instead of decoding what it holds with a
+    /// warning (``AudioStream/warnings``).
+    public var strict: Bool = false
 
     public init(targetSampleRate: Int = AudioBuffer.modelSampleRate, maxDurationSeconds: Double? = nil,
                 wavBlockFrames: Int = 32_768) {

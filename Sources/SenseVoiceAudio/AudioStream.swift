@@ -35,6 +35,11 @@ public final class AudioStream: AudioChunkSource {
     public let codecName: String
     /// The file name or upload name used in error messages.
     public let displayName: String
+    /// What was decoded but is not quite right, one line each (`truncated: header declares
+    /// 102.4 s, file holds 0.008 s`). Complete once the stream has been read to its end.
+    public private(set) var warnings: [String] = []
+    /// The duration the header or container states, when it is exact (checked at the end).
+    private let declaredSeconds: Double?
 
     private var backend: Backend
     private let options: AudioDecodingOptions
@@ -51,8 +56,10 @@ public final class AudioStream: AudioChunkSource {
     /// Opens a file. The format is sniffed from its content, not its name.
     /// - Throws: `SenseVoiceError` (`.fileNotFound`, `.ioError`, `.audioEmpty`, `.audioTruncated`,
     ///   `.audioInvalidHeader`, `.audioUnsupported`, `.audioTooLong`, `.invalidOption`).
-    public convenience init(path: String, options: AudioDecodingOptions = .init()) throws {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+    /// - Parameter displayName: names the file in messages (default: the path's last component),
+    ///   for a file stored under another name than its owner gave it (an upload).
+    public convenience init(path: String, displayName: String? = nil, options: AudioDecodingOptions = .init()) throws {
+        let name = displayName ?? path.split(separator: "/").last.map(String.init) ?? path
         let source = try ByteSource(path: path, displayName: name)
         try self.init(source: source, options: options) {
             try FFmpegSource(path: path, displayName: name)
@@ -117,6 +124,7 @@ public final class AudioStream: AudioChunkSource {
             }
             let seconds = Double(header.frameCount) / Double(header.sampleRate)
             try Self.checkDuration(seconds, options: options, name: name)
+            declaredSeconds = header.declaredSeconds
             backend = .wav(WAVSource(header: header, source: source))
             durationHint = seconds
             sourceSampleRate = header.sampleRate
@@ -138,12 +146,35 @@ public final class AudioStream: AudioChunkSource {
                 // Container durations can be a little off; the exact check runs while decoding.
                 try Self.checkDuration(seconds, options: options, name: name, slack: true)
             }
+            declaredSeconds = ffmpeg.durationIsEstimate ? nil : ffmpeg.duration
             backend = .ffmpeg(ffmpeg)
             durationHint = ffmpeg.duration
             sourceSampleRate = ffmpeg.sampleRate
             formatName = ffmpeg.formatName
             codecName = ffmpeg.codecName
         }
+        if case .wav = backend, let declared = declaredSeconds {
+            try noteTruncation(declared: declared, holds: Double(durationHint ?? 0))
+        }
+    }
+
+    /// Records (or, when ``AudioDecodingOptions/strict``, throws) that the input holds less audio
+    /// than its header declares.
+    private func noteTruncation(declared: Double, holds: Double) throws {
+        let line = "truncated: header declares \(Self.formatSeconds(declared)), file holds \(Self.formatSeconds(holds))"
+        if options.strict {
+            throw SenseVoiceError(.audioTruncated, "\(displayName) is cut off: its header declares \(Self.formatSeconds(declared)) of audio but the file holds \(Self.formatSeconds(holds)). Upload or export it again, or leave strict mode off to transcribe what is there.")
+        }
+        warnings.append(line)
+    }
+
+    /// Seconds with up to three decimals (`102.4 s`, `0.008 s`).
+    static func formatSeconds(_ seconds: Double) -> String {
+        let ms = Int((max(0, seconds) * 1000).rounded())
+        var fraction = String(ms % 1000)
+        fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(ms / 1000)" + (fraction.isEmpty ? "" : "." + fraction) + " s"
     }
 
     private static func validate(_ options: AudioDecodingOptions) throws {
@@ -239,6 +270,13 @@ public final class AudioStream: AudioChunkSource {
             }
             resampler?.finish(into: &output)
             resampler = nil
+            if case .ffmpeg = backend, let declared = declaredSeconds {
+                // Containers state durations loosely; only a clear shortfall is a cut-off file.
+                let holds = secondsBeforeRate + Double(framesAtRate) / Double(max(resamplerInputRate, 1))
+                if declared - holds > max(1, declared * 0.05) {
+                    try noteTruncation(declared: declared, holds: holds)
+                }
+            }
             return
         }
         if rate != resamplerInputRate {

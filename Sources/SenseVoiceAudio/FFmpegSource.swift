@@ -105,8 +105,11 @@ struct FFmpegSource {
         case SVFF_ERR_IO:
             return SenseVoiceError(.ioError, "\(name) could not be read\(detail).")
         case SVFF_ERR_UNRECOGNIZED, SVFF_ERR_FORMAT_REJECTED:
+            // The shim's own wording says the same as ours: keep only what it adds.
+            let said = "not a recognised audio or video format"
+            let extra = message.hasPrefix(said) ? String(message.dropFirst(said.count)) : detail
             return SenseVoiceError(.audioUnsupported,
-                                   "\(name) is not in a recognised audio or video format\(detail). Use WAV, MP3, FLAC, Ogg (Vorbis/Opus), M4A/AAC, AMR, WebM, MP4, MKV or MOV.")
+                                   "\(name) is not in a recognised audio or video format\(extra). Use WAV, MP3, FLAC, Ogg (Vorbis/Opus), M4A/AAC, AMR, WebM, MP4, MKV or MOV.")
         case SVFF_ERR_NO_DECODER:
             return SenseVoiceError(.audioUnsupported, "\(name) uses an audio codec this build cannot decode\(detail). Convert it to WAV, FLAC or MP3.")
         case SVFF_ERR_NO_AUDIO:

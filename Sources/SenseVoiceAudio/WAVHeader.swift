@@ -49,9 +49,14 @@ struct WAVHeader: Sendable, Equatable {
     var dataOffset: Int
     /// Bytes of whole frames available in the file.
     var dataLength: Int
+    /// Bytes of audio the header announces when the file holds fewer (a cut-off file); `nil`
+    /// when the data is complete or its size was left unset by a streaming writer.
+    var declaredDataLength: Int? = nil
 
     /// Frames (samples per channel) in the file.
     var frameCount: Int { dataLength / blockAlign }
+    /// Seconds of audio the header announces when the file is cut off, else `nil`.
+    var declaredSeconds: Double? { declaredDataLength.map { Double($0 / blockAlign) / Double(sampleRate) } }
 
     /// Parses the header of `source`.
     /// - Throws: `.audioEmpty` for a 0-byte file, `.audioTruncated` when the file ends inside
@@ -107,7 +112,8 @@ struct WAVHeader: Sendable, Equatable {
                 } else if chunkSize == 0, remaining > 0, riffSize == 0 || riffSize == 0xFFFF_FFFF || riffSize + 8 <= body {
                     length = remaining  // streaming writer: header written before the data, never updated
                 }
-                length = min(length, remaining)  // cut-off data: keep what is there
+                let declared = length > remaining ? length : nil
+                length = min(length, remaining)  // cut-off data: keep what is there, and say so
                 switch format.encoding {
                 case .some(let encoding):
                     let frames = length / format.blockAlign
@@ -117,7 +123,7 @@ struct WAVHeader: Sendable, Equatable {
                     }
                     return .pcm(WAVHeader(encoding: encoding, channels: format.channels, sampleRate: format.sampleRate,
                                           blockAlign: format.blockAlign, dataOffset: body,
-                                          dataLength: frames * format.blockAlign))
+                                          dataLength: frames * format.blockAlign, declaredDataLength: declared))
                 case .none:
                     return .otherCodec(formatTag: format.formatTag)
                 }

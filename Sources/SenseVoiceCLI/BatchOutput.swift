@@ -14,11 +14,16 @@ struct BatchOutput {
     private var order: [String] = []
     private let previous: [String: SummaryRow]
 
-    init(directory: String, formats: [TranscriptFormat], options: TranscriptWriterOptions, overwrite: Bool) {
+    /// Output base names by input relative path (``OutputNaming``); inputs not listed use their stem.
+    private let bases: [String: String]
+
+    init(directory: String, formats: [TranscriptFormat], options: TranscriptWriterOptions, overwrite: Bool,
+         bases: [String: String] = [:]) {
         self.directory = URL(fileURLWithPath: directory)
         self.formats = formats
         self.options = options
         self.overwrite = overwrite
+        self.bases = bases
         var prev: [String: SummaryRow] = [:]
         if let text = try? String(contentsOf: self.directory.appendingPathComponent("summary.csv"), encoding: .utf8) {
             for line in text.split(separator: "\n").dropFirst() {
@@ -28,15 +33,33 @@ struct BatchOutput {
         previous = prev
     }
 
-    /// Output path of `input` in `format`: the input's relative path with its extension replaced.
+    /// Output path of `input` in `format`: the input's relative path with its extension replaced
+    /// (kept when another input of the run has the same stem, see ``OutputNaming``).
     func outputURL(_ input: InputFile, _ format: TranscriptFormat) -> URL {
-        let base = (input.relative as NSString).deletingPathExtension
+        let base = bases[input.relative] ?? OutputNaming.stem(input.relative)
         return directory.appendingPathComponent(base + format.fileSuffix(options))
     }
 
-    /// Whether every requested output of `input` exists already (resume).
+    /// Whether `input` was finished by an earlier run (resume): every requested output of its own
+    /// exists and is not empty (outputs are renamed into place only once complete), and the earlier
+    /// run's summary row or its JSON output says what it found.
     func isDone(_ input: InputFile) -> Bool {
-        !overwrite && formats.allSatisfy { FileManager.default.fileExists(atPath: outputURL(input, $0).path) }
+        guard !overwrite else { return false }
+        let complete = formats.allSatisfy { format in
+            let size = (try? FileManager.default.attributesOfItem(atPath: outputURL(input, format).path))?[.size] as? NSNumber
+            return (size?.intValue ?? 0) > 0
+        }
+        return complete && previousRow(input) != nil
+    }
+
+    /// The summary row an earlier run left for `input`: its `summary.csv` row, else one rebuilt from
+    /// its JSON output (a run stopped before writing the summary).
+    private func previousRow(_ input: InputFile) -> SummaryRow? {
+        if let row = previous[input.relative], row.status == "done" { return row }
+        guard let json = formats.first(where: { $0.name == "json" }),
+              let data = try? Data(contentsOf: outputURL(input, json)),
+              let result = try? JSONDecoder().decode(TranscriptionResult.self, from: data) else { return nil }
+        return SummaryRow(file: input.relative, result: result)
     }
 
     mutating func write(_ result: TranscriptionResult, for input: InputFile) throws {
@@ -55,10 +78,9 @@ struct BatchOutput {
         record(SummaryRow(file: input.relative, result: result))
     }
 
+    /// Records a file ``isDone(_:)`` found finished, with its earlier row.
     mutating func skip(_ input: InputFile) {
-        var row = previous[input.relative] ?? SummaryRow(file: input.relative, error: "")
-        if previous[input.relative] == nil { row.status = "done" }
-        record(row)
+        if let row = previousRow(input) { record(row) }
     }
 
     mutating func fail(_ input: InputFile, reason: String) {
@@ -91,6 +113,10 @@ final class BatchProgress {
     private var audioSeconds: Double = 0
     private var computeSeconds: Double = 0
     private var reasons: [String] = []
+    /// The exit code of each failed input's problem.
+    private(set) var exitCodes: [Int32] = []
+    private var fileClock = Stopwatch()
+    private var lastWithin: Stopwatch?
 
     init(files: [InputFile], quiet: Bool) {
         self.files = files
@@ -102,7 +128,11 @@ final class BatchProgress {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.doubleValue ?? 0
     }
 
-    private func advance(_ input: InputFile) { bytesDone += Self.size(input.path) }
+    private func advance(_ input: InputFile) {
+        bytesDone += Self.size(input.path)
+        fileClock = Stopwatch()
+        lastWithin = nil
+    }
 
     private func eta() -> String {
         guard bytesDone > 0, totalBytes > bytesDone else { return "" }
@@ -131,17 +161,27 @@ final class BatchProgress {
         line(i, "\(input.path): already done, skipped")
     }
 
-    func failed(_ i: Int, _ input: InputFile, reason: String) {
+    func failed(_ i: Int, _ input: InputFile, reason: String, exitCode: Int32 = 1) {
         advance(input)
         failures += 1
+        exitCodes.append(exitCode)
         reasons.append(reason)
         printError(reason)
     }
 
+    /// Progress inside one file (`done` of `total` speech segments), at most one line a second.
+    func within(_ i: Int, _ input: InputFile, done: Int, total: Int) {
+        guard !quiet, total > 1, done > 0, done < total else { return }
+        if let last = lastWithin, last.seconds < 1 { return }
+        lastWithin = Stopwatch()
+        let remaining = fileClock.seconds * Double(total - done) / Double(done)
+        printError("[\(i + 1)/\(files.count)] \(input.path): \(done)/\(total) segments, ETA \(ProgressFormat.duration(remaining))")
+    }
+
     func finish() {
         guard !quiet, files.count > 1 || skippedCount > 0 else { return }
-        printError(String(format: "%d files: %d transcribed, %d skipped, %d failed; %.2f h audio in %.1f s (RTF %.3f)",
-                          files.count, done, skippedCount, failures, audioSeconds / 3600, computeSeconds,
+        printError(String(format: "%d files: %d transcribed, %d skipped, %d failed; %@ audio in %.1f s (RTF %.3f)",
+                          files.count, done, skippedCount, failures, ProgressFormat.duration(audioSeconds), computeSeconds,
                           audioSeconds > 0 ? computeSeconds / audioSeconds : 0))
         for r in reasons { printError("  failed: \(r)") }
     }

@@ -27,6 +27,18 @@ struct CLIError: Error, CustomStringConvertible {
     /// Some inputs failed; each was reported when it failed, so nothing more is printed. Exit 1.
     static let someInputsFailed = CLIError(message: "", exitCode: 1)
 
+    /// Every input failed with problems of one kind: exit with that kind's code (a missing, an empty
+    /// and an undecodable file all exit 4). Each failure was reported already.
+    static func inputsFailed(codes: [Int32]) -> CLIError {
+        guard let first = codes.first, codes.allSatisfy({ $0 == first }) else { return someInputsFailed }
+        return CLIError(message: "", exitCode: first)
+    }
+
+    /// A command line that cannot work as given (exit 2), with what to do instead.
+    static func badUsage(_ message: String) -> CLIError {
+        CLIError(message: "error: \(message)", exitCode: 2)
+    }
+
     /// An engine error: 2 bad options, 3 model problem, 4 audio problem, 1 anything else.
     init(_ error: SenseVoiceError) {
         self.init(message: "error [\(error.code)]: \(error.message)", exitCode: Self.exitCode(for: error.code))

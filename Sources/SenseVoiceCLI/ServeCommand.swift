@@ -47,8 +47,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key"), help: "Require 'Authorization: Bearer KEY' on every route but /health, /ready and the UI shell (default: $SENSEVOICE_API_KEY; none: open).")
     var apiKey: String?
 
-    @Option(name: .customLong("max-upload-mb"), help: "Largest request body in MB (413 beyond).")
+    @Option(name: .customLong("max-upload-mb"), help: "Largest file in MB, each file of a job submission counted alone (413 beyond, naming the file).")
     var maxUploadMB: Int = 100
+
+    @Option(name: .customLong("max-upload-inflight-mb"), help: "Uploads being received at once, in MB (written to --data-dir as they arrive; 503 beyond).")
+    var maxUploadInflightMB: Int = 4096
+
+    @Option(name: .customLong("header-timeout-s"), help: "Seconds a client has to send a request's headers (also how long an idle kept-alive connection stays open).")
+    var headerTimeoutSeconds: Double = 30
+
+    @Option(name: .customLong("body-timeout-s"), help: "Seconds a client has to start a request body; each --body-min-rate bytes received add one second.")
+    var bodyTimeoutSeconds: Double = 30
+
+    @Option(name: .customLong("body-min-rate"), help: "Slowest accepted upload rate in bytes per second (slower clients are disconnected).")
+    var bodyMinRate: Int = 1024
+
+    @Option(name: .customLong("cors-origin"), help: "Allow browser pages from this origin (e.g. https://app.example.com, or *) to call the API; off by default.")
+    var corsOrigin: String?
 
     @Option(name: .customLong("max-pending"), help: "Synchronous transcriptions waiting or running before 429.")
     var maxPending: Int = 64
@@ -77,6 +92,12 @@ struct ServeCommand: AsyncParsableCommand {
         if maxUploadMB < 1 { throw ValidationError("--max-upload-mb must be at least 1") }
         if maxPending < 1 || maxQueuedJobs < 1 { throw ValidationError("--max-pending and --max-queued-jobs must be at least 1") }
         if !(retentionHours > 0) { throw ValidationError("--retention-hours must be positive") }
+        if maxUploadInflightMB < 1 { throw ValidationError("--max-upload-inflight-mb must be at least 1") }
+        if !(headerTimeoutSeconds > 0) || !(bodyTimeoutSeconds > 0) { throw ValidationError("--header-timeout-s and --body-timeout-s must be positive") }
+        if bodyMinRate < 0 { throw ValidationError("--body-min-rate must not be negative (0: no rate, only --body-timeout-s)") }
+        if let corsOrigin, corsOrigin != "*", !(corsOrigin.hasPrefix("http://") || corsOrigin.hasPrefix("https://")) {
+            throw ValidationError("--cors-origin must be an origin such as https://app.example.com, or *")
+        }
     }
 
     func run() async throws {
@@ -96,6 +117,11 @@ struct ServeCommand: AsyncParsableCommand {
             lease: jobs.leaseSeconds, shutdownGrace: jobs.shutdownGrace)
         configuration.database = try database.map { try JobDatabase(url: $0) }
         jobs.apply(to: &configuration)
+        configuration.maxUploadBytesInFlight = maxUploadInflightMB * 1024 * 1024
+        configuration.headerTimeout = .milliseconds(Int64(headerTimeoutSeconds * 1000))
+        configuration.bodyTimeout = .milliseconds(Int64(bodyTimeoutSeconds * 1000))
+        configuration.bodyMinBytesPerSecond = bodyMinRate
+        configuration.corsOrigin = corsOrigin
         configuration.runsJobWorkers = self.workers != 0
         let host = self.host
         if let note = PrecisionOption.note(engine.precision) { logger.notice("\(note)") }

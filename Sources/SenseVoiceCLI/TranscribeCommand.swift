@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import Logging
 import SenseVoiceEngine
 
 struct TranscribeCommand: ParsableCommand {
@@ -9,11 +10,18 @@ struct TranscribeCommand: ParsableCommand {
         commandName: "transcribe",
         abstract: "Transcribe audio files: text, language, emotion and audio events.",
         discussion: """
-        Formats: text (clean text), rich (FunASR's emoji form), raw (model output with <|tags|>),
-        json (one object per file and line: language, emotion, events, segments, timings),
-        labels (readable tags such as [happy] … [laughter]; --label-style zh gives (开心)…(笑声)).
-        Folders are searched recursively for audio files. Exit status: 0 all files done, 1 some file
-        failed, 2 bad options, 3 model problem.
+        Formats: text (clean text), rich (FunASR's emoji form), raw (model output with <|tags|>), \
+        labels (readable tags such as [happy] … [laughter]; --label-style zh gives (开心)…(笑声)), \
+        json (one object per file and line: language, emotion, events, segments, timings, warnings), \
+        verbose_json (OpenAI's shape), srt and vtt (subtitles), tsv (one line per segment).
+
+        Folders are searched recursively for audio files. A file that holds less audio than its \
+        header declares is transcribed as far as it goes, with a warning on stderr and in the JSON \
+        `warnings`; --strict refuses it instead.
+
+        Exit status: 0 all files done; 1 some files failed; 2 bad options; 3 model problem; \
+        4 audio problem (missing, empty, truncated under --strict, undecodable or too long), \
+        also when every input failed that way.
         """)
 
     @Argument(help: "Audio files or folders.")
@@ -67,7 +75,10 @@ struct TranscribeCommand: ParsableCommand {
     @Option(name: .customLong("max-duration-s"), help: "Refuse audio longer than this many seconds.")
     var maxDurationSeconds: Double?
 
-    @Flag(help: "No progress on stderr.")
+    @Flag(help: "Refuse a file that holds less audio than its header declares (exit 4) instead of transcribing what it holds with a warning.")
+    var strict: Bool = false
+
+    @Flag(help: "No progress on stderr (warnings and errors are still printed).")
     var quiet: Bool = false
 
     @OptionGroup(title: "Logging")
@@ -103,6 +114,8 @@ struct TranscribeCommand: ParsableCommand {
             try options.validate()
         } catch let e as SenseVoiceError { throw CLIError(e) }
         let files = try AudioFiles.expand(paths)
+        let bases = outputDir == nil ? [:] : try OutputNaming.bases(for: files)
+        if let outputDir { try Self.checkOutputDirectory(outputDir) }
         let configuration = try engine.configuration(maxNoVADSeconds: EngineConfiguration.defaultMaxNoVADSeconds, threads: threads)
         if !quiet, let note = PrecisionOption.note(configuration.precision) { printError(note) }
         let transcriber: Transcriber
@@ -112,12 +125,14 @@ struct TranscribeCommand: ParsableCommand {
         } catch let e as SenseVoiceError { throw CLIError(e) }
         if !quiet { printError("loaded \(transcriber.modelDirectory) in \(String(format: "%.2f", transcriber.loadSeconds)) s") }
         let session = transcriber.makeSession()
-        let decoder: any AudioDecoding = AudioDecoder(options: AudioDecodingOptions(maxDurationSeconds: maxDurationSeconds))
+        var decoding = AudioDecodingOptions(maxDurationSeconds: maxDurationSeconds)
+        decoding.strict = strict
+        let decoder: any AudioDecoding = AudioDecoder(options: decoding)
         let formats = TranscriptFormats.standard.parse(list: format) ?? []  // validate() refused an empty or unknown list
         let style: ReadableLabels.Style = labelStyle == "zh" ? .chinese : .english
         let cues = SubtitleCueOptions(markers: subtitleMarkers == "emoji" ? .emoji : subtitleMarkers == "labels" ? .labels(style) : .none)
         let writerOptions = TranscriptWriterOptions(cues: cues, labelStyle: style, words: timestamps, highlights: try markers.highlights())
-        var batch = outputDir.map { BatchOutput(directory: $0, formats: formats, options: writerOptions, overwrite: overwrite) }
+        var batch = outputDir.map { BatchOutput(directory: $0, formats: formats, options: writerOptions, overwrite: overwrite, bases: bases) }
         let progress = BatchProgress(files: files, quiet: quiet)
         for (i, input) in files.enumerated() {
             if let b = batch, b.isDone(input) {
@@ -128,7 +143,9 @@ struct TranscribeCommand: ParsableCommand {
             do {
                 let clock = Stopwatch()
                 let audio = try decoder.decode(path: input.path)
-                let result = try session.transcribe(audio, file: input.path, options: options, decodeSeconds: clock.seconds)
+                for warning in audio.warnings { printError("warning: \(input.path): \(warning)", level: .warning) }
+                let result = try session.transcribe(audio, file: input.path, options: options, decodeSeconds: clock.seconds,
+                                                    progress: { done, total in progress.within(i, input, done: done, total: total) })
                 if batch != nil {
                     try batch?.write(result, for: input)
                 } else if let first = formats.first {
@@ -140,15 +157,35 @@ struct TranscribeCommand: ParsableCommand {
                 progress.done(i, input, audioSeconds: audio.duration, computeSeconds: clock.seconds)
             } catch let e as SenseVoiceError {
                 batch?.fail(input, reason: "\(e.code): \(e.message)")
-                progress.failed(i, input, reason: "error [\(e.code)]: \(input.path): \(e.message)")
+                progress.failed(i, input, reason: "error [\(e.code)]: \(Self.naming(input, e.message))", exitCode: CLIError(e).exitCode)
             } catch {
-                batch?.fail(input, reason: "\(error)")
-                progress.failed(i, input, reason: "error: \(input.path): \(error)")
+                batch?.fail(input, reason: "\(error.localizedDescription)")
+                progress.failed(i, input, reason: "error: \(input.path): \(error.localizedDescription)", exitCode: 1)
             }
         }
         if let batch { try batch.writeSummary() }
         progress.finish()
-        if progress.failures > 0 { throw CLIError.someInputsFailed }
+        if progress.failures > 0 {
+            throw progress.failures == files.count ? CLIError.inputsFailed(codes: progress.exitCodes) : CLIError.someInputsFailed
+        }
+    }
+}
+
+extension TranscribeCommand {
+    /// `message` about `input`, naming it by the path given (messages name files by their last
+    /// component; say the path once, not twice).
+    static func naming(_ input: InputFile, _ message: String) -> String {
+        let name = URL(fileURLWithPath: input.path).lastPathComponent
+        if message.hasPrefix(name) { return input.path + message.dropFirst(name.count) }
+        return "\(input.path): \(message)"
+    }
+
+    /// Refuses an `--output-dir` that exists but is not a folder (exit 2), before any work.
+    static func checkOutputDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CLIError.badUsage("--output-dir \(path) is a file, not a folder; choose a folder (it is created if missing)")
+        }
     }
 }
 

@@ -21,7 +21,7 @@ public struct FileBlobStore: AudioBlobStore {
     public init(directory: URL) throws {
         self.directory = directory
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try PrivateFiles.makeDirectory(directory, own: true)
         } catch {
             throw JobError(.storage, "cannot create the audio folder \(directory.path): \(error); check that --data-dir is writable")
         }
@@ -31,7 +31,14 @@ public struct FileBlobStore: AudioBlobStore {
         let target = try url(id)
         let temporary = directory.appendingPathComponent(".\(id).\(UUID().uuidString.lowercased()).tmp")
         do {
-            try Data(bytes).write(to: temporary)
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil,
+                                                 attributes: [.posixPermissions: Int(PrivateFiles.fileMode)]) else {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: bytes)
+            try handle.synchronize()
             // rename(2) replaces the target atomically.
             guard rename(temporary.path, target.path) == 0 else {
                 throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
@@ -40,6 +47,38 @@ public struct FileBlobStore: AudioBlobStore {
             try? FileManager.default.removeItem(at: temporary)
             throw JobError(.storage, "cannot store the upload of job \(id): \(error); check free disk space")
         }
+    }
+
+    /// Moves `file` into the store under `id` (a rename on the same file system, else a copy),
+    /// so a large upload is never read into memory.
+    public func put(id: String, moving file: URL) async throws {
+        let target = try url(id)
+        PrivateFiles.restrict(file.path)
+        if rename(file.path, target.path) == 0 { return }
+        guard errno == EXDEV else {
+            let error = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            throw JobError(.storage, "cannot store the upload of job \(id): \(error); check free disk space")
+        }
+        let temporary = directory.appendingPathComponent(".\(id).\(UUID().uuidString.lowercased()).tmp")
+        do {
+            try FileManager.default.copyItem(at: file, to: temporary)
+            PrivateFiles.restrict(temporary.path)
+            guard rename(temporary.path, target.path) == 0 else {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+            try? FileManager.default.removeItem(at: file)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw JobError(.storage, "cannot store the upload of job \(id): \(error); check free disk space")
+        }
+    }
+
+    public func localFile(id: String) throws -> URL? {
+        let target = try url(id)
+        guard FileManager.default.fileExists(atPath: target.path) else {
+            throw JobError(.audioMissing, "the uploaded audio of job \(id) is missing from \(directory.path); submit the file again")
+        }
+        return target
     }
 
     public func get(id: String) async throws -> [UInt8] {

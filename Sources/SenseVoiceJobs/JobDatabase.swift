@@ -73,7 +73,7 @@ public struct JobBackend: Sendable {
         case .sqlite(let path):
             let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
-                try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+                try PrivateFiles.makeDirectory(parent, own: false)
             } catch {
                 throw JobError(.storage, "cannot create the folder of the job database \(parent.path): \(error)")
             }

@@ -1,5 +1,6 @@
 // What a worker does with a claimed job: a protocol, with the engine-backed default.
 
+public import Foundation
 public import SenseVoiceEngine
 
 /// Turns a claimed job's audio into a result.
@@ -20,6 +21,24 @@ public protocol JobProcessing: Sendable {
     /// - Throws: `SenseVoiceError` (bad audio → the job fails; `.cancelled` → stopped).
     func process(_ job: JobRecord, audio: [UInt8], cancellation: InferenceCancellation,
                  progress: @escaping @Sendable (Double) -> Void) async throws -> TranscriptionResult
+
+    /// Transcribes one job whose audio is a file (a folder store's), without reading it into
+    /// memory first. The default reads the file and calls ``process(_:audio:cancellation:progress:)``.
+    func process(_ job: JobRecord, audioFile: URL, cancellation: InferenceCancellation,
+                 progress: @escaping @Sendable (Double) -> Void) async throws -> TranscriptionResult
+}
+
+extension JobProcessing {
+    public func process(_ job: JobRecord, audioFile: URL, cancellation: InferenceCancellation,
+                        progress: @escaping @Sendable (Double) -> Void) async throws -> TranscriptionResult {
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try Data(contentsOf: audioFile))
+        } catch {
+            throw JobError(.audioMissing, "the uploaded audio of job \(job.id) is unreadable: \(error)")
+        }
+        return try await process(job, audio: bytes, cancellation: cancellation, progress: progress)
+    }
 }
 
 /// The default processor: decode and transcribe on the host's inference pool.
@@ -42,6 +61,15 @@ public struct TranscriptionJobProcessor: JobProcessing {
     {
         let pool = try await host.waitUntilReady()
         return try await pool.transcribe(data: audio, filename: job.fileName, options: job.options,
+                                         decoder: AudioDecoder(options: decoding), cancellation: cancellation,
+                                         progress: progress)
+    }
+
+    public func process(_ job: JobRecord, audioFile: URL, cancellation: InferenceCancellation,
+                        progress: @escaping @Sendable (Double) -> Void) async throws -> TranscriptionResult
+    {
+        let pool = try await host.waitUntilReady()
+        return try await pool.transcribe(path: audioFile.path, displayName: job.fileName, options: job.options,
                                          decoder: AudioDecoder(options: decoding), cancellation: cancellation,
                                          progress: progress)
     }

@@ -147,9 +147,14 @@ public struct JobWorkerService: Service {
         defer { control.unregister(slot: slot) }
         if control.isStopping && control.isAborting { token.cancel() }
 
-        let audio: [UInt8]
+        // A folder store's file is decoded where it lies; other stores hand over the bytes.
+        let audio: JobAudio
         do {
-            audio = try await blobs.get(id: job.id)
+            if let file = try blobs.localFile(id: job.id) {
+                audio = .file(file)
+            } else {
+                audio = .bytes(try await blobs.get(id: job.id))
+            }
         } catch {
             let e = (error as? JobError) ?? JobError(.audioMissing, "the uploaded audio of job \(job.id) is unreadable: \(error)")
             await finish(job, owner: owner, log: log) { try await store.fail(id: job.id, owner: owner, code: e.code.rawValue, message: e.message, now: Date()) }
@@ -162,7 +167,12 @@ public struct JobWorkerService: Service {
             group.addTask { await self.heartbeat(job.id, owner: owner, progress: progress, token: token, log: log) }
             let outcome: Result<TranscriptionResult, any Error>
             do {
-                outcome = .success(try await processor.process(job, audio: audio, cancellation: token, progress: progress.set))
+                switch audio {
+                case .file(let url):
+                    outcome = .success(try await processor.process(job, audioFile: url, cancellation: token, progress: progress.set))
+                case .bytes(let bytes):
+                    outcome = .success(try await processor.process(job, audio: bytes, cancellation: token, progress: progress.set))
+                }
             } catch {
                 outcome = .failure(error)
             }

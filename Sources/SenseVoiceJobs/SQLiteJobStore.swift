@@ -22,7 +22,10 @@ public struct SQLiteJobStore: JobStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
+            // Created owner-only before SQLite opens it; its -wal and -shm files take the same mode.
+            PrivateFiles.prepareFile(path)
             db = try DatabasePool(path: path, configuration: config)
+            for suffix in ["-wal", "-shm"] { PrivateFiles.restrict(path + suffix) }
             try Self.migrator.migrate(db)
         } catch {
             throw JobError(.storage, "cannot open the job database \(path): \(error); check that --data-dir is writable")

@@ -1,6 +1,7 @@
 // Assembles the Hummingbird application and the service group of `sensevoice serve`.
 
 public import Hummingbird
+import Foundation
 import Logging
 import NIOCore
 import SenseVoiceEngine
@@ -17,21 +18,33 @@ public enum ServerApp {
 
     /// The router with every route and middleware (request id → metrics → errors → auth → routes).
     public static func makeRouter(_ env: ServerEnvironment) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+        // HEAD is answered wherever GET is (headers only).
+        let router = Router(context: BasicRequestContext.self, options: .autoGenerateHeadEndpoints)
         let staticFiles = StaticFiles.load()
         let limiter = RequestLimiter(limit: env.configuration.maxPendingRequests)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: HTTPMetricsMiddleware(metrics: env.metrics))
         router.add(middleware: ErrorMiddleware())
+        if let origin = env.configuration.corsOrigin {
+            // Before auth: a browser's preflight carries no key.
+            router.add(middleware: CORSMiddleware(allowOrigin: origin == "*" ? .all : .oneOf(origin),
+                                                  allowHeaders: [.accept, .authorization, .contentType, .origin],
+                                                  allowMethods: [.get, .post, .delete, .head, .options],
+                                                  exposedHeaders: ["Location", "Retry-After", "X-Request-ID"], maxAge: .seconds(600)))
+        }
         if let key = env.configuration.apiKey {
             let paths = staticFiles.publicPaths
             router.add(middleware: AuthMiddleware(apiKey: key, isPublic: { isPublicPath($0, staticPaths: paths) }))
         }
+        router.add(middleware: MethodNotAllowedMiddleware(openAPI: staticFiles.files["openapi.json"].map { Data($0.bytes.readableBytesView) }))
         HealthController(host: env.host, store: env.store, limiter: limiter, metrics: env.metrics).addRoutes(to: router)
-        TranscriptionController(configuration: env.configuration, host: env.host, limiter: limiter, metrics: env.metrics)
+        let spool = UploadSpool(directory: env.configuration.uploadDirectory, maxBytesInFlight: env.configuration.maxUploadBytesInFlight)
+        TranscriptionController(configuration: env.configuration, host: env.host, limiter: limiter, metrics: env.metrics, spool: spool)
             .addRoutes(to: router)
-        JobsController(configuration: env.configuration, store: env.store, blobs: env.blobs, wake: env.wake, shutdown: env.shutdown)
+        JobsController(configuration: env.configuration, store: env.store, blobs: env.blobs, wake: env.wake, shutdown: env.shutdown,
+                       spool: spool)
             .addRoutes(to: router)
+        OpenAICompatController().addRoutes(to: router)
         staticFiles.addRoutes(to: router)
         if staticFiles.directory == nil {
             env.logger.warning("web UI files not found; set SENSEVOICE_UI_DIR to Sources/SenseVoiceServer/Resources/Public")
@@ -46,8 +59,11 @@ public enum ServerApp {
     public static func makeApplication(_ env: ServerEnvironment, services: [any Service] = [],
                                        onRunning: (@Sendable (Int) async -> Void)? = nil) -> some ApplicationProtocol {
         let logger = env.logger
+        let timeouts = RequestTimeoutHandler.Timeouts(header: env.configuration.headerTimeout, body: env.configuration.bodyTimeout,
+                                                      minBytesPerSecond: env.configuration.bodyMinBytesPerSecond)
         return Application(
             router: makeRouter(env),
+            server: .http1(configuration: .init(additionalChannelHandlers: [RequestTimeoutHandler(timeouts: timeouts)])),
             configuration: ApplicationConfiguration(address: .hostname(env.configuration.host, port: env.configuration.port),
                                                     serverName: "sensevoice"),
             services: services,
@@ -67,7 +83,7 @@ public enum ServerApp {
     public static func makeBackgroundServices(_ env: ServerEnvironment, loadModel: Bool = true,
                                               sweepsRetention: Bool = true) -> [any Service] {
         var decoding = AudioDecodingOptions()
-        decoding.maxDurationSeconds = env.configuration.maxDurationSeconds
+        decoding.maxDurationSeconds = env.configuration.maxJobDurationSeconds
         let workerConfiguration = env.workerConfiguration
         var services: [any Service] = []
         if loadModel {

@@ -17,9 +17,9 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory: URL
     /// Bearer key required on every route but health, readiness and the UI shell; `nil`: open.
     public var apiKey: String?
-    /// Largest accepted request body.
+    /// Largest accepted file (each file of a job submission; the one file of a synchronous request).
     public var maxUploadBytes: Int
-    /// Longest accepted audio, in seconds (413 beyond).
+    /// Longest audio the synchronous routes accept, in seconds (413 beyond).
     public var maxDurationSeconds: Double?
     /// Synchronous requests waiting or running at once before 429.
     public var maxPendingRequests: Int
@@ -45,6 +45,26 @@ public struct ServerConfiguration: Sendable {
     public var runsJobWorkers: Bool = true
     /// Claims of one job before a job whose workers keep dying fails (`worker_lost`).
     public var maxAttempts: Int = JobWorkerConfiguration.defaultMaxAttempts
+    /// Longest audio of a job, in seconds (`--max-job-duration-s`): checked from each file's header
+    /// before the job is queued (413), and again while it is decoded. ``maxDurationSeconds`` is the
+    /// synchronous routes' limit, which can stay short.
+    public var maxJobDurationSeconds: Double? = ServerConfiguration.defaultMaxJobDurationSeconds
+    /// Four hours: long meetings and lectures fit.
+    public static let defaultMaxJobDurationSeconds: Double = 4 * 3600
+    /// Bytes of uploads being received at once (`--max-upload-inflight-mb`); more get 503.
+    public var maxUploadBytesInFlight: Int = 4096 * 1024 * 1024
+    /// Time a client has to send a request's headers, and the longest a kept-alive connection
+    /// waits idle for its next request (`--header-timeout-s`).
+    public var headerTimeout: Duration = .seconds(30)
+    /// Time a client has to start sending a body, extended by one second for each
+    /// ``bodyMinBytesPerSecond`` received (`--body-timeout-s`): a client that sends slower than
+    /// that rate is cut off.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// The slowest body rate accepted, in bytes per second (`--body-min-rate`).
+    public var bodyMinBytesPerSecond: Int = 1024
+    /// An origin allowed to call the API from a browser (`--cors-origin`, e.g.
+    /// `https://app.example.com`, or `*`); `nil`: no CORS headers (same-origin only).
+    public var corsOrigin: String? = nil
 
     /// A configuration.
     /// - Parameter engine: the engine's settings; a server's ``EngineConfiguration/maxNoVADSeconds``
@@ -75,4 +95,6 @@ public struct ServerConfiguration: Sendable {
     public var jobDatabase: JobDatabase { database ?? .sqlite(path: databasePath) }
     /// The uploaded-audio folder.
     public var audioDirectory: URL { dataDirectory.appendingPathComponent("audio", isDirectory: true) }
+    /// Where request bodies are written while they arrive.
+    public var uploadDirectory: URL { dataDirectory.appendingPathComponent("uploads", isDirectory: true) }
 }

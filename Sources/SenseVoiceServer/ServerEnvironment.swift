@@ -37,7 +37,7 @@ public struct ServerEnvironment: Sendable {
     public static func embedded(configuration: ServerConfiguration, host: ModelHost = ModelHost(),
                                 logger: Logger = Logger(label: "sensevoice.server")) throws -> ServerEnvironment {
         do {
-            try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+            try PrivateFiles.makeDirectory(configuration.dataDirectory, own: false)
         } catch {
             throw JobError(.storage, "cannot create --data-dir \(configuration.dataDirectory.path): \(error)")
         }
@@ -54,7 +54,7 @@ public struct ServerEnvironment: Sendable {
                                          _ body: (ServerEnvironment) async throws -> T) async throws -> T {
         if case .sqlite = configuration.jobDatabase {
             do {
-                try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+                try PrivateFiles.makeDirectory(configuration.dataDirectory, own: false)
             } catch {
                 throw JobError(.storage, "cannot create --data-dir \(configuration.dataDirectory.path): \(error)")
             }

@@ -23,6 +23,21 @@ enum BrowserTools {
         process.waitUntilExit()
         return process.terminationStatus == 0
     }()
+
+    /// Runs a browser script of `scripts/` against the built server; its exit status and output.
+    static func run(_ script: String) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.packageRoot.appendingPathComponent(script).path,
+                             "--binary", try #require(ServerProcess.binary).path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
 }
 
 @Suite("Web UI in headless Chromium", .serialized,
@@ -31,16 +46,7 @@ enum BrowserTools {
 struct BrowserUITests {
     @Test("upload a fixture, see the segment table and badges, play, download SRT, record from the fake microphone, 375 px, dark mode")
     func browser() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.packageRoot.appendingPathComponent("scripts/browser-test.py").path,
-                             "--binary", try #require(ServerProcess.binary).path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output.suffix(4000))")
+        let (status, output) = try BrowserTools.run("scripts/browser-test.py")
+        #expect(status == 0, "\(output.suffix(4000))")
     }
 }

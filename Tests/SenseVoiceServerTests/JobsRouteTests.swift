@@ -106,13 +106,25 @@ struct JobsRouteTests {
         }
     }
 
-    @Test("an undecodable file gives a failed job with the decoder's code; its result is 409")
+    @Test("a file that is not audio is refused at submission (415, named); one that fails while decoding gives a failed job with the decoder's code; its result is 409")
     func failedJob() async throws {
         try await TestServer.application(try TestServer.environment()).test(.router) { client in
-            let id = Self.ids(try await Self.submit(client, files: [("notes.wav", Array("just some text, not audio at all".utf8))]))[0]
+            var text = MultipartBody()
+            text.file(filename: "notes.wav", Array("just some text, not audio at all".utf8))
+            let refused = try await client.execute(uri: "/api/v1/jobs", method: .post, headers: text.headers, body: text.buffer)
+            try expectError(refused, .unsupportedMediaType, code: "audio_unsupported")
+            #expect(refused.text.contains("notes.wav"))
+
+            // A float WAV whose header is fine but whose samples hold a NaN fails only when decoded.
+            let samples = 16_000
+            func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+            var nan: [UInt8] = Array("RIFF".utf8) + le(36 + 4 * samples, 4) + Array("WAVEfmt ".utf8) + le(16, 4)
+            nan += le(3, 2) + le(1, 2) + le(16_000, 4) + le(64_000, 4) + le(4, 2) + le(32, 2) + Array("data".utf8) + le(4 * samples, 4)
+            for i in 0..<samples { nan += le(Int((i == 12_345 ? Float.nan : 0.01).bitPattern), 4) }
+            let id = Self.ids(try await Self.submit(client, files: [("nan.wav", nan)]))[0]
             let job = try await Self.waitFinished(client, id: id)
             #expect(job["state"] as? String == "failed")
-            #expect((job["error"] as? [String: Any])?["code"] as? String == "audio_unsupported")
+            #expect((job["error"] as? [String: Any])?["code"] as? String == "audio_invalid_samples")
             try expectError(try await client.execute(uri: "/api/v1/jobs/\(id)/result", method: .get), .conflict, code: "job_failed")
         }
     }

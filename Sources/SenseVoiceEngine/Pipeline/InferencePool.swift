@@ -224,17 +224,9 @@ extension InferencePool {
                            progress: (@Sendable (Double) -> Void)? = nil) async throws -> TranscriptionResult
     {
         try await run(cancellation: cancellation) { session, token in
-            let clock = Stopwatch()
-            let audio = try decoder.decode(data: data, filenameHint: filename)
-            let decodeSeconds = clock.seconds
-            try token.check()
-            progress?(0.25)
-            let result = try session.transcribe(
-                audio, file: filename, options: options, decodeSeconds: decodeSeconds,
-                progress: { done, total in progress?(0.25 + 0.75 * Double(done) / Double(max(total, 1))) },
-                isCancelled: { token.isCancelled })
-            progress?(1)
-            return result
+            try Self.decodeAndTranscribe(session: session, token: token, file: filename, options: options, progress: progress) {
+                try decoder.decode(data: data, filenameHint: filename)
+            }
         }
     }
 }

@@ -103,7 +103,9 @@ public final class RecognitionSession {
         try flush(consumed: spans.count)
         timings.totalMs = (clock.seconds + decodeSeconds) * 1000
         timings.rtf = audio.duration > 0 ? timings.totalMs / 1000 / audio.duration : 0
-        return TranscriptionResult(file: file, durationMs: audio.durationMs, segments: segments, timings: timings)
+        var result = TranscriptionResult(file: file, durationMs: audio.durationMs, segments: segments, timings: timings)
+        result.warnings = audio.warnings
+        return result
     }
 
     /// Recognises one stretch of mono float samples at the model's rate.

@@ -87,9 +87,13 @@ public struct TranscriptionResult: Sendable, Equatable, Codable {
     public var rich: String
     public var segments: [SegmentResult]
     public var timings: Timings
+    /// What was transcribed but is not quite right, one line each (`truncated: header declares
+    /// 102.4 s, file holds 0.008 s`); `[]` when nothing was noticed. Optional only so that results
+    /// stored before it existed still decode.
+    public var warnings: [String]? = []
 
     enum CodingKeys: String, CodingKey {
-        case file, durationMs = "duration_ms", language, emotion, events, text, raw, rich, segments, timings
+        case file, durationMs = "duration_ms", language, emotion, events, text, raw, rich, segments, timings, warnings
     }
 
     /// Assembles the file result from its segments.

@@ -1,5 +1,6 @@
 // Liveness, readiness and Prometheus metrics.
 
+import Foundation
 import HTTPTypes
 import Hummingbird
 import SenseVoiceEngine
@@ -33,7 +34,9 @@ struct HealthController: Sendable {
         }
         switch host.status {
         case .ready(let pool):
-            return try APIResponse.json(Ready(model: pool.transcriber.modelDirectory, workers: pool.threadCount,
+            // The model's name (its folder's), never its path: /ready needs no key.
+            let name = URL(fileURLWithPath: pool.transcriber.modelDirectory).lastPathComponent
+            return try APIResponse.json(Ready(model: name, workers: pool.threadCount,
                                              load_seconds: (pool.transcriber.loadSeconds * 1000).rounded() / 1000))
         case .loading:
             throw APIError.notReady()

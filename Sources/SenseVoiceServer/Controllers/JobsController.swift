@@ -18,6 +18,8 @@ struct JobsController: Sendable {
     let blobs: any AudioBlobStore
     let wake: WakeSignal
     let shutdown: ShutdownFlag
+    /// Where submissions are written while they arrive.
+    let spool: UploadSpool
     /// Seconds between store polls of an event stream.
     var eventPollInterval: Duration = .milliseconds(250)
     /// Seconds between keep-alive comments of an event stream.
@@ -34,10 +36,17 @@ struct JobsController: Sendable {
     }
 
     /// `POST /api/v1/jobs`: one or many `file` parts (also `files`, `file[]`) + the options of
-    /// `/api/v1/transcriptions`. Answers 202 with the batch id and one job per file.
+    /// `/api/v1/transcriptions` (and `strict`). Answers 202 with the batch id and one job per file.
+    ///
+    /// Each file is written to disk as it arrives (at most `--max-upload-mb` each) and its header
+    /// checked before anything is queued: a file over `--max-job-duration-s`, not audio, or cut off
+    /// under `strict=true` refuses the whole submission with a message naming it. A cut-off file
+    /// otherwise is queued with its `warnings`.
     @Sendable func submit(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let form = try await UploadReader.read(request, limit: configuration.maxUploadBytes)
+        let form = try await UploadReader.read(request, spool: spool, limits: .batch(configuration))
+        defer { form.discard() }
         let options = try OptionParsing.transcriptionOptions(form.value)
+        let strict = try OptionParsing.bool(form.value, "strict") ?? false
         let files = form.files(named: ["file", "files", "file[]", "files[]"])
         guard !files.isEmpty else {
             throw APIError.badRequest("the request has no 'file' part; send one or more audio files as multipart/form-data fields 'file'", code: "missing_file")
@@ -45,17 +54,22 @@ struct JobsController: Sendable {
         guard files.count <= configuration.maxFilesPerSubmission else {
             throw APIError.badRequest("\(files.count) files in one request; the limit is \(configuration.maxFilesPerSubmission), so split the batch", code: "too_many_files")
         }
-        if let empty = files.first(where: { $0.bytes.isEmpty }) {
+        if let empty = files.first(where: { $0.size == 0 }) {
             throw APIError(.unsupportedMediaType, code: "audio_empty", message: "'\(empty.displayName)' is empty (0 bytes); choose a recording with sound")
+        }
+        var warnings: [[String]] = []
+        for file in files {
+            warnings.append(try UploadProbe.check(file, maxDurationSeconds: configuration.maxJobDurationSeconds, strict: strict,
+                                                  withoutVAD: configuration.engine.vadModelDirectory == nil ? configuration.engine.maxNoVADSeconds : nil))
         }
         let batchID = JobRecord.makeID()
         let now = Date()
         let jobs = files.enumerated().map { index, file in
-            JobRecord(batchID: batchID, fileName: file.displayName, audioBytes: file.bytes.count, options: options,
+            JobRecord(batchID: batchID, fileName: file.displayName, audioBytes: file.size, options: options,
                       createdAt: now.addingTimeInterval(Double(index) * 1e-6))
         }
         do {
-            for (job, file) in zip(jobs, files) { try await blobs.put(id: job.id, bytes: file.bytes) }
+            for (job, file) in zip(jobs, files) { try await blobs.put(id: job.id, moving: file.url) }
             try await store.insert(jobs, maxQueued: configuration.maxQueuedJobs)
         } catch {
             for job in jobs { try? await blobs.delete(id: job.id) }
@@ -65,7 +79,12 @@ struct JobsController: Sendable {
         context.logger.info("jobs submitted", metadata: ["batch": "\(batchID)", "files": "\(jobs.count)"])
         var headers = HTTPFields()
         headers[.location] = "/api/v1/jobs/\(jobs[0].id)"
-        return try APIResponse.json(JobSubmissionDTO(batch_id: batchID, jobs: jobs.map(JobDTO.init)), status: .accepted, headers: headers)
+        let dtos = zip(jobs, warnings).map { job, warnings in
+            var dto = JobDTO(job)
+            dto.warnings = warnings
+            return dto
+        }
+        return try APIResponse.json(JobSubmissionDTO(batch_id: batchID, jobs: dtos), status: .accepted, headers: headers)
     }
 
     /// `GET /api/v1/jobs?state=&batch=&limit=&offset=`: newest first.
@@ -88,9 +107,12 @@ struct JobsController: Sendable {
         return try APIResponse.json(JobListDTO(jobs: jobs.map(JobDTO.init), next_offset: jobs.count == limit ? offset + limit : nil))
     }
 
-    /// `GET /api/v1/jobs/{id}`.
+    /// `GET /api/v1/jobs/{id}`; a finished job carries its result's `warnings`.
     @Sendable func get(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try APIResponse.json(JobDTO(try await job(context)))
+        let job = try await job(context)
+        var dto = JobDTO(job)
+        if job.state == .succeeded { dto.warnings = try await store.result(id: job.id)?.warnings }
+        return try APIResponse.json(dto)
     }
 
     /// `DELETE /api/v1/jobs/{id}`: removes the job and its audio in any state (a running job stops).

@@ -1,5 +1,6 @@
 // Synchronous transcription: `POST /api/v1/transcriptions` and OpenAI's `POST /v1/audio/transcriptions`.
 
+import Foundation
 import HTTPTypes
 import Hummingbird
 import SenseVoiceEngine
@@ -7,13 +8,16 @@ import SenseVoiceJobs
 
 /// Answers transcription requests while the client waits.
 ///
-/// Order of checks: model ready (503) → a free place among `--max-pending` (429) → body within
-/// the upload limit (413) → form and options (400) → decoding (415, 413 for long audio) → result.
+/// Order of checks: model ready (503) → body within the upload limits, spooled to disk as it
+/// arrives (413, by `Content-Length` first) → form and options (400) → the file's header (413 for
+/// long audio, 415 for bad or, with `strict=true`, cut-off audio) → a free place among
+/// `--max-pending` (429; taken only now, so slow uploads hold none) → decoding → result.
 struct TranscriptionController: Sendable {
     let configuration: ServerConfiguration
     let host: ModelHost
     let limiter: RequestLimiter
     let metrics: ServerMetrics
+    let spool: UploadSpool
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.post("/api/v1/transcriptions", use: transcribe)
@@ -25,14 +29,13 @@ struct TranscriptionController: Sendable {
     /// `timestamps`, `format` (json by default), `markers` (subtitles), `label_style`, and for
     /// `format=markers` its `markers_format`, `only_events`, `only_emotions`, `edl_fps`, `edl_start`.
     @Sendable func transcribe(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try await admitted { pool in
-            let form = try await UploadReader.read(request, limit: configuration.maxUploadBytes)
+        try await upload(request) { form in
             let file = try form.singleFile(named: "file")
             let options = try OptionParsing.transcriptionOptions(form.value)
             let format = try OptionParsing.format(form.value("format") ?? form.value("response_format"),
                                                   field: "format", in: .standard)
             let writerOptions = try OptionParsing.writerOptions(form.value, words: options.timestamps)
-            let result = try await run(pool, file: file, options: options)
+            let result = try await run(file: file, options: options, strict: OptionParsing.bool(form.value, "strict") ?? false)
             return try APIResponse.transcript(result, format: format, options: writerOptions)
         }
     }
@@ -41,8 +44,7 @@ struct TranscriptionController: Sendable {
     /// `prompt` and `temperature` (accepted, unused), `response_format`, `timestamp_granularities[]`,
     /// and speaches' extra `hotwords` (with `decoding`, `beam_size`, `hotword_score` as on our route).
     @Sendable func openAITranscribe(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try await admitted { pool in
-            let form = try await UploadReader.read(request, limit: configuration.maxUploadBytes)
+        try await upload(request) { form in
             let file = try form.singleFile(named: "file")
             var options = try OptionParsing.transcriptionOptions(form.value)
             let format = try OptionParsing.format(form.value("response_format"), field: "response_format", in: .openAI)
@@ -65,7 +67,7 @@ struct TranscriptionController: Sendable {
             if let stream = try OptionParsing.bool(form.value, "stream"), stream {
                 throw SenseVoiceError(.invalidOption, "stream=true is not supported; use the jobs API with its event stream for progress")
             }
-            let result = try await run(pool, file: file, options: options)
+            let result = try await run(file: file, options: options, strict: OptionParsing.bool(form.value, "strict") ?? false)
             return try APIResponse.transcript(result, format: format,
                                               options: TranscriptWriterOptions(words: granularities.contains("word")))
         }
@@ -88,30 +90,38 @@ struct TranscriptionController: Sendable {
 
     // MARK: - Helpers
 
-    /// Runs `body` when the model is ready and a place is free.
-    private func admitted(_ body: (InferencePool) async throws -> Response) async throws -> Response {
-        guard let pool = host.pool else { throw APIError.notReady() }
-        guard limiter.tryEnter() else {
-            let perThread = max(1, limiter.current / max(1, pool.threadCount))
-            throw APIError.busy(retryAfter: min(30, perThread),
-                                message: "the server is busy (\(limiter.current) transcriptions waiting or running, limit \(limiter.limit)); retry after the Retry-After seconds, or submit a job")
-        }
-        defer { limiter.leave() }
-        return try await body(pool)
+    /// Reads the upload (to disk) once the model is ready, runs `body` with it and deletes the file.
+    private func upload(_ request: Request, _ body: (UploadedForm) async throws -> Response) async throws -> Response {
+        guard host.pool != nil else { throw APIError.notReady() }
+        let form = try await UploadReader.read(request, spool: spool, limits: .singleFile(configuration))
+        defer { form.discard() }
+        return try await body(form)
     }
 
-    /// Decodes and transcribes on the inference pool, recording metrics.
-    private func run(_ pool: InferencePool, file: UploadedFile, options: TranscriptionOptions) async throws -> TranscriptionResult {
-        var decoding = AudioDecodingOptions()
-        decoding.maxDurationSeconds = configuration.maxDurationSeconds
+    /// Checks the file's header, takes a place among `--max-pending`, then decodes and transcribes
+    /// on the inference pool, recording metrics.
+    private func run(file: UploadedFile, options: TranscriptionOptions, strict: Bool) async throws -> TranscriptionResult {
         do {
-            let result = try await pool.transcribe(data: file.bytes, filename: file.displayName, options: options,
+            _ = try UploadProbe.check(file, maxDurationSeconds: configuration.maxDurationSeconds, strict: strict)
+            guard let pool = host.pool else { throw APIError.notReady() }
+            guard limiter.tryEnter() else {
+                let perThread = max(1, limiter.current / max(1, pool.threadCount))
+                throw APIError.busy(retryAfter: min(30, perThread),
+                                    message: "the server is busy (\(limiter.current) transcriptions waiting or running, limit \(limiter.limit)); retry after the Retry-After seconds, or submit a job")
+            }
+            defer { limiter.leave() }
+            var decoding = AudioDecodingOptions()
+            decoding.maxDurationSeconds = configuration.maxDurationSeconds
+            decoding.strict = strict
+            let result = try await pool.transcribe(path: file.url.path, displayName: file.displayName, options: options,
                                                    decoder: AudioDecoder(options: decoding))
             metrics.transcription.recordSuccess(result, source: "sync")
             return result
         } catch let error as SenseVoiceError {
             metrics.transcription.recordFailure(code: error.code.rawValue, source: "sync")
-            throw error
+            guard error.code == .audioTooLong, let jobs = configuration.maxJobDurationSeconds,
+                  jobs > (configuration.maxDurationSeconds ?? .infinity) else { throw error }
+            throw SenseVoiceError(.audioTooLong, error.message + " Jobs (POST /api/v1/jobs) take recordings up to \(Int(jobs / 60)) min.")
         }
     }
 }

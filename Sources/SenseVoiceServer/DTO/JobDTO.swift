@@ -43,6 +43,9 @@ struct JobDTO: Encodable, Equatable, Sendable {
     var started_at: Date?
     var finished_at: Date?
     var links: Links
+    /// What the file's header or decoding noticed (`truncated: …`), where known: on submission
+    /// and on a finished job's own record; absent in lists.
+    var warnings: [String]? = nil
 
     init(_ job: JobRecord) {
         id = job.id

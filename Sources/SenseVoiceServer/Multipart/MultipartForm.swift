@@ -163,7 +163,7 @@ struct MultipartForm: Sendable {
     }
 
     /// Reads the Content-Disposition and Content-Type of a part.
-    private static func part(headers: String) throws -> Part {
+    static func part(headers: String) throws -> Part {
         var name: String?
         var filename: String?
         var contentType: String?

@@ -161,30 +161,45 @@ function setUpRecording() {
 
 // MARK: - Submitting and following jobs
 
+/**
+ * Sends each picked file as its own job submission, so the server's limits apply per file and
+ * one refused file does not sink the others. A file the server refuses for what it is (too large,
+ * too long, not audio) leaves the pick list, so it is not sent again; one that could not be sent
+ * (no key, busy, network) stays for a retry.
+ */
 async function submit() {
   if (!state.files.length) return;
-  const form = new FormData();
-  for (const file of state.files) form.append('file', file, file.name);
-  form.append('language', $('language').value);
-  form.append('use_itn', $('itn').checked ? 'true' : 'false');
   $('submit').disabled = true;
-  showMessage('Uploading…', 'info');
-  try {
-    const response = await api('/api/v1/jobs', { method: 'POST', body: form });
-    const body = await response.json();
-    body.jobs.forEach((job, i) => {
-      state.localAudio.set(job.id, URL.createObjectURL(state.files[i]));
+  const problems = [];
+  let first = true;
+  for (const file of [...state.files]) {
+    showMessage(`Uploading ${file.name}…`, 'info');
+    const form = new FormData();
+    form.append('file', file, file.name);
+    form.append('language', $('language').value);
+    form.append('use_itn', $('itn').checked ? 'true' : 'false');
+    try {
+      const response = await api('/api/v1/jobs', { method: 'POST', body: form });
+      const job = (await response.json()).jobs[0];
+      state.localAudio.set(job.id, URL.createObjectURL(file));
       upsertJob(job);
       follow(job.id);
-    });
-    state.autoSelect.add(body.jobs[0].id);
-    state.files = [];
-    renderPicked();
-    showMessage('');
-  } catch (e) {
-    showMessage(`Upload failed: ${e.message}`);
-    $('submit').disabled = false;
+      if (first) { state.autoSelect.add(job.id); first = false; }
+      unpick(file);
+    } catch (e) {
+      const refused = e.status >= 400 && e.status < 500 && ![401, 408, 429].includes(e.status);
+      if (refused) unpick(file);
+      problems.push(refused ? `${file.name} was refused: ${e.message}` : `${file.name} was not sent (${e.message}); it stays in the list to retry`);
+    }
   }
+  renderPicked();
+  showMessage(problems.join(' · '));
+}
+
+/** Removes a file from the pick list. */
+function unpick(file) {
+  state.files = state.files.filter((f) => f !== file);
+  renderPicked();
 }
 
 async function loadJobs() {
@@ -341,6 +356,14 @@ async function select(id) {
   }
   renderResult(state.jobs.get(id), state.result);
   await setAudio(id);
+  revealResult();
+}
+
+/** Brings the result card to the top of the view (after its audio is set, so nothing moves it
+ * afterwards) and gives its title the focus, so eyes and screen readers land on it. */
+function revealResult() {
+  $('result').scrollIntoView({ block: 'start', behavior: 'instant' });
+  $('result-title').focus({ preventScroll: true });
 }
 
 async function setAudio(id) {
@@ -375,7 +398,6 @@ function renderResult(job, result) {
   $('rich-text').textContent = result.rich || '—';
   renderTimeline(result);
   renderSegments(result);
-  $('result').scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
 function renderTimeline(result) {
@@ -537,6 +559,21 @@ function formatBytes(n) {
 
 // MARK: - Start
 
+/** The metrics link fetches with the API key (a plain link would get 401) and shows the text. */
+function setUpMetrics() {
+  const dialog = $('metrics-dialog');
+  $('metrics-link').addEventListener('click', async (event) => {
+    event.preventDefault();
+    try {
+      const response = await api('/metrics');
+      $('metrics-text').textContent = await response.text();
+      dialog.showModal();
+    } catch (e) {
+      showMessage(e.status === 401 ? 'The metrics need the API key: click “API key” at the top.' : `Cannot load the metrics: ${e.message}`);
+    }
+  });
+}
+
 function setUpKeyDialog() {
   const dialog = $('key-dialog');
   $('key-button').addEventListener('click', () => { $('key-input').value = apiKey(); dialog.showModal(); });
@@ -554,6 +591,7 @@ document.addEventListener('DOMContentLoaded', () => {
   setUpRecording();
   setUpPlayer();
   setUpKeyDialog();
+  setUpMetrics();
   $('submit').addEventListener('click', submit);
   $('refresh').addEventListener('click', loadJobs);
   $('download-srt').addEventListener('click', () => download('srt'));
