@@ -100,9 +100,30 @@ public final class RecognitionSession {
         }
         if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
         try flush(consumed: spans.count)
+        var speakerNames: [String]?
+        if let diarization = options.diarization {
+            let diarizeClock = Stopwatch()
+            speakerNames = try diarize(audio, segments: segments, options: diarization)
+            timings.diarizeMs = diarizeClock.seconds * 1000
+        }
         timings.totalMs = (clock.seconds + decodeSeconds) * 1000
         timings.rtf = audio.duration > 0 ? timings.totalMs / 1000 / audio.duration : 0
-        return TranscriptionResult(file: file, durationMs: audio.durationMs, segments: segments, timings: timings)
+        var result = TranscriptionResult(file: file, durationMs: audio.durationMs, segments: segments, timings: timings)
+        if let speakerNames { result.assignSpeakers(speakerNames) }
+        return result
+    }
+
+    /// The speaker of each recognised segment (FunASR's `vad_segment` speaker mode: one sentence per
+    /// merged VAD segment).
+    /// - Throws: `.modelNotFound` when the transcriber has no speaker model.
+    private func diarize(_ audio: AudioBuffer, segments: [SegmentResult], options: DiarizationOptions) throws -> [String] {
+        guard let diarizer = transcriber.diarizer else {
+            throw SenseVoiceError(.modelNotFound, "speaker diarization needs the CAM++ speaker model: pass --speaker-model DIR "
+                                  + "(or set SENSEVOICE_SPEAKER_MODEL), or run `sensevoice models pull cam++`")
+        }
+        let result = try diarizer.diarize(samples: audio.samples, segmentsMs: segments.map { ($0.startMs, $0.endMs) },
+                                          speakers: options.speakers, threads: threads)
+        return result.segmentSpeakers.map(DiarizationOptions.name)
     }
 
     /// Recognises one stretch of mono float samples at the model's rate.

@@ -18,6 +18,9 @@ public struct TranscriptionOptions: Sendable, Equatable, Codable {
     public var mergeVAD: Bool
     /// Target length of merged segments (FunASR `merge_length_s` × 1000).
     public var mergeLengthMs: Int
+    /// Give every segment a speaker (``DiarizationOptions``); nil: no speakers. Needs the
+    /// transcriber's ``Transcriber/diarizer``.
+    public var diarization: DiarizationOptions? = nil
 
     public init(language: Language = .auto, useITN: Bool = true, banEmotionUnknown: Bool = false, timestamps: Bool = false,
                 vadMode: VADMode = .dynamic, maxSegmentMs: Int = 30_000, mergeVAD: Bool = true, mergeLengthMs: Int = 15_000) {
@@ -40,6 +43,7 @@ public struct TranscriptionOptions: Sendable, Equatable, Codable {
         guard (0...600_000).contains(mergeLengthMs) else {
             throw SenseVoiceError(.invalidOption, "merge length \(mergeLengthMs) ms is outside 0…600000 ms")
         }
+        try diarization?.validate()
     }
 }
 
