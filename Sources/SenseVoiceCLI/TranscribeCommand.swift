@@ -55,6 +55,15 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "Subtitle marks for srt/vtt: none, emoji or labels.")
     var subtitleMarkers: String = "none"
 
+    @Flag(help: "Give every segment a speaker (CAM++ speaker diarization, FunASR's spk_model; needs the VAD and --speaker-model).")
+    var diarize: Bool = false
+
+    @Option(help: "With --diarize: the number of speakers, when known (FunASR's preset_spk_num).")
+    var numSpeakers: Int?
+
+    @Flag(help: "Prefix srt/vtt cues with the segment's speaker.")
+    var subtitleSpeakers: Bool = false
+
     @Option(help: "Label language for --format labels: en or zh.")
     var labelStyle: String = "en"
 
@@ -81,21 +90,29 @@ struct TranscribeCommand: ParsableCommand {
         if let m = maxDurationSeconds, !(m > 0) { throw ValidationError("--max-duration-s must be positive") }
         if VADMode(rawValue: vadMode) == nil { throw ValidationError("--vad-mode must be dynamic or classic") }
         if !(mergeLengthSeconds >= 0 && mergeLengthSeconds <= 600) { throw ValidationError("--merge-length-s must be in 0…600") }
+        if let numSpeakers {
+            if !diarize { throw ValidationError("--num-speakers needs --diarize") }
+            if !(1...DiarizationOptions.maxSpeakers).contains(numSpeakers) {
+                throw ValidationError("--num-speakers must be between 1 and \(DiarizationOptions.maxSpeakers)")
+            }
+        }
     }
 
     func run() throws {
         logging.bootstrap()
-        let options: TranscriptionOptions
+        var options: TranscriptionOptions
         do {
             options = TranscriptionOptions(language: try Language(parsing: language), useITN: itn,
                                            banEmotionUnknown: banEmotionUnknown, timestamps: timestamps,
                                            vadMode: VADMode(rawValue: vadMode) ?? .dynamic, maxSegmentMs: maxSegmentMs,
                                            mergeVAD: mergeLengthSeconds > 0,
                                            mergeLengthMs: Int((mergeLengthSeconds * 1000).rounded()))
+            if diarize { options.diarization = DiarizationOptions(speakers: numSpeakers) }
             try options.validate()
         } catch let e as SenseVoiceError { throw CLIError(e) }
         let files = try AudioFiles.expand(paths)
-        let configuration = try engine.configuration(maxNoVADSeconds: EngineConfiguration.defaultMaxNoVADSeconds, threads: threads)
+        let configuration = try engine.configuration(maxNoVADSeconds: EngineConfiguration.defaultMaxNoVADSeconds, threads: threads,
+                                                     speakers: diarize)
         if !quiet, let note = PrecisionOption.note(configuration.precision) { printError(note) }
         let transcriber: Transcriber
         do {
@@ -106,7 +123,8 @@ struct TranscribeCommand: ParsableCommand {
         let decoder: any AudioDecoding = AudioDecoder(options: AudioDecodingOptions(maxDurationSeconds: maxDurationSeconds))
         let formats = TranscriptFormats.standard.parse(list: format) ?? []  // validate() refused an empty or unknown list
         let style: ReadableLabels.Style = labelStyle == "zh" ? .chinese : .english
-        let cues = SubtitleCueOptions(markers: subtitleMarkers == "emoji" ? .emoji : subtitleMarkers == "labels" ? .labels(style) : .none)
+        var cues = SubtitleCueOptions(markers: subtitleMarkers == "emoji" ? .emoji : subtitleMarkers == "labels" ? .labels(style) : .none)
+        cues.speakers = subtitleSpeakers
         let writerOptions = TranscriptWriterOptions(cues: cues, labelStyle: style, words: timestamps)
         var batch = outputDir.map { BatchOutput(directory: $0, formats: formats, overwrite: overwrite) }
         let progress = BatchProgress(files: files, quiet: quiet)
