@@ -115,11 +115,12 @@ public final class RecognitionSession {
 
     /// The speaker of each recognised segment (FunASR's `vad_segment` speaker mode: one sentence per
     /// merged VAD segment).
-    /// - Throws: `.modelNotFound` when the transcriber has no speaker model.
+    /// - Throws: `.invalidOption` when the transcriber has no speaker model (the CLI refuses
+    ///   `--diarize` without one before loading; a server answers 400).
     private func diarize(_ audio: AudioBuffer, segments: [SegmentResult], options: DiarizationOptions) throws -> [String] {
         guard let diarizer = transcriber.diarizer else {
-            throw SenseVoiceError(.modelNotFound, "speaker diarization needs the CAM++ speaker model: pass --speaker-model DIR "
-                                  + "(or set SENSEVOICE_SPEAKER_MODEL), or run `sensevoice models pull cam++`")
+            throw SenseVoiceError(.invalidOption, "speaker diarization was asked for, but no CAM++ speaker model is loaded: start "
+                                  + "with --speaker-model DIR (or SENSEVOICE_SPEAKER_MODEL; `sensevoice models pull cam++` fetches it)")
         }
         let result = try diarizer.diarize(samples: audio.samples, segmentsMs: segments.map { ($0.startMs, $0.endMs) },
                                           speakers: options.speakers, threads: threads)

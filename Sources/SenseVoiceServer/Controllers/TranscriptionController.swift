@@ -33,7 +33,8 @@ struct TranscriptionController: Sendable {
             let markers = try OptionParsing.markers(form.value("markers"))
             let result = try await run(pool, file: file, options: options)
             return try APIResponse.transcript(result, format: format,
-                                              options: OptionParsing.writerOptions(markers: markers, words: options.timestamps))
+                                              options: OptionParsing.writerOptions(markers: markers, words: options.timestamps,
+                                                                                  speakers: options.diarization != nil))
         }
     }
 
@@ -66,7 +67,8 @@ struct TranscriptionController: Sendable {
             }
             let result = try await run(pool, file: file, options: options)
             return try APIResponse.transcript(result, format: format,
-                                              options: OptionParsing.writerOptions(markers: .none, words: granularities.contains("word")))
+                                              options: OptionParsing.writerOptions(markers: .none, words: granularities.contains("word"),
+                                                                                  speakers: options.diarization != nil))
         }
     }
 

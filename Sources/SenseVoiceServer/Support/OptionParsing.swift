@@ -4,7 +4,7 @@ import SenseVoiceEngine
 
 /// Parses the options shared by the transcription and job routes.
 enum OptionParsing {
-    /// `language`, `use_itn` (or `itn`), `ban_emo_unk`, `timestamps`.
+    /// `language`, `use_itn` (or `itn`), `ban_emo_unk`, `timestamps`, `diarize`, `num_speakers`.
     /// - Throws: `SenseVoiceError(.unknownLanguage)` / `.invalidOption` (answered with 400).
     static func transcriptionOptions(_ value: (String) -> String?) throws -> TranscriptionOptions {
         var options = TranscriptionOptions()
@@ -14,6 +14,24 @@ enum OptionParsing {
         if let itn = try bool(value, "use_itn") ?? bool(value, "itn") { options.useITN = itn }
         if let ban = try bool(value, "ban_emo_unk") { options.banEmotionUnknown = ban }
         if let timestamps = try bool(value, "timestamps") { options.timestamps = timestamps }
+        options.diarization = try diarization(value)
+        return options
+    }
+
+    /// `diarize` (boolean) and `num_speakers` (1…64, only with `diarize`): speakers on every segment.
+    static func diarization(_ value: (String) -> String?) throws -> DiarizationOptions? {
+        let diarize = try bool(value, "diarize") ?? false
+        var speakers: Int?
+        if let raw = value("num_speakers")?.trimmingSpaces, !raw.isEmpty {
+            guard let n = Int(raw) else {
+                throw SenseVoiceError(.invalidOption, "num_speakers must be an integer, not '\(raw.prefix(40))'")
+            }
+            guard diarize else { throw SenseVoiceError(.invalidOption, "num_speakers needs diarize=true") }
+            speakers = n
+        }
+        guard diarize else { return nil }
+        let options = DiarizationOptions(speakers: speakers)
+        try options.validate()
         return options
     }
 
@@ -39,10 +57,13 @@ enum OptionParsing {
 
     /// The writer options of a request: subtitle `markers` (whose label language `labels` uses
     /// too) and whether `verbose_json` lists `words`.
-    static func writerOptions(markers: SubtitleCueOptions.Markers, words: Bool) -> TranscriptWriterOptions {
+    /// Subtitle cues start with the segment's speaker when the request asked for speakers.
+    static func writerOptions(markers: SubtitleCueOptions.Markers, words: Bool, speakers: Bool = false) -> TranscriptWriterOptions {
         var style = ReadableLabels.Style.english
         if case .labels(let chosen) = markers { style = chosen }
-        return TranscriptWriterOptions(cues: SubtitleCueOptions(markers: markers), labelStyle: style, words: words)
+        var cues = SubtitleCueOptions(markers: markers)
+        cues.speakers = speakers
+        return TranscriptWriterOptions(cues: cues, labelStyle: style, words: words)
     }
 
     /// Subtitle marks: `none` (default), `emoji`, `labels`, `labels_zh`.

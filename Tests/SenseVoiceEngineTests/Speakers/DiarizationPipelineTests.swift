@@ -45,7 +45,7 @@ struct DiarizationPipelineTests {
         #expect(!json.contains("diarize_ms"))
     }
 
-    @Test func diarizationWithoutASpeakerModelIsModelNotFound() throws {
+    @Test func diarizationWithoutASpeakerModelIsAnInvalidOption() throws {
         let vad = try Fixtures.requireVADModel()
         let session = try Transcriber(configuration: EngineConfiguration(modelDirectory: Fixtures.tinyModel.path,
                                                                           vadModelDirectory: vad.path, threads: 1)).makeSession()
@@ -55,7 +55,7 @@ struct DiarizationPipelineTests {
             _ = try session.transcribe(try Self.audio(), file: nil, options: options)
             Issue.record("expected an error")
         } catch let error as SenseVoiceError {
-            #expect(error.code == .modelNotFound)
+            #expect(error.code == .invalidOption)
             #expect(error.message.contains("--speaker-model"))
         }
         options.diarization = DiarizationOptions(speakers: 0)
