@@ -4,10 +4,10 @@ import Foundation
 
 extension ModelLocator {
     /// Candidate folders for FunASR's `cam++` (`iic/speech_campplus_sv_zh-cn_16k-common`), in search
-    /// order (`$SENSEVOICE_SPEAKER_MODEL` first, then `~/.cache/sensevoice/campplus`, ModelScope's and
+    /// order (`$SENSEVOICE_SPEAKER_MODEL` first, then `~/.cache/sensevoice/cam++`, ModelScope's and
     /// Hugging Face's caches).
     public static func campPlusCandidates(environment env: [String: String]? = nil) -> [String] {
-        candidates(override: "SENSEVOICE_SPEAKER_MODEL", cacheName: "campplus",
+        candidates(override: "SENSEVOICE_SPEAKER_MODEL", cacheName: "cam++",
                    modelScopeID: "iic/speech_campplus_sv_zh-cn_16k-common",
                    huggingFaceRepo: "funasr/campplus", environment: env)
     }
