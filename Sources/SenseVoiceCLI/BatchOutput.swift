@@ -27,7 +27,8 @@ struct BatchOutput {
         var prev: [String: SummaryRow] = [:]
         if let text = try? String(contentsOf: self.directory.appendingPathComponent("summary.csv"), encoding: .utf8) {
             for line in text.split(separator: "\n").dropFirst() {
-                if let row = SummaryRow(csvLine: String(line)) { prev[row.file] = row }
+                guard let row = SummaryRow(csvLine: String(line)) else { continue }
+                if row.speaker != nil { prev[row.file]?.speakerRows.append(row) } else { prev[row.file] = row }
             }
         }
         previous = prev

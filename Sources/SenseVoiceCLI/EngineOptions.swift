@@ -26,6 +26,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: PrecisionOption.help)
     var precision: String = EngineConfiguration.defaultPrecision.rawValue
 
+    @Option(help: "CAM++ speaker model directory for --diarize (default: $SENSEVOICE_SPEAKER_MODEL, then the usual caches).")
+    var speakerModel: String?
+
     func validate() throws {
         if noVad && vadModel != nil { throw ValidationError("--no-vad and --vad-model exclude each other") }
         if let maxNoVADSeconds, !(maxNoVADSeconds > 0) { throw ValidationError("--max-no-vad-s must be positive") }
@@ -47,12 +50,16 @@ struct EngineOptions: ParsableArguments {
     ///   - threads: compute threads per session; `nil`: the cores shared out over `workers`.
     ///   - workers: concurrent sessions.
     /// - Throws: `CLIError` (exit 3) when no model is found.
-    func configuration(maxNoVADSeconds defaultMaxNoVAD: Double, threads: Int?, workers: Int = 1) throws -> EngineConfiguration {
+    /// - Parameter speakers: load the CAM++ speaker model (`--speaker-model`, else the caches; exit 3
+    ///   when none is found); without it only an explicit `--speaker-model` is loaded.
+    func configuration(maxNoVADSeconds defaultMaxNoVAD: Double, threads: Int?, workers: Int = 1,
+                       speakers: Bool = false) throws -> EngineConfiguration {
         var configuration = EngineConfiguration(modelDirectory: model, vadModelDirectory: vadModelDirectory,
                                                 precision: try parsedPrecision(), threads: threads, workers: workers,
                                                 maxNoVADSeconds: maxNoVADSeconds ?? defaultMaxNoVAD)
         do {
             configuration.modelDirectory = try configuration.resolvedModelDirectory()
+            configuration.speakerModelDirectory = speakers ? try ModelLocator.speakerModel(explicit: speakerModel) : speakerModel
         } catch let e as SenseVoiceError { throw CLIError(e) }
         return configuration
     }

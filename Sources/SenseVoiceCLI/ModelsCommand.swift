@@ -13,7 +13,7 @@ import Synchronization
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "Download, list and verify models (sensevoice-small, fsmn-vad).",
+        abstract: "Download, list and verify models (sensevoice-small, fsmn-vad, cam++).",
         discussion: """
         Exit status: 0 done, 1 local I/O problem, 2 bad options, 3 model problem (not on the hub, \
         or a folder that does not verify), 5 network or hub problem (unreachable, HTTP error, \
@@ -47,7 +47,7 @@ struct ModelsCommand: AsyncParsableCommand {
             """
         )
 
-        @Argument(help: "The model: sensevoice-small or fsmn-vad.")
+        @Argument(help: "The model: sensevoice-small, fsmn-vad or cam++.")
         var name: String
 
         @Option(help: "Where to download from: modelscope or huggingface.")
@@ -160,7 +160,7 @@ struct ModelsCommand: AsyncParsableCommand {
         @Argument(help: "The model folder.")
         var directory: String
 
-        @Option(help: "Check it as this model (sensevoice-small or fsmn-vad); default: from its manifest or files.")
+        @Option(help: "Check it as this model (sensevoice-small, fsmn-vad or cam++); default: from its manifest or files.")
         var model: String?
 
         @Flag(help: "Compare sizes only, not SHA-256 checksums.")

@@ -63,6 +63,15 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "Subtitle marks for srt/vtt: none, emoji or labels.")
     var subtitleMarkers: String = "none"
 
+    @Flag(help: "Give every segment a speaker (CAM++ speaker diarization, FunASR's spk_model; needs the VAD and --speaker-model).")
+    var diarize: Bool = false
+
+    @Option(help: "With --diarize: the number of speakers, when known (FunASR's preset_spk_num).")
+    var numSpeakers: Int?
+
+    @Flag(help: "Prefix srt/vtt cues with the segment's speaker.")
+    var subtitleSpeakers: Bool = false
+
     @Option(help: "Label language for --format labels and markers: en or zh.")
     var labelStyle: String = "en"
 
@@ -99,6 +108,12 @@ struct TranscribeCommand: ParsableCommand {
         _ = try markers.highlights()
         if VADMode(rawValue: vadMode) == nil { throw ValidationError("--vad-mode must be dynamic or classic") }
         if !(mergeLengthSeconds >= 0 && mergeLengthSeconds <= 600) { throw ValidationError("--merge-length-s must be in 0…600") }
+        if let numSpeakers {
+            if !diarize { throw ValidationError("--num-speakers needs --diarize") }
+            if !(1...DiarizationOptions.maxSpeakers).contains(numSpeakers) {
+                throw ValidationError("--num-speakers must be between 1 and \(DiarizationOptions.maxSpeakers)")
+            }
+        }
     }
 
     func run() throws {
@@ -111,12 +126,14 @@ struct TranscribeCommand: ParsableCommand {
                                            mergeVAD: mergeLengthSeconds > 0,
                                            mergeLengthMs: Int((mergeLengthSeconds * 1000).rounded()))
             options.beamSearch = try decodingOptions.beamSearch()
+            if diarize { options.diarization = DiarizationOptions(speakers: numSpeakers) }
             try options.validate()
         } catch let e as SenseVoiceError { throw CLIError(e) }
         let files = try AudioFiles.expand(paths)
         let bases = outputDir == nil ? [:] : try OutputNaming.bases(for: files)
         if let outputDir { try Self.checkOutputDirectory(outputDir) }
-        let configuration = try engine.configuration(maxNoVADSeconds: EngineConfiguration.defaultMaxNoVADSeconds, threads: threads)
+        let configuration = try engine.configuration(maxNoVADSeconds: EngineConfiguration.defaultMaxNoVADSeconds, threads: threads,
+                                                     speakers: diarize)
         if !quiet, let note = PrecisionOption.note(configuration.precision) { printError(note) }
         let transcriber: Transcriber
         do {
@@ -130,7 +147,8 @@ struct TranscribeCommand: ParsableCommand {
         let decoder: any AudioDecoding = AudioDecoder(options: decoding)
         let formats = TranscriptFormats.standard.parse(list: format) ?? []  // validate() refused an empty or unknown list
         let style: ReadableLabels.Style = labelStyle == "zh" ? .chinese : .english
-        let cues = SubtitleCueOptions(markers: subtitleMarkers == "emoji" ? .emoji : subtitleMarkers == "labels" ? .labels(style) : .none)
+        var cues = SubtitleCueOptions(markers: subtitleMarkers == "emoji" ? .emoji : subtitleMarkers == "labels" ? .labels(style) : .none)
+        cues.speakers = subtitleSpeakers
         let writerOptions = TranscriptWriterOptions(cues: cues, labelStyle: style, words: timestamps, highlights: try markers.highlights())
         var batch = outputDir.map { BatchOutput(directory: $0, formats: formats, options: writerOptions, overwrite: overwrite, bases: bases) }
         let progress = BatchProgress(files: files, quiet: quiet)

@@ -37,6 +37,7 @@ public struct HubModel: Sendable, Hashable {
         switch name {
         case ModelCatalog.senseVoiceSmall.name: _ = try SenseVoice(modelDirectory: directory)
         case ModelCatalog.fsmnVAD.name: _ = try FSMNVAD(modelDirectory: directory)
+        case ModelCatalog.campPlus.name: _ = try CAMPPlusModel(directory: directory)
         default: preconditionFailure("no loader for catalog model \(name)")
         }
     }
@@ -64,8 +65,31 @@ public enum ModelCatalog {
         requiredFiles: ["model.pt", "config.yaml", "am.mvn"],
         optionalFiles: ["configuration.json"])
 
+    /// FunASR's `cam++` speaker-embedding model for `--diarize` (see `CAMPPlusModel.init(directory:)`).
+    public static let campPlus = HubModel(
+        name: "cam++",
+        summary: "CAM++ speaker embeddings (speaker diarization)",
+        modelScopeID: "iic/speech_campplus_sv_zh-cn_16k-common",
+        huggingFaceRepo: "funasr/campplus",
+        requiredFiles: [CAMPPlusModel.defaultModelFile, "config.yaml"],
+        optionalFiles: ["configuration.json"])
+
     /// Every known model.
-    public static let all = [senseVoiceSmall, fsmnVAD]
+    public static let all = [senseVoiceSmall, fsmnVAD, campPlus]
+
+    /// The file whose presence marks a folder of `model` (its weights).
+    static func weightsFile(of model: HubModel) -> String {
+        model.name == campPlus.name ? CAMPPlusModel.defaultModelFile : "model.pt"
+    }
+
+    /// The environment variable naming a folder of `model`.
+    static func environmentOverride(of model: HubModel) -> String {
+        switch model.name {
+        case fsmnVAD.name: "SENSEVOICE_VAD_MODEL"
+        case campPlus.name: "SENSEVOICE_SPEAKER_MODEL"
+        default: "SENSEVOICE_MODEL"
+        }
+    }
 
     /// The model called `name`.
     /// - Throws: `HubError(.invalidArgument)` listing the known names.

@@ -149,6 +149,7 @@ public struct ModelDownloader: Sendable {
             switch model.name {
             case ModelCatalog.senseVoiceSmall.name: candidates += ModelLocator.senseVoiceCandidates(environment: options.environment)
             case ModelCatalog.fsmnVAD.name: candidates += ModelLocator.fsmnVADCandidates(environment: options.environment)
+            case ModelCatalog.campPlus.name: candidates += ModelLocator.campPlusCandidates(environment: options.environment)
             default: break
             }
         }

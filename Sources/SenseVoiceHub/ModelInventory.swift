@@ -26,7 +26,7 @@ public enum ModelInventory {
         var out: [InstalledModel] = []
         let fm = FileManager.default
         for model in ModelCatalog.all {
-            let override = model.name == ModelCatalog.fsmnVAD.name ? "SENSEVOICE_VAD_MODEL" : "SENSEVOICE_MODEL"
+            let override = ModelCatalog.environmentOverride(of: model)
             var candidates = [(cacheDirectory as NSString).appendingPathComponent(model.name)]
             candidates += ModelLocator.candidates(override: override, cacheName: model.name, modelScopeID: model.modelScopeID,
                                                   huggingFaceRepo: model.huggingFaceRepo, environment: environment)
@@ -34,7 +34,7 @@ public enum ModelInventory {
             for candidate in candidates {
                 let key = URL(fileURLWithPath: candidate).standardizedFileURL.resolvingSymlinksInPath().path
                 guard seen.insert(key).inserted,
-                      fm.fileExists(atPath: (candidate as NSString).appendingPathComponent("model.pt")) else { continue }
+                      fm.fileExists(atPath: (candidate as NSString).appendingPathComponent(ModelCatalog.weightsFile(of: model))) else { continue }
                 let origin: String
                 if candidate == environment[override] { origin = "$\(override)" }
                 else if candidate.contains("/models--") { origin = "huggingface" }

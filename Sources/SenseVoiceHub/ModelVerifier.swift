@@ -36,6 +36,7 @@ public enum ModelVerifier {
         if let config = try? String(contentsOfFile: (directory as NSString).appendingPathComponent("config.yaml"), encoding: .utf8) {
             if config.contains("SenseVoice") { return ModelCatalog.senseVoiceSmall }
             if config.contains("FSMN") || config.contains("fsmn") { return ModelCatalog.fsmnVAD }
+            if config.contains("CAMPPlus") { return ModelCatalog.campPlus }
         }
         return nil
     }

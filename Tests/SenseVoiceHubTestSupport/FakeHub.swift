@@ -99,7 +99,7 @@ public final class FakeHub: Sendable {
     /// The commit every revision resolves to.
     public static let commit = "0123456789abcdef0123456789abcdef01234567"
     /// Files served as Git LFS objects on the Hugging Face side (`lfs.sha256` in the listing).
-    static let lfsSuffixes = [".pt", ".model"]
+    static let lfsSuffixes = [".pt", ".model", ".bin"]
 
     private struct State {
         var faults = Faults()
@@ -124,6 +124,12 @@ public final class FakeHub: Sendable {
             let repo = try Repo(directory: vad)
             repos["iic/speech_fsmn_vad_zh-cn-16k-common-pytorch"] = repo
             repos["funasr/fsmn-vad"] = repo
+        }
+        // The random-weight CAM++ in the official layout (../shared/fixtures/tiny-campplus), when present.
+        if let shared = Fixtures.shared, FileManager.default.fileExists(atPath: shared.appendingPathComponent("tiny-campplus/config.yaml").path) {
+            let repo = try Repo(directory: shared.appendingPathComponent("tiny-campplus"))
+            repos["iic/speech_campplus_sv_zh-cn_16k-common"] = repo
+            repos["funasr/campplus"] = repo
         }
         return FakeHub(repos: repos)
     }

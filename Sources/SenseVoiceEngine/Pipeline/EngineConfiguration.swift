@@ -25,6 +25,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var maxNoVADSeconds: Double
     /// Most audio, in seconds, recognised in one encoder batch (a longer segment runs alone).
     public var batchSeconds: Double
+    /// CAM++ speaker model directory (``Diarizer``); nil: no diarization (requests asking for
+    /// speakers fail with `.modelNotFound`).
+    public var speakerModelDirectory: String? = nil
 
     /// `transcribe`'s `--max-no-vad-s` default: a file on the user's own machine; two minutes keep
     /// one pass's attention memory modest.

@@ -101,11 +101,32 @@ public final class RecognitionSession {
         }
         if isCancelled?() == true { throw SenseVoiceError(.cancelled, "transcription of \(file ?? "audio") was cancelled") }
         try flush(consumed: spans.count)
+        var speakerNames: [String]?
+        if let diarization = options.diarization {
+            let diarizeClock = Stopwatch()
+            speakerNames = try diarize(audio, segments: segments, options: diarization)
+            timings.diarizeMs = diarizeClock.seconds * 1000
+        }
         timings.totalMs = (clock.seconds + decodeSeconds) * 1000
         timings.rtf = audio.duration > 0 ? timings.totalMs / 1000 / audio.duration : 0
         var result = TranscriptionResult(file: file, durationMs: audio.durationMs, segments: segments, timings: timings)
         result.warnings = audio.warnings
+        if let speakerNames { result.assignSpeakers(speakerNames) }
         return result
+    }
+
+    /// The speaker of each recognised segment (FunASR's `vad_segment` speaker mode: one sentence per
+    /// merged VAD segment).
+    /// - Throws: `.invalidOption` when the transcriber has no speaker model (the CLI refuses
+    ///   `--diarize` without one before loading; a server answers 400).
+    private func diarize(_ audio: AudioBuffer, segments: [SegmentResult], options: DiarizationOptions) throws -> [String] {
+        guard let diarizer = transcriber.diarizer else {
+            throw SenseVoiceError(.invalidOption, "speaker diarization was asked for, but no CAM++ speaker model is loaded: start "
+                                  + "with --speaker-model DIR (or SENSEVOICE_SPEAKER_MODEL; `sensevoice models pull cam++` fetches it)")
+        }
+        let result = try diarizer.diarize(samples: audio.samples, segmentsMs: segments.map { ($0.startMs, $0.endMs) },
+                                          speakers: options.speakers, threads: threads)
+        return result.segmentSpeakers.map(DiarizationOptions.name)
     }
 
     /// Recognises one stretch of mono float samples at the model's rate.

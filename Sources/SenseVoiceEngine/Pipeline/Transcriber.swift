@@ -24,6 +24,9 @@ public struct Transcriber: Sendable {
     public let modelDirectory: String
     /// Seconds spent loading the model (0 when it was handed in loaded).
     public let loadSeconds: Double
+    /// The speaker-diarization stage, when a CAM++ model is loaded
+    /// (``EngineConfiguration/speakerModelDirectory``); used by requests with ``TranscriptionOptions/diarization``.
+    public var diarizer: Diarizer? = nil
 
     /// A transcriber from its stages.
     /// - Parameters:
@@ -61,6 +64,7 @@ public struct Transcriber: Sendable {
                                     precision: configuration.precision)
         let vad = try configuration.vadModelDirectory.map { try FSMNVAD(modelDirectory: $0) }
         self.init(bundle: bundle, vad: vad, configuration: configuration)
+        diarizer = try configuration.speakerModelDirectory.map { try Diarizer(modelDirectory: $0) }
     }
 
     /// A new session for the calling thread (its own encoder and scratch memory). Sessions are not

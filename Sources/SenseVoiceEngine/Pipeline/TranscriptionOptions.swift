@@ -20,6 +20,9 @@ public struct TranscriptionOptions: Sendable, Equatable, Codable {
     public var mergeLengthMs: Int
     /// CTC prefix beam search (with hotwords) instead of greedy decoding; `nil`: greedy.
     public var beamSearch: BeamSearchOptions? = nil
+    /// Give every segment a speaker (``DiarizationOptions``); nil: no speakers. Needs the
+    /// transcriber's ``Transcriber/diarizer``.
+    public var diarization: DiarizationOptions? = nil
 
     public init(language: Language = .auto, useITN: Bool = true, banEmotionUnknown: Bool = false, timestamps: Bool = false,
                 vadMode: VADMode = .dynamic, maxSegmentMs: Int = 30_000, mergeVAD: Bool = true, mergeLengthMs: Int = 15_000) {
@@ -43,6 +46,7 @@ public struct TranscriptionOptions: Sendable, Equatable, Codable {
             throw SenseVoiceError(.invalidOption, "merge length \(mergeLengthMs) ms is outside 0…600000 ms")
         }
         try beamSearch?.validate()
+        try diarization?.validate()
     }
 }
 

@@ -32,6 +32,11 @@ public struct SegmentResult: Sendable, Equatable, Codable {
     public var words: [WordTiming]?
     /// The decoded token ids, tags included (greedy or beam search).
     public var tokenIds: [Int]?
+    /// Who spoke: a diarized speaker (`spk0`, `spk1`, … by first appearance) or, with
+    /// `--channels split`, the channel's speaker name. Absent when speakers were not asked for.
+    public var speaker: String? = nil
+    /// The audio channel the segment was recognised from (0-based), with `--channels split` only.
+    public var channel: Int? = nil
 
     public init(startMs: Int, endMs: Int, recognition r: SegmentRecognition, words: [WordTiming]? = nil) {
         self.startMs = startMs
@@ -47,7 +52,7 @@ public struct SegmentResult: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case startMs = "start_ms", endMs = "end_ms", language, emotion, events, itn, raw, text, words
+        case startMs = "start_ms", endMs = "end_ms", language, emotion, events, itn, raw, text, words, speaker, channel
         case tokenIds = "token_ids"
     }
 }
@@ -60,12 +65,14 @@ public struct Timings: Sendable, Equatable, Codable {
     public var encoderMs: Double = 0
     public var totalMs: Double = 0
     public var rtf: Double = 0
+    /// Speaker diarization (windows, CAM++ embeddings, clustering), when it ran.
+    public var diarizeMs: Double? = nil
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case decodeMs = "decode_ms", vadMs = "vad_ms", featuresMs = "features_ms", encoderMs = "encoder_ms"
-        case totalMs = "total_ms", rtf
+        case totalMs = "total_ms", rtf, diarizeMs = "diarize_ms"
     }
 }
 
@@ -92,8 +99,11 @@ public struct TranscriptionResult: Sendable, Equatable, Codable {
     /// stored before it existed still decode.
     public var warnings: [String]? = []
 
+    /// Per-speaker talk time, share, emotions and events (``SpeakerSummary``), when segments carry speakers.
+    public var speakers: [SpeakerSummary]? = nil
+
     enum CodingKeys: String, CodingKey {
-        case file, durationMs = "duration_ms", language, emotion, events, text, raw, rich, segments, timings, warnings
+        case file, durationMs = "duration_ms", language, emotion, events, text, raw, rich, segments, timings, warnings, speakers
     }
 
     /// Assembles the file result from its segments.
@@ -113,7 +123,7 @@ public struct TranscriptionResult: Sendable, Equatable, Codable {
     }
 
     /// The label with the largest total weight; ties keep the first seen.
-    private static func dominant(_ items: [(String, Int)]) -> String? {
+    static func dominant(_ items: [(String, Int)]) -> String? {
         var order: [String] = []
         var total: [String: Int] = [:]
         for (label, w) in items {

@@ -139,7 +139,8 @@ struct JobsController: Sendable {
                            message: "job \(job.id) failed [\(job.errorCode ?? "error")]: \(job.errorMessage ?? "no message"); fix the file and submit it again")
         case .succeeded:
             guard let result = try await store.result(id: job.id) else { throw Self.missing(job.id) }
-            let options = try OptionParsing.writerOptions({ q[$0] }, words: job.options.timestamps)
+            let options = try OptionParsing.writerOptions({ q[$0] }, words: job.options.timestamps,
+                                                          speakers: job.options.diarization != nil)
             return try APIResponse.transcript(result, format: format, options: options,
                                               attachmentName: download ? APIResponse.baseName(job.fileName) : nil)
         }

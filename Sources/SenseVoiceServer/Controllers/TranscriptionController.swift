@@ -34,7 +34,8 @@ struct TranscriptionController: Sendable {
             let options = try OptionParsing.transcriptionOptions(form.value)
             let format = try OptionParsing.format(form.value("format") ?? form.value("response_format"),
                                                   field: "format", in: .standard)
-            let writerOptions = try OptionParsing.writerOptions(form.value, words: options.timestamps)
+            let writerOptions = try OptionParsing.writerOptions(form.value, words: options.timestamps,
+                                                                speakers: options.diarization != nil)
             let result = try await run(file: file, options: options, strict: OptionParsing.bool(form.value, "strict") ?? false)
             return try APIResponse.transcript(result, format: format, options: writerOptions)
         }
@@ -69,7 +70,8 @@ struct TranscriptionController: Sendable {
             }
             let result = try await run(file: file, options: options, strict: OptionParsing.bool(form.value, "strict") ?? false)
             return try APIResponse.transcript(result, format: format,
-                                              options: TranscriptWriterOptions(words: granularities.contains("word")))
+                                              options: OptionParsing.openAIWriterOptions(words: granularities.contains("word"),
+                                                                                         speakers: options.diarization != nil))
         }
     }
 

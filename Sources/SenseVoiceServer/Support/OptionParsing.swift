@@ -4,8 +4,9 @@ import SenseVoiceEngine
 
 /// Parses the options shared by the transcription and job routes.
 enum OptionParsing {
-    /// `language`, `use_itn` (or `itn`), `ban_emo_unk`, `timestamps`, and the decoding fields
-    /// `decoding`, `beam_size`, `hotwords`, `hotword_score` (``beamSearch(_:)``).
+    /// `language`, `use_itn` (or `itn`), `ban_emo_unk`, `timestamps`, the decoding fields
+    /// `decoding`, `beam_size`, `hotwords`, `hotword_score` (``beamSearch(_:)``), and `diarize`,
+    /// `num_speakers` (``diarization(_:)``).
     /// - Throws: `SenseVoiceError(.unknownLanguage)` / `.invalidOption` (answered with 400).
     static func transcriptionOptions(_ value: (String) -> String?) throws -> TranscriptionOptions {
         var options = TranscriptionOptions()
@@ -16,6 +17,24 @@ enum OptionParsing {
         if let ban = try bool(value, "ban_emo_unk") { options.banEmotionUnknown = ban }
         if let timestamps = try bool(value, "timestamps") { options.timestamps = timestamps }
         options.beamSearch = try beamSearch(value)
+        options.diarization = try diarization(value)
+        return options
+    }
+
+    /// `diarize` (boolean) and `num_speakers` (1…64, only with `diarize`): speakers on every segment.
+    static func diarization(_ value: (String) -> String?) throws -> DiarizationOptions? {
+        let diarize = try bool(value, "diarize") ?? false
+        var speakers: Int?
+        if let raw = value("num_speakers")?.trimmingSpaces, !raw.isEmpty {
+            guard let n = Int(raw) else {
+                throw SenseVoiceError(.invalidOption, "num_speakers must be an integer, not '\(raw.prefix(40))'")
+            }
+            guard diarize else { throw SenseVoiceError(.invalidOption, "num_speakers needs diarize=true") }
+            speakers = n
+        }
+        guard diarize else { return nil }
+        let options = DiarizationOptions(speakers: speakers)
+        try options.validate()
         return options
     }
 
@@ -43,7 +62,8 @@ enum OptionParsing {
     /// too, unless `label_style` is `en` or `zh`), whether `verbose_json` lists `words`, and the
     /// `markers` format's `markers_format`, `only_events`, `only_emotions`, `edl_fps`, `edl_start`.
     /// - Throws: `SenseVoiceError(.invalidOption)` naming the field (answered with 400).
-    static func writerOptions(_ value: (String) -> String?, words: Bool) throws -> TranscriptWriterOptions {
+    /// Subtitle cues start with the segment's speaker when the request asked for speakers.
+    static func writerOptions(_ value: (String) -> String?, words: Bool, speakers: Bool = false) throws -> TranscriptWriterOptions {
         let marks = try markers(value("markers"))
         var style = ReadableLabels.Style.english
         if case .labels(let chosen) = marks { style = chosen }
@@ -61,7 +81,16 @@ enum OptionParsing {
         let highlights = try HighlightOptions(layout: present(value("markers_format")), onlyEvents: present(value("only_events")),
                                               onlyEmotions: present(value("only_emotions")), fps: fps, start: present(value("edl_start")),
                                               names: ("markers_format", "only_events", "only_emotions", "edl_fps", "edl_start"))
-        return TranscriptWriterOptions(cues: SubtitleCueOptions(markers: marks), labelStyle: style, words: words, highlights: highlights)
+        var cues = SubtitleCueOptions(markers: marks)
+        cues.speakers = speakers
+        return TranscriptWriterOptions(cues: cues, labelStyle: style, words: words, highlights: highlights)
+    }
+
+    /// The OpenAI route's writer options: `words` for verbose_json, speaker-prefixed cues when diarized.
+    static func openAIWriterOptions(words: Bool, speakers: Bool) -> TranscriptWriterOptions {
+        var options = TranscriptWriterOptions(words: words)
+        options.cues.speakers = speakers
+        return options
     }
 
     /// The trimmed value, or `nil` when absent or empty.

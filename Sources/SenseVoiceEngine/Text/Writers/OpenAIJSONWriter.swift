@@ -66,6 +66,8 @@ public struct OpenAIJSONWriter: TranscriptWriting {
         var events: [String]
         /// Ours: FunASR's rich transcription (emoji).
         var rich: String
+        /// Ours: per-speaker summary, when segments carry speakers.
+        var speakers: [SpeakerSummary]?
     }
 
     struct Segment: Encodable {
@@ -83,6 +85,9 @@ public struct OpenAIJSONWriter: TranscriptWriting {
         var language: String?
         var emotion: String?
         var events: [String]
+        /// Ours: the speaker and channel, when asked for.
+        var speaker: String?
+        var channel: Int?
     }
 
     struct Word: Encodable {
@@ -96,14 +101,15 @@ public struct OpenAIJSONWriter: TranscriptWriting {
             Segment(id: index, seek: s.startMs / 10, start: Self.seconds(s.startMs), end: Self.seconds(s.endMs), text: s.text,
                     tokens: [], temperature: 0, avg_logprob: 0, compression_ratio: 0,
                     no_speech_prob: s.language == "nospeech" ? 1 : 0,
-                    language: s.language, emotion: s.emotion, events: s.events)
+                    language: s.language, emotion: s.emotion, events: s.events,
+                    speaker: s.speaker, channel: s.channel)
         }
         let words: [Word]? = self.words
             ? r.segments.flatMap { $0.words ?? [] }.map { Word(word: $0.text, start: Self.seconds($0.startMs), end: Self.seconds($0.endMs)) }
             : nil
         return Verbose(language: Self.languageName(r.language), duration: Self.seconds(r.durationMs), text: r.text,
                        segments: segments, words: words, usage: Usage(seconds: Self.seconds(r.durationMs)),
-                       emotion: r.emotion, events: r.events, rich: r.rich)
+                       emotion: r.emotion, events: r.events, rich: r.rich, speakers: r.speakers)
     }
 
     /// OpenAI's language names.

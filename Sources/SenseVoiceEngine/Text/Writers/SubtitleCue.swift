@@ -23,10 +23,14 @@ public struct SubtitleCue: Sendable, Equatable {
     public static func cues(for result: TranscriptionResult, options: SubtitleCueOptions) -> [SubtitleCue] {
         var cues: [SubtitleCue] = []
         for segment in result.segments {
-            let (prefix, suffix) = marks(of: segment, options.markers)
+            var (prefix, suffix) = marks(of: segment, options.markers)
+            if options.speakers, let speaker = segment.speaker {
+                prefix = prefix.isEmpty ? speaker + ":" : speaker + ": " + prefix
+            }
             // Labels stand one space from the text; glyphs are glued to it, as FunASR writes them.
             var spaced = false
             if case .labels = options.markers { spaced = true }
+            if options.speakers, segment.speaker != nil { spaced = true }
             var units = TextUnits.split(prefix)
             for var part in [TextUnits.split(segment.text), TextUnits.split(suffix)] where !part.isEmpty {
                 part[0].spaceBefore = spaced && !units.isEmpty

@@ -18,6 +18,8 @@ public struct SubtitleCueOptions: Sendable, Equatable {
     public var maxLines: Int
     /// Emotion and event marks.
     public var markers: Markers
+    /// Prefix each cue's first line with the segment's speaker (`spk0: …`), when it has one.
+    public var speakers: Bool = false
 
     /// - Parameters:
     ///   - maxLineWidth: display columns per line (at least 8; 42 is the usual subtitle width).

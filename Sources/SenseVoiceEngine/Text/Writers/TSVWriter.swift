@@ -2,7 +2,8 @@
 
 /// Writes `start_ms  end_ms  language  emotion  events  text` lines (tabs; events comma-separated).
 ///
-/// Tabs and line breaks inside text become spaces, so every row has exactly six fields.
+/// With speakers (diarization or split channels) a `speaker` column comes before `text`.
+/// Tabs and line breaks inside text become spaces, so every row has the same fields.
 public struct TSVWriter: TranscriptWriting {
     public init() {}
 
@@ -10,10 +11,12 @@ public struct TSVWriter: TranscriptWriting {
     public var mediaType: String { "text/tab-separated-values; charset=utf-8" }
 
     public func write(_ result: TranscriptionResult) -> String {
-        var out = "start_ms\tend_ms\tlanguage\temotion\tevents\ttext\n"
+        // A `speaker` column (before `text`) only when segments carry speakers.
+        let speakers = result.segments.contains { $0.speaker != nil }
+        var out = "start_ms\tend_ms\tlanguage\temotion\tevents\t" + (speakers ? "speaker\t" : "") + "text\n"
         for s in result.segments {
             let fields = [String(s.startMs), String(s.endMs), s.language ?? "", s.emotion ?? "",
-                          s.events.joined(separator: ","), s.text]
+                          s.events.joined(separator: ",")] + (speakers ? [s.speaker ?? ""] : []) + [s.text]
             out += fields.map(Self.clean).joined(separator: "\t") + "\n"
         }
         return out
