@@ -32,6 +32,7 @@ public enum ServerApp {
             .addRoutes(to: router)
         JobsController(configuration: env.configuration, store: env.store, blobs: env.blobs, wake: env.wake, shutdown: env.shutdown)
             .addRoutes(to: router)
+        LiveStreamRoutes.addRoutes(to: router)
         staticFiles.addRoutes(to: router)
         if staticFiles.directory == nil {
             env.logger.warning("web UI files not found; set SENSEVOICE_UI_DIR to Sources/SenseVoiceServer/Resources/Public")
@@ -48,6 +49,7 @@ public enum ServerApp {
         let logger = env.logger
         return Application(
             router: makeRouter(env),
+            server: LiveStreamRoutes(env).server,
             configuration: ApplicationConfiguration(address: .hostname(env.configuration.host, port: env.configuration.port),
                                                     serverName: "sensevoice"),
             services: services,

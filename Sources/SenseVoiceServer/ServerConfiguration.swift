@@ -45,6 +45,8 @@ public struct ServerConfiguration: Sendable {
     public var runsJobWorkers: Bool = true
     /// Claims of one job before a job whose workers keep dying fails (`worker_lost`).
     public var maxAttempts: Int = JobWorkerConfiguration.defaultMaxAttempts
+    /// Limits of the live-transcription WebSocket routes (`--max-streams` …).
+    public var live = LiveStreamSettings()
 
     /// A configuration.
     /// - Parameter engine: the engine's settings; a server's ``EngineConfiguration/maxNoVADSeconds``

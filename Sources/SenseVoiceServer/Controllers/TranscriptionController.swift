@@ -62,7 +62,8 @@ struct TranscriptionController: Sendable {
                 }
             }
             if let stream = try OptionParsing.bool(form.value, "stream"), stream {
-                throw SenseVoiceError(.invalidOption, "stream=true is not supported; use the jobs API with its event stream for progress")
+                return try await OpenAITranscriptStream(pool: pool, limiter: limiter, metrics: metrics, decoding: decodingOptions)
+                    .response(file: file, options: options)
             }
             let result = try await run(pool, file: file, options: options)
             return try APIResponse.transcript(result, format: format,
@@ -99,13 +100,18 @@ struct TranscriptionController: Sendable {
         return try await body(pool)
     }
 
-    /// Decodes and transcribes on the inference pool, recording metrics.
-    private func run(_ pool: InferencePool, file: UploadedFile, options: TranscriptionOptions) async throws -> TranscriptionResult {
+    /// The upload decoder's options: the server's duration limit.
+    private var decodingOptions: AudioDecodingOptions {
         var decoding = AudioDecodingOptions()
         decoding.maxDurationSeconds = configuration.maxDurationSeconds
+        return decoding
+    }
+
+    /// Decodes and transcribes on the inference pool, recording metrics.
+    private func run(_ pool: InferencePool, file: UploadedFile, options: TranscriptionOptions) async throws -> TranscriptionResult {
         do {
             let result = try await pool.transcribe(data: file.bytes, filename: file.displayName, options: options,
-                                                   decoder: AudioDecoder(options: decoding))
+                                                   decoder: AudioDecoder(options: decodingOptions))
             metrics.transcription.recordSuccess(result, source: "sync")
             return result
         } catch let error as SenseVoiceError {
