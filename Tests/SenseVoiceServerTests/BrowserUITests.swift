@@ -44,3 +44,24 @@ struct BrowserUITests {
         #expect(process.terminationStatus == 0, "\(output.suffix(4000))")
     }
 }
+
+@Suite("Web UI Live tab in headless Chromium", .serialized,
+       .enabled(if: BrowserTools.available, "needs chromium, chromium-driver and python selenium: run scripts/install-test-services.sh"),
+       .enabled(if: ServerProcess.binary != nil, "needs the built sensevoice binary"))
+struct LiveBrowserUITests {
+    @Test("Live tab: fake microphone → finals with emotion badges, growing timeline, level meter, stop, 375 px, dark mode")
+    func live() throws {
+        let vad = try Fixtures.requireVADModel()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.packageRoot.appendingPathComponent("scripts/browser-live-test.py").path,
+                             "--binary", try #require(ServerProcess.binary).path, "--vad-model", vad.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output.suffix(4000))")
+    }
+}

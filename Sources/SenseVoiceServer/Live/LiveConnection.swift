@@ -1,5 +1,6 @@
 // One live WebSocket stream: its reader, recognizer and writer tasks, limits and teardown.
 
+import Foundation
 import Logging
 import NIOCore
 import NIOWebSocket
@@ -106,7 +107,7 @@ final class LiveConnection: Sendable {
                     for text in try format.speechStopped(startMs: startMs, endMs: endMs, item: item) { outbox.send(text) }
                 }
                 queue.submit(LiveRecognitionJob(kind: .final, samples: samples, startMs: startMs, endMs: endMs, item: item,
-                                                decidedAt: .now))
+                                                decidedAt: .now, decidedAtMs: Int64((Date().timeIntervalSince1970 * 1000).rounded())))
             }
         }
         let backlog = Double(queue.pendingSamples) / Double(LiveCutter.modelRate)
@@ -207,7 +208,7 @@ final class LiveConnection: Sendable {
                 case .partial:
                     for text in try format.partial(segment, item: job.item) { outbox.sendPartial(text) }
                 case .final:
-                    let texts = try format.final(segment, item: job.item)
+                    let texts = try format.final(segment, item: job.item, decidedAtMs: job.decidedAtMs)
                     for (i, text) in texts.enumerated() { outbox.send(text, decidedAt: i == texts.count - 1 ? job.decidedAt : nil) }
                 }
             } catch is CancellationError {

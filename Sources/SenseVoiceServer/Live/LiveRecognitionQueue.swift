@@ -20,6 +20,8 @@ struct LiveRecognitionJob: Sendable {
     var item: Int
     /// When the VAD decided the segment ended (finals): where the latency clock starts.
     var decidedAt: ContinuousClock.Instant?
+    /// The same moment as Unix time in ms (reported to clients that ask for `timing`).
+    var decidedAtMs: Int64?
 }
 
 /// The queue between a stream's reader (which cuts segments) and its recognizer task.

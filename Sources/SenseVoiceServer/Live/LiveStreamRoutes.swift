@@ -106,7 +106,8 @@ public struct LiveStreamRoutes: Sendable {
     private func serve(_ kind: Kind, query: [String: String], authorized: Bool, inbound: WebSocketInboundStream,
                        outbound: WebSocketOutboundWriter, logger: Logger) async {
         let realtimeFormat = RealtimeFormat()
-        let format: any LiveWireFormat = kind == .stream ? NativeStreamFormat() : realtimeFormat
+        let timing = (try? OptionParsing.bool({ query[$0] }, "timing")) ?? nil
+        let format: any LiveWireFormat = kind == .stream ? NativeStreamFormat(timing: timing ?? false) : realtimeFormat
         func refuse(_ code: String, _ message: String, close: UInt16) async {
             metrics.live.rejected(protocol: format.name, reason: code)
             try? await outbound.writeTextMessage(format.error(code: code, message: message, eventID: nil))

@@ -16,8 +16,8 @@ protocol LiveWireFormat: Sendable {
     func speechStopped(startMs: Int, endMs: Int, item: Int) throws -> [String]
     /// The open segment recognised so far (a droppable preview).
     func partial(_ segment: SegmentResult, item: Int) throws -> [String]
-    /// The closed segment's result.
-    func final(_ segment: SegmentResult, item: Int) throws -> [String]
+    /// The closed segment's result; `decidedAtMs` is when the VAD closed it (Unix time in ms).
+    func final(_ segment: SegmentResult, item: Int, decidedAtMs: Int64?) throws -> [String]
     /// The stream ended normally after its last final.
     func done(durationMs: Int) throws -> [String]
     /// A problem the client should hear about; the stream goes on unless the caller closes it.

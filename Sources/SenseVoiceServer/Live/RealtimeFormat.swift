@@ -105,7 +105,7 @@ final class RealtimeFormat: LiveWireFormat {
         return [try json(Delta(event_id: eventID(), item_id: Self.itemID(item), delta: delta))]
     }
 
-    func final(_ segment: SegmentResult, item: Int) throws -> [String] {
+    func final(_ segment: SegmentResult, item: Int, decidedAtMs: Int64?) throws -> [String] {
         var out: [String] = []
         if let delta = appended(segment.text, item: item, final: true), !delta.isEmpty {
             out.append(try json(Delta(event_id: eventID(), item_id: Self.itemID(item), delta: delta)))
