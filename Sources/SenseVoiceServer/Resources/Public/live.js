@@ -23,6 +23,8 @@ const LIVE_TEXT = {
   closed: (code, reason) => `The server closed the stream (${code}${reason ? ': ' + reason : ''}).`,
   serverError: (message, code) => `${message} [${code}]`,
   timeline: 'Emotion timeline of this session',
+  language: 'Language',
+  itn: 'Punctuation & numbers (ITN)',
 };
 
 const live = {
@@ -61,6 +63,10 @@ function setUpLive() {
   $('live-level').setAttribute('aria-label', LIVE_TEXT.level);
   $('live-timeline').setAttribute('aria-label', LIVE_TEXT.timeline);
   $('live-empty').textContent = LIVE_TEXT.empty;
+  $('live-language-label').textContent = LIVE_TEXT.language;
+  $('live-itn-label').textContent = LIVE_TEXT.itn;
+  // The same languages as the Files tab's list.
+  $('live-language').replaceChildren(...[...$('language').options].map((o) => o.cloneNode(true)));
   $('live-toggle').textContent = LIVE_TEXT.start;
   $('live-toggle').addEventListener('click', () => (live.running ? liveStop() : liveStart()));
   liveSetStatus(LIVE_TEXT.idle);
@@ -94,8 +100,8 @@ async function liveStart() {
   const params = new URLSearchParams({
     sample_rate: String(live.context.sampleRate),
     encoding: 'pcm_s16le',
-    language: $('language').value,
-    itn: String($('itn').checked),
+    language: $('live-language').value,
+    itn: String($('live-itn').checked),
     partial_interval_ms: '1000',
   });
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -186,6 +192,7 @@ function liveAppendFinal(s) {
   $('live-empty').hidden = true;
   const li = document.createElement('li');
   li.className = 'live-final';
+  if (s.emotion) li.dataset.emotion = s.emotion;
   const time = document.createElement('span');
   time.className = 'muted time';
   time.textContent = formatClock(s.start_ms);
