@@ -100,33 +100,13 @@ public struct FSMNVAD: VoiceActivityDetecting {
         let fe = config.frontend
         let total = fe.fbankFrameCount(sampleCount: samples.count)
         guard total > 0 else { return }
-        let pad = lowFrameRate.leftPadding
-        let width = fe.numMelBins
         var state = model.makeState()
         samples.withUnsafeBufferPointer { all in
             var first = 0
             while first < total {
                 let end = min(total, first + Self.chunkFrames)
-                // The fbank frames LFR reads for [first, end): `pad` either side, clamped to the file.
-                // At a chunk edge inside the file the context is real; at the file's edges the
-                // clamping is the one LFR applies to the whole file.
-                let fbFirst = max(0, first - pad)
-                let fbEnd = min(total, end + pad)
-                let slice = UnsafeBufferPointer(rebasing: all[(fbFirst * fe.frameShiftSamples)..<((fbEnd - 1) * fe.frameShiftSamples + fe.frameLengthSamples)])
-                let fb = fbank.compute(slice, scale: 32768, shortInputQuirk: false)
-                precondition(fb.rows == fbEnd - fbFirst, "fbank gave \(fb.rows) frames for \(fbEnd - fbFirst)")
-                let rows = end - first
-                let dim = width * lowFrameRate.m
-                var stacked = [Float](repeating: 0, count: fb.rows * dim)
-                stacked.withUnsafeMutableBufferPointer { s in
-                    lowFrameRate.apply(fb.pointer, rows: fb.rows, cols: width, into: s.baseAddress!)
-                    cmvn.applyInPlace(s.baseAddress! + (first - fbFirst) * dim, rows: rows)
-                }
-                let probabilities = stacked.withUnsafeBufferPointer { s in
-                    model.silenceProbabilities(
-                        features: UnsafeBufferPointer(rebasing: s[((first - fbFirst) * dim)..<((end - fbFirst) * dim)]),
-                        state: &state, threads: threads)
-                }
+                let probabilities = silenceProbabilities(frames: first..<end, fbankFrames: total, samples: all,
+                                                         origin: 0, state: &state, threads: threads)
                 let decibels = Self.decibels(all, frames: first..<end, length: decisionFrameLength,
                                              shift: fe.frameShiftSamples)
                 body(probabilities, decibels)
@@ -135,14 +115,53 @@ public struct FSMNVAD: VoiceActivityDetecting {
         }
     }
 
+    /// Frontend and network over the frames `frames` of a recording of which `total` fbank frames
+    /// exist so far, carrying the network's memory in `state`.
+    ///
+    /// - Parameters:
+    ///   - samples: the recording's samples from stream index `origin` on; they must reach back
+    ///     to the LFR context of `frames.lowerBound` and forward to the last fbank frame used.
+    ///   - total: fbank frames of the recording so far; LFR clamps its right context there.
+    /// - Returns: the silence probability of each frame in `frames`.
+    func silenceProbabilities(frames: Range<Int>, fbankFrames total: Int, samples: UnsafeBufferPointer<Float>,
+                              origin: Int, state: inout FSMNVADModel.State, threads: Int) -> [Float] {
+        let fe = config.frontend
+        let pad = lowFrameRate.leftPadding
+        let width = fe.numMelBins
+        let (first, end) = (frames.lowerBound, frames.upperBound)
+        // The fbank frames LFR reads for [first, end): `pad` either side, clamped to the recording.
+        // At a chunk edge inside the recording the context is real; at its edges the clamping is
+        // the one LFR applies to the whole recording.
+        let fbFirst = max(0, first - pad)
+        let fbEnd = min(total, end + pad)
+        let lo = fbFirst * fe.frameShiftSamples - origin
+        let hi = (fbEnd - 1) * fe.frameShiftSamples + fe.frameLengthSamples - origin
+        precondition(lo >= 0 && hi <= samples.count, "samples \(origin)..<\(origin + samples.count) miss fbank frames \(fbFirst)..<\(fbEnd)")
+        let fb = fbank.compute(UnsafeBufferPointer(rebasing: samples[lo..<hi]), scale: 32768, shortInputQuirk: false)
+        precondition(fb.rows == fbEnd - fbFirst, "fbank gave \(fb.rows) frames for \(fbEnd - fbFirst)")
+        let rows = end - first
+        let dim = width * lowFrameRate.m
+        var stacked = [Float](repeating: 0, count: fb.rows * dim)
+        stacked.withUnsafeMutableBufferPointer { s in
+            lowFrameRate.apply(fb.pointer, rows: fb.rows, cols: width, into: s.baseAddress!)
+            cmvn.applyInPlace(s.baseAddress! + (first - fbFirst) * dim, rows: rows)
+        }
+        return stacked.withUnsafeBufferPointer { s in
+            model.silenceProbabilities(
+                features: UnsafeBufferPointer(rebasing: s[((first - fbFirst) * dim)..<((end - fbFirst) * dim)]),
+                state: &state, threads: threads)
+        }
+    }
+
     /// Samples in the decibel window (`frame_length_ms` of `model_conf`, 400).
-    private var decisionFrameLength: Int { config.decision.sampleRate * config.decision.frameLengthMs / 1000 }
+    var decisionFrameLength: Int { config.decision.sampleRate * config.decision.frameLengthMs / 1000 }
 
     /// `10·log10(Σ x² + 1e−6)` of each frame's unscaled samples (spec §6.3); frames that run past
-    /// the end of the samples use what there is.
-    static func decibels(_ samples: UnsafeBufferPointer<Float>, frames: Range<Int>, length: Int, shift: Int) -> [Float] {
+    /// the end of the samples use what there is. `origin` is the stream index of `samples[0]`.
+    static func decibels(_ samples: UnsafeBufferPointer<Float>, frames: Range<Int>, length: Int, shift: Int,
+                         origin: Int = 0) -> [Float] {
         frames.map { t in
-            let start = t * shift
+            let start = t * shift - origin
             let stop = min(samples.count, start + length)
             var sum: Float = 0
             if start < stop { for i in start..<stop { sum += samples[i] * samples[i] } }

@@ -22,8 +22,8 @@ public struct VADSegmenter: Sendable {
         var hasEnd: Bool
     }
 
-    /// Frames of the recording (one per 10 ms fbank frame).
-    public let frameCount: Int
+    /// Frames of the recording (one per 10 ms fbank frame); `Int.max` for a stream of unknown length.
+    public internal(set) var frameCount: Int
     /// Frames accepted so far.
     public private(set) var framesSeen = 0
 
@@ -54,10 +54,10 @@ public struct VADSegmenter: Sendable {
     private var segmentStart = -1
     private var lastSpeech = 0
     private var silenceRun = 0
-    private var bufferStart = 0
+    private(set) var bufferStart = 0
     private var endCount = 0
     private var noiseAverage = -100.0
-    private var output: [Segment] = []
+    private(set) var output: [Segment] = []
 
     /// Chunk length of the dynamic schedule (FunASR's offline `chunk_size`, 60 s).
     public static let dynamicChunkMs = 60000
@@ -111,6 +111,12 @@ public struct VADSegmenter: Sendable {
     /// - Precondition: fewer than ``frameCount`` frames were accepted before.
     public mutating func accept(silenceProbability: Float, decibel: Float) {
         precondition(framesSeen < frameCount, "VADSegmenter: more frames than the recording has (\(frameCount))")
+        accept(silenceProbability: silenceProbability, decibel: decibel, isFinal: framesSeen == frameCount - 1)
+    }
+
+    /// Feeds the next frame, saying whether it is the recording's last (streams, whose length is
+    /// not known in advance).
+    mutating func accept(silenceProbability: Float, decibel: Float, isFinal: Bool) {
         let t = framesSeen
         framesSeen += 1
         if chunkIndex < chunkStarts.count && t == chunkStarts[chunkIndex] {
@@ -120,7 +126,7 @@ public struct VADSegmenter: Sendable {
         }
         let isSpeech = decide(silenceProbability: silenceProbability, decibel: Double(decibel))
         let event = window.detect(isSpeech: isSpeech)
-        step(frame: t, event: event, isFinal: t == frameCount - 1)
+        step(frame: t, event: event, isFinal: isFinal)
     }
 
     /// The segments found so far as `[[startMs, endMs]]`; after the last frame, the result for
@@ -169,11 +175,11 @@ public struct VADSegmenter: Sendable {
         }
     }
 
-    /// Sets the thresholds of the chunk that starts now.
-    private mutating func beginChunk() {
+    /// Sets the thresholds of the chunk of `chunkMs` that starts now.
+    mutating func beginChunk(chunkMs: Int = VADSegmenter.dynamicChunkMs) {
         if mode == .dynamic {
             if inSpeech || latched {
-                accumulatedMs += Self.dynamicChunkMs
+                accumulatedMs += chunkMs
                 latched = true
             }
             endSilenceMs = max(Self.dynamicEndSilence(accumulatedMs: accumulatedMs) - decision.speechToSilTimeThresMs, 0)
@@ -184,10 +190,18 @@ public struct VADSegmenter: Sendable {
 
     /// Closes a non-final chunk: one that returned a completed segment restarts the schedule.
     private mutating func endChunk() {
-        if endCount > endsAtChunkStart {
-            accumulatedMs = 0
-            latched = false
-        }
+        if endCount > endsAtChunkStart { restartSchedule() }
+    }
+
+    /// Restarts the dynamic schedule (after a chunk that returned a result).
+    mutating func restartSchedule() {
+        accumulatedMs = 0
+        latched = false
+    }
+
+    /// Forgets the first `count` output segments (a stream's reported, finished ones).
+    mutating func dropOutput(_ count: Int) {
+        output.removeFirst(count)
     }
 
     /// The per-frame speech decision (spec §6.3), in double precision like FunASR.
