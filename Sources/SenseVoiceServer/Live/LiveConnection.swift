@@ -100,14 +100,14 @@ final class LiveConnection: Sendable {
             switch cut {
             case .started(let ms, let item):
                 for text in try format.speechStarted(ms: ms, item: item) { outbox.send(text) }
-            case .partial(let samples, let startMs, let endMs, let item):
-                queue.submit(LiveRecognitionJob(kind: .partial, samples: samples, startMs: startMs, endMs: endMs, item: item))
-            case .closed(let samples, let startMs, let endMs, let item, let announce):
+            case .partial(let audio, let item):
+                queue.submit(LiveRecognitionJob(kind: .partial, audio: audio, item: item))
+            case .closed(let audio, let item, let announce):
                 if announce {
-                    for text in try format.speechStopped(startMs: startMs, endMs: endMs, item: item) { outbox.send(text) }
+                    for text in try format.speechStopped(startMs: audio.startMs, endMs: audio.endMs, item: item) { outbox.send(text) }
                 }
-                queue.submit(LiveRecognitionJob(kind: .final, samples: samples, startMs: startMs, endMs: endMs, item: item,
-                                                decidedAt: .now, decidedAtMs: Int64((Date().timeIntervalSince1970 * 1000).rounded())))
+                queue.submit(LiveRecognitionJob(kind: .final, audio: audio, item: item, decidedAt: .now,
+                                                decidedAtMs: Int64((Date().timeIntervalSince1970 * 1000).rounded())))
             }
         }
         let backlog = Double(queue.pendingSamples) / Double(LiveCutter.modelRate)
@@ -199,11 +199,13 @@ final class LiveConnection: Sendable {
                 case .final:
                     try await scheduler.final()
                 }
-                let segment: SegmentResult
+                let recognized: SegmentResult?
                 do {
                     defer { scheduler.release() }
-                    segment = try await recognize(job)
+                    recognized = try await recognize(job)
                 }
+                // Nil: too short to hold one feature frame (as the CLI, no event).
+                guard let segment = recognized else { continue }
                 switch job.kind {
                 case .partial:
                     for text in try format.partial(segment, item: job.item) { outbox.sendPartial(text) }
@@ -224,14 +226,10 @@ final class LiveConnection: Sendable {
         }
     }
 
-    private func recognize(_ job: LiveRecognitionJob) async throws -> SegmentResult {
+    /// The job's segment, recognised on the inference pool; nil for audio too short to recognise.
+    private func recognize(_ job: LiveRecognitionJob) async throws -> SegmentResult? {
         let options = self.options
-        return try await pool.run { session, _ in
-            let r = try session.recognize(job.samples, options: options)
-            let words = options.timestamps
-                ? TokenTimestamps.words(r.ctc, tokenizer: session.transcriber.tokenizer, offsetMs: job.startMs) : nil
-            return SegmentResult(startMs: job.startMs, endMs: job.endMs, recognition: r, words: words)
-        }
+        return try await pool.run { session, _ in try session.recognizeSegment(job.audio, options: options) }
     }
 
     private func writer(_ outbound: WebSocketOutboundWriter) async {

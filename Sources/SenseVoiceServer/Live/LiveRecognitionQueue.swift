@@ -1,5 +1,6 @@
 // One live stream's recognitions waiting to run: closed segments in order, at most one partial.
 
+import SenseVoiceEngine
 import Synchronization
 
 /// A recognition one live stream asks for.
@@ -12,10 +13,8 @@ struct LiveRecognitionJob: Sendable {
     }
 
     var kind: Kind
-    /// 16 kHz mono samples of the stretch.
-    var samples: [Float]
-    var startMs: Int
-    var endMs: Int
+    /// The stretch's 16 kHz samples and stream times.
+    var audio: LiveAudio
     /// The item the stretch belongs to (the realtime protocol's `item_id`).
     var item: Int
     /// When the VAD decided the segment ended (finals): where the latency clock starts.
@@ -45,7 +44,7 @@ final class LiveRecognitionQueue: Sendable {
     }
 
     /// Samples waiting in finals (the stream's recognition backlog).
-    var pendingSamples: Int { state.withLock { s in s.finals.reduce(0) { $0 + $1.samples.count } } }
+    var pendingSamples: Int { state.withLock { s in s.finals.reduce(0) { $0 + $1.audio.samples.count } } }
 
     /// Queues a job; a final drops the waiting partial, a partial replaces it.
     func submit(_ job: LiveRecognitionJob) {

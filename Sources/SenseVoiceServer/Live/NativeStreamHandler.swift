@@ -14,7 +14,7 @@ struct NativeStreamHandler: Sendable {
     struct Parameters: Sendable {
         var options: TranscriptionOptions
         var sampleRate: Int
-        var encoding: LiveAudioEncoding
+        var encoding: PCMEncoding
         var partialIntervalMs: Int
 
         /// Parses `language`, `itn` (or `use_itn`), `ban_emo_unk`, `timestamps`, `sample_rate`
@@ -23,7 +23,8 @@ struct NativeStreamHandler: Sendable {
         init(query: [String: String], settings: LiveStreamSettings) throws {
             options = try OptionParsing.transcriptionOptions { query[$0] }
             sampleRate = try Self.integer(query["sample_rate"], name: "sample_rate", default: 16_000, range: 8000...48_000)
-            encoding = try LiveAudioEncoding(parsing: query["encoding"])
+            let name = query["encoding"]?.trimmingSpaces ?? ""
+            encoding = name.isEmpty ? .s16le : try PCMEncoding(name: name)
             partialIntervalMs = try Self.integer(query["partial_interval_ms"], name: "partial_interval_ms",
                                                  default: settings.partialIntervalMs, range: 0...60_000)
         }
@@ -43,24 +44,27 @@ struct NativeStreamHandler: Sendable {
 
     /// Reads until `end`, a disconnect or a fatal error.
     func read(_ inbound: WebSocketInboundStream) async throws -> LiveConnection.ReaderEnd {
-        var cutter = try LiveCutter(vad: vad, clientRate: parameters.sampleRate, partialIntervalMs: parameters.partialIntervalMs)
+        var cutter = try LiveCutter(vad: vad, clientRate: parameters.sampleRate, options: parameters.options,
+                                    partialIntervalMs: parameters.partialIntervalMs)
         let encoding = parameters.encoding
         for try await message in inbound.messages(maxSize: connection.settings.maxFrameBytes) {
             connection.touch()
             switch message {
             case .binary(let buffer):
-                let samples: [Float]
+                let cuts: [LiveCut]
                 do {
-                    samples = try encoding.samples(buffer.readableBytesView)
+                    let samples = try buffer.withUnsafeReadableBytes { try encoding.decode($0) }
+                    guard connection.account(samples: samples.count, rate: parameters.sampleRate) else {
+                        connection.sendError(code: "stream_too_long", message: "the stream is longer than the server's limit of \(Int(connection.settings.maxStreamSeconds)) s; it was ended — start a new stream to go on")
+                        return try finish(&cutter)
+                    }
+                    cuts = try cutter.feed(samples)
                 } catch let error as SenseVoiceError {
+                    // Not whole samples, or NaN/infinite ones: the frame is dropped, the stream goes on.
                     connection.sendError(code: error.code.rawValue, message: error.message)
                     continue
                 }
-                guard connection.account(samples: samples.count, rate: parameters.sampleRate) else {
-                    connection.sendError(code: "stream_too_long", message: "the stream is longer than the server's limit of \(Int(connection.settings.maxStreamSeconds)) s; it was ended — start a new stream to go on")
-                    return try finish(&cutter)
-                }
-                guard try connection.dispatch(cutter.feed(samples)) else { return .closing }
+                guard try connection.dispatch(cuts) else { return .closing }
             case .text(let text):
                 switch LiveClientMessage.type(of: text) {
                 case "end":

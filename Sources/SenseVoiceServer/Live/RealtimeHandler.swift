@@ -41,7 +41,7 @@ struct RealtimeHandler: Sendable {
         connection.outbox.send(try sessionEvent("transcription_session.created", session))
 
         func newCutter() throws -> LiveCutter {
-            try LiveCutter(vad: vad, clientRate: session.sampleRate, partialIntervalMs: partialIntervalMs,
+            try LiveCutter(vad: vad, clientRate: session.sampleRate, options: connection.options, partialIntervalMs: partialIntervalMs,
                            startMs: Int(streamMs.rounded()), firstItem: nextItem)
         }
         func closeCutter() throws -> Bool {
@@ -89,7 +89,7 @@ struct RealtimeHandler: Sendable {
                 }
                 let samples: [Float]
                 do {
-                    samples = try LiveAudioEncoding.pcmS16LE.samples(bytes)
+                    samples = try bytes.withUnsafeBytes { try PCMEncoding.s16le.decode($0) }
                 } catch let error as SenseVoiceError {
                     connection.sendError(code: error.code.rawValue, message: error.message, eventID: eventID)
                     continue
@@ -129,7 +129,8 @@ struct RealtimeHandler: Sendable {
                     let item = nextItem
                     nextItem += 1
                     connection.outbox.send(try format.committed(item: item))
-                    guard try connection.dispatch([.closed(samples: samples, startMs: bufferStartMs, endMs: endMs, item: item, announce: false)]) else {
+                    let audio = LiveAudio(samples: samples, startMs: bufferStartMs, endMs: endMs, streamMs: endMs)
+                    guard try connection.dispatch([.closed(audio, item: item, announce: false)]) else {
                         return .closing
                     }
                 }

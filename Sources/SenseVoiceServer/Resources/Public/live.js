@@ -75,7 +75,9 @@ function setUpLive() {
 async function liveStart() {
   showMessage('');
   try {
-    live.stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true } });
+    // Raw audio: noise suppression would remove the very events (applause, laughter, music) the
+    // model reports, and SenseVoice was trained on unprocessed recordings.
+    live.stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
   } catch (e) {
     showMessage(LIVE_TEXT.noMicrophone(e.message));
     return;
