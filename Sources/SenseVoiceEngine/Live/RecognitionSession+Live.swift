@@ -1,0 +1,18 @@
+// Recognition of one live segment (or the open part of one) as a segment of the JSON result.
+
+extension RecognitionSession {
+    /// Recognises a live segment exactly as offline recognition of the same samples
+    /// (``recognize(_:options:)``), as a ``SegmentResult`` placed at its time in the stream.
+    ///
+    /// - Parameters:
+    ///   - audio: the segment's 16 kHz samples and times (``LiveSegmenterOutput``).
+    ///   - options: language, ITN, emotion ban, and word times (``TranscriptionOptions/timestamps``).
+    /// - Returns: nil for audio too short to hold one feature frame (fewer than 2 samples).
+    /// - Throws: `SenseVoiceError(.internalError)` when the encoder fails at run time.
+    public func recognizeSegment(_ audio: LiveAudio, options: TranscriptionOptions) throws -> SegmentResult? {
+        guard audio.samples.count >= 2 else { return nil }
+        let r = try recognize(audio.samples, options: options)
+        let words = options.timestamps ? TokenTimestamps.words(r.ctc, tokenizer: transcriber.tokenizer, offsetMs: audio.startMs) : nil
+        return SegmentResult(startMs: audio.startMs, endMs: audio.endMs, recognition: r, words: words)
+    }
+}
