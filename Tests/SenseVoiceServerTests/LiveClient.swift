@@ -57,7 +57,7 @@ enum LiveClient {
             }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw CancellationError()
+                throw LiveClientTimeout(path: path, received: texts.all)
             }
             let close = try await group.next()!
             group.cancelAll()
@@ -88,4 +88,11 @@ final class TextLog: Sendable {
     private let texts = Mutex<[String]>([])
     func append(_ text: String) { texts.withLock { $0.append(text) } }
     var all: [String] { texts.withLock { $0 } }
+}
+
+/// A session that did not end in time: where, and what had arrived.
+struct LiveClientTimeout: Error, CustomStringConvertible {
+    var path: String
+    var received: [String]
+    var description: String { "the WebSocket session to \(path) did not end in time; received: \(received.map { String($0.prefix(120)) })" }
 }

@@ -31,6 +31,8 @@ public struct LiveStreamRoutes: Sendable {
     static let streamPath = "/api/v1/stream"
     static let realtimePath = "/v1/realtime"
     static let keyProtocolPrefix = "openai-insecure-api-key."
+    /// Pause between the upgrade and the server's first frame.
+    static let handshakeGrace: Duration = .milliseconds(50)
 
     public init(_ env: ServerEnvironment) {
         host = env.host
@@ -105,6 +107,10 @@ public struct LiveStreamRoutes: Sendable {
 
     private func serve(_ kind: Kind, query: [String: String], authorized: Bool, inbound: WebSocketInboundStream,
                        outbound: WebSocketOutboundWriter, logger: Logger) async {
+        // Some clients (swift-websocket's WebSocketClient among them) lose frames that arrive in the
+        // same read as the 101 response; a refusal or `transcription_session.created` sent at once
+        // would vanish. A short pause before the first frame costs a live stream nothing.
+        try? await Task.sleep(for: Self.handshakeGrace)
         let realtimeFormat = RealtimeFormat()
         let timing = (try? OptionParsing.bool({ query[$0] }, "timing")) ?? nil
         let format: any LiveWireFormat = kind == .stream ? NativeStreamFormat(timing: timing ?? false) : realtimeFormat
