@@ -5,7 +5,8 @@ Each stream sends 16 kHz PCM16 of a WAV file (looped) paced at real time in 100 
 starting at its own random offset (as independent callers would), for --seconds, then ends the
 stream and waits for its last finals and `done` (bounded by --drain-seconds). Finals carry
 `vad_decided_at_ms` (the stream is opened with timing=true), so the latency of each final is
-"VAD end decision → final event at this client" on the shared clock. Prints one JSON line:
+"VAD end decision → final event at this client" on the shared clock; the finals that close what
+was still open when a stream ended carry none (no VAD decision) and are not counted. Prints one JSON line:
 {streams, finals, p50_ms, p95_ms, max_ms, partials, errors, late_streams}.
 
 Needs the `websockets` package. Bounded: --streams ≤ 256, --seconds ≤ 600; loopback only.

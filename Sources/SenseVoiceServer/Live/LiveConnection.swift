@@ -94,8 +94,10 @@ final class LiveConnection: Sendable {
     }
 
     /// Turns the cutter's output into events and recognition jobs.
+    /// - Parameter atStreamEnd: the cuts close what was open when the stream ended (or a commit
+    ///   closed it): no VAD decision, so no latency is measured for their finals.
     /// - Returns: false when the recognition backlog is over its limit (the stream was failed).
-    func dispatch(_ cuts: [LiveCut]) throws -> Bool {
+    func dispatch(_ cuts: [LiveCut], atStreamEnd: Bool = false) throws -> Bool {
         for cut in cuts {
             switch cut {
             case .started(let ms, let item):
@@ -106,8 +108,8 @@ final class LiveConnection: Sendable {
                 if announce {
                     for text in try format.speechStopped(startMs: audio.startMs, endMs: audio.endMs, item: item) { outbox.send(text) }
                 }
-                queue.submit(LiveRecognitionJob(kind: .final, audio: audio, item: item, decidedAt: .now,
-                                                decidedAtMs: Int64((Date().timeIntervalSince1970 * 1000).rounded())))
+                queue.submit(LiveRecognitionJob(kind: .final, audio: audio, item: item, decidedAt: atStreamEnd ? nil : .now,
+                                                decidedAtMs: atStreamEnd ? nil : Int64((Date().timeIntervalSince1970 * 1000).rounded())))
             }
         }
         let backlog = Double(queue.pendingSamples) / Double(LiveCutter.modelRate)

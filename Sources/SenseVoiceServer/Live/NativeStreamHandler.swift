@@ -79,7 +79,7 @@ struct NativeStreamHandler: Sendable {
     }
 
     private func finish(_ cutter: inout LiveCutter) throws -> LiveConnection.ReaderEnd {
-        _ = try connection.dispatch(cutter.finish())
+        _ = try connection.dispatch(cutter.finish(), atStreamEnd: true)
         return .finished(durationMs: cutter.receivedMs)
     }
 }

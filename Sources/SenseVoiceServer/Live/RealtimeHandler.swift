@@ -49,7 +49,7 @@ struct RealtimeHandler: Sendable {
             cutter = nil
             let cuts = c.finish()
             nextItem = c.nextItem
-            return try connection.dispatch(cuts)
+            return try connection.dispatch(cuts, atStreamEnd: true)
         }
 
         for try await message in inbound.messages(maxSize: connection.settings.maxFrameBytes) {
