@@ -138,18 +138,7 @@ def run(chromium, driver_path, url, args):
         check(not message.is_displayed() or not message.text, f"an error was shown: {message.text}")
 
         # Phone width and dark mode.
-        driver.set_window_size(375, 812)
-        time.sleep(0.5)
-        width = driver.execute_script("return document.documentElement.scrollWidth")
-        viewport = driver.execute_script("return window.innerWidth")
-        check(width <= viewport, f"horizontal scrolling at {viewport} px: the page is {width} px wide")
-        driver.execute_script("window.scrollTo(0, 0)")
-        driver.save_screenshot(os.path.join(args.out, "live-mobile-375.png"))
-        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
-        time.sleep(0.3)
-        background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
-        check(bt.dark(background), f"dark mode background is {background}")
-        driver.set_window_size(1280, 1000)
+        bt.phone_width_then_dark(driver, os.path.join(args.out, "live-mobile-375.png"))
         time.sleep(0.3)
         driver.save_screenshot(os.path.join(args.out, "live-dark.png"))
         logs = [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]

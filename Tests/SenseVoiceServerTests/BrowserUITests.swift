@@ -12,6 +12,22 @@ enum BrowserTools {
             .contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }
     }
 
+    /// Runs a browser script of `scripts/` with the built server binary and `arguments`; records
+    /// an issue with its output when it does not pass.
+    static func run(script: String, _ arguments: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.packageRoot.appendingPathComponent("scripts/\(script)").path,
+                             "--binary", try #require(ServerProcess.binary, sourceLocation: sourceLocation).path] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output.suffix(4000))", sourceLocation: sourceLocation)
+    }
+
     static let available: Bool = {
         guard which("chromium") || which("chromium-browser") || which("google-chrome"), which("chromedriver") else { return false }
         let process = Process()
@@ -31,17 +47,7 @@ enum BrowserTools {
 struct BrowserUITests {
     @Test("upload a fixture, see the segment table and badges, play, download SRT, record from the fake microphone, 375 px, dark mode")
     func browser() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.packageRoot.appendingPathComponent("scripts/browser-test.py").path,
-                             "--binary", try #require(ServerProcess.binary).path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output.suffix(4000))")
+        try BrowserTools.run(script: "browser-test.py")
     }
 }
 
@@ -52,16 +58,6 @@ struct LiveBrowserUITests {
     @Test("Live tab: fake microphone → finals with emotion badges, growing timeline, level meter, stop, 375 px, dark mode")
     func live() throws {
         let vad = try Fixtures.requireVADModel()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.packageRoot.appendingPathComponent("scripts/browser-live-test.py").path,
-                             "--binary", try #require(ServerProcess.binary).path, "--vad-model", vad.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output.suffix(4000))")
+        try BrowserTools.run(script: "browser-live-test.py", ["--vad-model", vad.path])
     }
 }

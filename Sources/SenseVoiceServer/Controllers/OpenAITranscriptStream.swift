@@ -76,7 +76,7 @@ struct OpenAITranscriptStream: Sendable {
                 }
             } catch let error as SenseVoiceError {
                 metrics.transcription.recordFailure(code: error.code.rawValue, source: "stream")
-                try? await writer.write(Self.event(StreamError(code: error.code.rawValue, message: error.message)))
+                try? await writer.write(Self.event(ErrorEvent(code: error.code.rawValue, message: error.message)))
             } catch {
                 // The client went away (a failed write): nothing left to tell it.
                 metrics.transcription.recordFailure(code: "disconnected", source: "stream")
@@ -128,20 +128,6 @@ struct OpenAITranscriptStream: Sendable {
             emotion = result.emotion
             events = result.events
             usage = Usage(seconds: Double(result.durationMs) / 1000)
-        }
-    }
-
-    /// A failure after the stream started.
-    struct StreamError: Encodable {
-        struct Detail: Encodable {
-            var code: String
-            var message: String
-        }
-        var type = "error"
-        var error: Detail
-
-        init(code: String, message: String) {
-            error = Detail(code: code, message: message)
         }
     }
 }

@@ -26,15 +26,6 @@ struct NativeStreamFormat: LiveWireFormat {
         }
     }
 
-    struct ErrorEvent: Encodable {
-        struct Detail: Encodable {
-            var code: String
-            var message: String
-        }
-        var type = "error"
-        var error: Detail
-    }
-
     func speechStarted(ms: Int, item: Int) throws -> [String] { [try json(Event(event: .speechStarted(startMs: ms)))] }
     func speechStopped(startMs: Int, endMs: Int, item: Int) throws -> [String] { [] }
     func partial(_ segment: SegmentResult, item: Int) throws -> [String] { [try json(Event(event: .partial(segment)))] }
@@ -44,7 +35,7 @@ struct NativeStreamFormat: LiveWireFormat {
     func done(durationMs: Int) throws -> [String] { [try json(Event(event: .done(durationMs: durationMs)))] }
 
     func error(code: String, message: String, eventID: String?) -> String {
-        (try? json(ErrorEvent(error: .init(code: code, message: message))))
+        (try? json(ErrorEvent(code: code, message: message)))
             ?? #"{"type":"error","error":{"code":"internal_error","message":"error"}}"#
     }
 }

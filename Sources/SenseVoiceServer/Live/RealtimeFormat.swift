@@ -74,7 +74,7 @@ final class RealtimeFormat: LiveWireFormat {
         var end_ms: Int
     }
 
-    struct ErrorEvent: Encodable {
+    struct RealtimeError: Encodable {
         struct Detail: Encodable {
             var type = "invalid_request_error"
             var code: String
@@ -119,7 +119,7 @@ final class RealtimeFormat: LiveWireFormat {
     func done(durationMs: Int) throws -> [String] { [] }
 
     func error(code: String, message: String, eventID clientEventID: String?) -> String {
-        (try? json(ErrorEvent(event_id: eventID(), error: .init(code: code, message: message, event_id: clientEventID))))
+        (try? json(RealtimeError(event_id: eventID(), error: .init(code: code, message: message, event_id: clientEventID))))
             ?? #"{"type":"error","error":{"type":"server_error","code":"internal_error","message":"error"}}"#
     }
 

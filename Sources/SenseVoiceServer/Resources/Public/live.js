@@ -213,27 +213,7 @@ function liveAppendFinal(s) {
 
 /** The session's emotion timeline: one block per final, scaled to the time so far. */
 function liveRenderTimeline() {
-  const total = Math.max(1, ...live.finals.map((s) => s.end_ms));
-  const nodes = [];
-  const seen = new Set();
-  for (const s of live.finals) {
-    const seg = document.createElement('div');
-    seg.className = `seg ${s.emotion || 'none'}`;
-    seg.style.left = `${(100 * s.start_ms) / total}%`;
-    seg.style.width = `${Math.max(0.5, (100 * (s.end_ms - s.start_ms)) / total)}%`;
-    seg.title = `${formatClock(s.start_ms)}–${formatClock(s.end_ms)} · ${s.emotion || ''}\n${s.text}`;
-    nodes.push(seg);
-    if (s.emotion) seen.add(s.emotion);
-    for (const e of s.events || []) {
-      if (!MARKED_EVENTS.has(e)) continue;
-      const marker = document.createElement('span');
-      marker.className = 'marker';
-      marker.textContent = EVENTS[e] || '•';
-      marker.style.left = `${(100 * s.start_ms) / total}%`;
-      marker.title = e;
-      nodes.push(marker);
-    }
-  }
+  const { nodes, seen } = timelineNodes(live.finals, Math.max(1, ...live.finals.map((s) => s.end_ms)));
   $('live-timeline').replaceChildren(...nodes);
   $('live-legend').replaceChildren(...[...seen].map((e) => emotionBadge(e)));
 }
