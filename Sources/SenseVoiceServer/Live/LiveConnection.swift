@@ -49,6 +49,8 @@ final class LiveConnection: Sendable {
     private let optionsState: Mutex<TranscriptionOptions>
     private let lastActivity: Mutex<ContinuousClock.Instant>
     private let receivedSamples = Atomic<Int>(0)
+    /// Set once the client has ended the stream: the idle watchdog stops (finals may take a while).
+    private let clientEnded = Atomic<Bool>(false)
 
     init(id: UInt64, pool: InferencePool, scheduler: LiveScheduler, settings: LiveStreamSettings, metrics: ServerMetrics,
          format: any LiveWireFormat, options: TranscriptionOptions, logger: Logger) {
@@ -153,6 +155,7 @@ final class LiveConnection: Sendable {
                     switch how {
                     case .finished(let durationMs):
                         doneDurationMs = durationMs
+                        clientEnded.store(true, ordering: .releasing)
                         queue.finish()
                     case .disconnected:
                         queue.finish()
@@ -253,7 +256,7 @@ final class LiveConnection: Sendable {
 
     private func watchdog() async {
         let timeout = settings.idleTimeout
-        while !Task.isCancelled {
+        while !Task.isCancelled && !clientEnded.load(ordering: .acquiring) {
             let idle = ContinuousClock.now - lastActivity.withLock { $0 }
             if idle >= timeout {
                 fail(code: "idle_timeout", message: "no message for \(timeout.components.seconds) s; the stream was closed — send audio or end the stream",
