@@ -13,8 +13,8 @@ struct LiveSessionRecord: Sendable {
     /// Every text frame, in order.
     var texts: [String]
     /// The server's close code, if it closed.
-    var closeCode: WebSocketErrorCode?
-    var closeReason: String?
+    var closeCode: WebSocketErrorCode? = nil
+    var closeReason: String? = nil
 
     /// The text frames as JSON objects.
     var events: [[String: Any]] {
@@ -31,7 +31,10 @@ struct LiveSessionRecord: Sendable {
 enum LiveClient {
     /// Connects to `path` on the test server, runs `send` while collecting every text frame, and
     /// returns when the server closes (or `send` returns with `closeAfterSend`).
+    /// - Parameter closeWhen: after `send`, the client closes once this holds for the frames
+    ///   received so far (polled; bounded by `timeout`).
     static func session(port: Int, path: String, headers: HTTPFields = [:], closeAfterSend: Bool = false,
+                        closeWhen: (@Sendable (LiveSessionRecord) -> Bool)? = nil,
                         timeout: Duration = .seconds(60),
                         send: @escaping @Sendable (WebSocketOutboundWriter) async throws -> Void) async throws -> LiveSessionRecord {
         let texts = TextLog()
@@ -46,7 +49,12 @@ enum LiveClient {
                     try await withThrowingTaskGroup(of: Void.self) { inner in
                         inner.addTask {
                             try await send(outbound)
-                            if closeAfterSend { try await outbound.close(.normalClosure, reason: "client done") }
+                            if let closeWhen {
+                                while !closeWhen(LiveSessionRecord(texts: texts.all)) {
+                                    try await Task.sleep(for: .milliseconds(50))
+                                }
+                            }
+                            if closeAfterSend || closeWhen != nil { try await outbound.close(.normalClosure, reason: "client done") }
                         }
                         for try await message in inbound.messages(maxSize: 1 << 22) {
                             if case .text(let text) = message { texts.append(text) }

@@ -39,11 +39,11 @@ struct RealtimeRouteTests {
         }
     }
 
-    /// Waits until `count` completed transcriptions arrived, then closes.
-    static func waitForCompleted(_ record: @escaping @Sendable () -> Int, _ count: @escaping @Sendable () -> Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(40)
-        while ContinuousClock.now < deadline, record() < count() || count() == 0 {
-            try await Task.sleep(for: .milliseconds(50))
+    /// Every committed item has its completed transcription (and at least `items` were committed).
+    static func allCompleted(items: Int) -> @Sendable (LiveSessionRecord) -> Bool {
+        { record in
+            let committed = record.events("input_audio_buffer.committed").count
+            return committed >= items && record.events("conversation.item.input_audio_transcription.completed").count >= committed
         }
     }
 
@@ -51,11 +51,10 @@ struct RealtimeRouteTests {
     func serverVAD() async throws {
         let pcm = try Self.pcm16(seconds: 30)
         try await LiveStreamRouteTests.withServer { port, _ in
-            let record = try await LiveClient.session(port: port, path: Self.path, closeAfterSend: true, timeout: .seconds(90)) { out in
+            let record = try await LiveClient.session(port: port, path: Self.path, closeWhen: Self.allCompleted(items: 3), timeout: .seconds(120)) { out in
                 try await out.write(.text(#"{"type":"transcription_session.update","session":{"input_audio_format":"pcm16","input_audio_transcription":{"model":"sensevoice","language":"en"},"turn_detection":{"type":"server_vad"}}}"#))
                 try await Self.sendAppends(pcm, to: out)
                 try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
-                try await Task.sleep(for: .seconds(8))
             }
             let types = record.types
             #expect(types.first == "transcription_session.created")
@@ -89,14 +88,13 @@ struct RealtimeRouteTests {
     func manualCommit() async throws {
         let pcm = try Self.pcm16(seconds: 3)
         try await LiveStreamRouteTests.withServer { port, _ in
-            let record = try await LiveClient.session(port: port, path: Self.path, closeAfterSend: true, timeout: .seconds(90)) { out in
+            let record = try await LiveClient.session(port: port, path: Self.path, closeWhen: Self.allCompleted(items: 1), timeout: .seconds(120)) { out in
                 try await out.write(.text(#"{"type":"session.update","session":{"type":"transcription","audio":{"input":{"format":{"type":"audio/pcm","rate":24000},"turn_detection":null}}}}"#))
                 try await Self.sendAppends(pcm, to: out)
                 try await out.write(.text(#"{"type":"input_audio_buffer.clear"}"#))
                 try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
                 try await Self.sendAppends(pcm, to: out)
                 try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
-                try await Task.sleep(for: .seconds(5))
             }
             #expect(record.types.contains("session.updated"))
             #expect(record.types.contains("input_audio_buffer.cleared"))
@@ -114,7 +112,7 @@ struct RealtimeRouteTests {
     func malformed() async throws {
         let pcm = try Self.pcm16(seconds: 3)
         try await LiveStreamRouteTests.withServer { port, _ in
-            let record = try await LiveClient.session(port: port, path: Self.path, closeAfterSend: true, timeout: .seconds(90)) { out in
+            let record = try await LiveClient.session(port: port, path: Self.path, closeWhen: Self.allCompleted(items: 1), timeout: .seconds(120)) { out in
                 try await out.write(.text(#"{"type":"input_audio_buffer.append","audio":"@@@ not base64 @@@"}"#))
                 try await out.write(.text(#"{"type":"input_audio_buffer.append","audio":"AAEC"}"#))
                 try await out.write(.text(#"{"type":"response.create","event_id":"evt_1"}"#))
@@ -123,7 +121,6 @@ struct RealtimeRouteTests {
                 try await out.write(.binary(ByteBuffer(bytes: [0, 0])))
                 try await Self.sendAppends(pcm, to: out)
                 try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
-                try await Task.sleep(for: .seconds(5))
             }
             let errors = record.events("error").compactMap { $0["error"] as? [String: Any] }
             #expect(errors.compactMap { $0["code"] as? String }

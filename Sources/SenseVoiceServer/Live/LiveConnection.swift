@@ -51,6 +51,8 @@ final class LiveConnection: Sendable {
     private let receivedSamples = Atomic<Int>(0)
     /// Set once the client has ended the stream: the idle watchdog stops (finals may take a while).
     private let clientEnded = Atomic<Bool>(false)
+    /// Recognitions taken from the queue and not yet sent: a client waiting for them is not idle.
+    private let recognizing = Atomic<Int>(0)
 
     init(id: UInt64, pool: InferencePool, scheduler: LiveScheduler, settings: LiveStreamSettings, metrics: ServerMetrics,
          format: any LiveWireFormat, options: TranscriptionOptions, logger: Logger) {
@@ -194,6 +196,8 @@ final class LiveConnection: Sendable {
 
     private func recognizer() async {
         while let job = await queue.next() {
+            recognizing.add(1, ordering: .relaxed)
+            defer { recognizing.subtract(1, ordering: .relaxed) }
             do {
                 switch job.kind {
                 case .partial:
@@ -257,6 +261,8 @@ final class LiveConnection: Sendable {
     private func watchdog() async {
         let timeout = settings.idleTimeout
         while !Task.isCancelled && !clientEnded.load(ordering: .acquiring) {
+            // The server still owing results (queued or running recognitions) is activity.
+            if queue.pendingSamples > 0 || recognizing.load(ordering: .relaxed) > 0 { touch() }
             let idle = ContinuousClock.now - lastActivity.withLock { $0 }
             if idle >= timeout {
                 fail(code: "idle_timeout", message: "no message for \(timeout.components.seconds) s; the stream was closed — send audio or end the stream",
