@@ -34,7 +34,7 @@ struct LiveStreamRouteTests {
     @Test("speech_started, finals in order and done; each final's text is the offline recognition of its cut")
     func finalsMatchOffline() async throws {
         let pcm = try Self.audio(seconds: 50)
-        try await Self.withServer { port, _ in
+        try await Self.withServer { port, env in
             let record = try await LiveClient.session(port: port, path: "/api/v1/stream?language=auto&partial_interval_ms=0") { out in
                 try await LiveClient.sendAudio(pcm, to: out)
                 try await out.write(.text(Self.end))
@@ -61,6 +61,10 @@ struct LiveStreamRouteTests {
                 #expect(final["rich"] is String)
             }
             #expect((record.events("done").first?["duration_ms"] as? Int) == 50_000)
+            // The VAD closed the first two segments while audio still came: their latency is recorded.
+            let metrics = await env.metrics.render(host: env.host, store: env.store, pendingRequests: 0)
+            let count = metrics.split(separator: "\n").first { $0.hasPrefix("sensevoice_live_final_latency_seconds_count") }
+            #expect(count.flatMap { Double($0.split(separator: " ").last ?? "") } == Double(finals.count - 1), "\(count ?? "no latency histogram")")
         }
     }
 
