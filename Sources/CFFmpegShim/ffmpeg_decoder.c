@@ -7,6 +7,8 @@
 // FFmpeg protocol: no URL is ever opened, and probing sees only the bytes (no file extension).
 // Only container demuxers that read a single self-contained file are allowed (`format_whitelist`),
 // so playlists (hls, concat, …) cannot make FFmpeg open other files.
+// The one exception is `svff_open_url`, used only by the CLI's `stream` command for a URL its
+// user typed: it opens the URL through FFmpeg's network protocols and any demuxer (HLS included).
 
 #include "CFFmpegShim.h"
 #include <libavcodec/avcodec.h>
@@ -168,6 +170,8 @@ static svff_decoder *svff_alloc(void) {
     return d;
 }
 
+static int svff_open_decoder(svff_decoder *d, char *message, size_t message_size);
+
 /// Everything after the input is set up: probe, find the audio stream, open its decoder.
 static int svff_open_common(svff_decoder *d, char *message, size_t message_size) {
     uint8_t *iobuf = av_malloc(SVFF_IO_BUFFER_SIZE);
@@ -223,13 +227,22 @@ static int svff_open_common(svff_decoder *d, char *message, size_t message_size)
         set_message(message, message_size, text, r);
         return SVFF_ERR_INVALID_HEADER;
     }
+    return svff_open_decoder(d, message, message_size);
+
+nomem:
+    set_message(message, message_size, "out of memory while opening the audio decoder", 0);
+    return SVFF_ERR_NOMEM;
+}
+
+/// Everything after the container is open: find the audio stream, open its decoder.
+static int svff_open_decoder(svff_decoder *d, char *message, size_t message_size) {
     snprintf(d->format_name, sizeof d->format_name, "%s", d->fmt->iformat->name);
     // Stream info fills in parameters some containers (ADTS, MPEG-TS) do not carry in a header.
     // Failure is not fatal: decoding may still work, and fails clearly below if not.
     (void)avformat_find_stream_info(d->fmt, NULL);
 
     const AVCodec *codec = NULL;
-    r = av_find_best_stream(d->fmt, AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
+    int r = av_find_best_stream(d->fmt, AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
     if (r == AVERROR_DECODER_NOT_FOUND) {
         const char *name = "unknown";
         for (unsigned i = 0; i < d->fmt->nb_streams; i++) {
@@ -511,4 +524,50 @@ double svff_duration(const svff_decoder *d) {
 
 int svff_duration_is_estimate(const svff_decoder *d) {
     return d->fmt->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE;
+}
+
+// MARK: - URLs (CLI `stream` only)
+
+static pthread_once_t svff_network_once = PTHREAD_ONCE_INIT;
+static void svff_init_network(void) { avformat_network_init(); }
+
+/// Protocols a stream URL may use (and the ones HLS and RTSP open underneath).
+static const char *const svff_url_protocols =
+    "http,https,tcp,tls,udp,rtp,srtp,rtmp,rtmps,rtmpt,rtmpts,rtsp,rtsps,hls,crypto,file,data,httpproxy";
+
+int svff_open_url(const char *url, int timeout_ms, svff_decoder **out, char *message, size_t message_size) {
+    *out = NULL;
+    pthread_once(&svff_network_once, svff_init_network);
+    svff_decoder *d = svff_alloc();
+    if (!d) {
+        set_message(message, message_size, "out of memory while opening the audio decoder", 0);
+        return SVFF_ERR_NOMEM;
+    }
+    AVDictionary *opts = NULL;
+    av_dict_set(&opts, "protocol_whitelist", svff_url_protocols, 0);
+    if (timeout_ms > 0) {
+        char value[32];
+        snprintf(value, sizeof value, "%lld", (long long)timeout_ms * 1000);
+        av_dict_set(&opts, "rw_timeout", value, 0);  // µs without data before a read fails
+        av_dict_set(&opts, "timeout", value, 0);     // rtsp/udp: µs to wait for data
+    }
+    int r = avformat_open_input(&d->fmt, url, NULL, &opts);  // frees d->fmt on failure
+    av_dict_free(&opts);
+    if (r < 0) {
+        svff_close(d);
+        if (r == AVERROR(ENOMEM)) {
+            set_message(message, message_size, "out of memory while opening the stream", 0);
+            return SVFF_ERR_NOMEM;
+        }
+        if (r == AVERROR_INVALIDDATA) {
+            set_message(message, message_size, "not a recognised audio or video stream", r);
+            return SVFF_ERR_UNRECOGNIZED;
+        }
+        set_message(message, message_size, "could not open the stream", r);
+        return r == AVERROR(ENOENT) ? SVFF_ERR_NOT_FOUND : SVFF_ERR_IO;
+    }
+    r = svff_open_decoder(d, message, message_size);
+    if (r != SVFF_OK) { svff_close(d); return r; }
+    *out = d;
+    return SVFF_OK;
 }

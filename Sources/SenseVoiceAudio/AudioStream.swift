@@ -77,6 +77,28 @@ public final class AudioStream: AudioChunkSource {
         }
     }
 
+    /// Opens a stream URL FFmpeg's protocols read (`http(s)://`, HLS `.m3u8`, `rtmp://`,
+    /// `rtsp://`, `udp://`), decoded as it arrives. For a URL the user chose (CLI `stream`);
+    /// never for uploads, which are only ever read as bytes.
+    /// - Parameter timeoutMs: a read waiting this long for data fails (`.ioError`).
+    /// - Throws: `SenseVoiceError` (`.ioError` when it cannot be reached, `.audioUnsupported`,
+    ///   `.audioEmpty` without an audio track, `.invalidOption`).
+    public init(url: String, timeoutMs: Int = AudioStream.defaultURLTimeoutMs, options: AudioDecodingOptions = .init()) throws {
+        try Self.validate(options)
+        let ffmpeg = try FFmpegSource(url: url, timeoutMs: timeoutMs, displayName: url)
+        self.options = options
+        sampleRate = options.targetSampleRate
+        displayName = url
+        backend = .ffmpeg(ffmpeg)
+        durationHint = ffmpeg.duration
+        sourceSampleRate = ffmpeg.sampleRate
+        formatName = ffmpeg.formatName
+        codecName = ffmpeg.codecName
+    }
+
+    /// How long a stream URL may go without data before a read fails: 30 s.
+    public static let defaultURLTimeoutMs = 30_000
+
     private static func uploadName(_ hint: String?) -> String {
         guard let hint, !hint.isEmpty else { return "The upload" }
         return hint.split(separator: "/").last.map(String.init) ?? hint

@@ -36,6 +36,13 @@ struct FFmpegSource {
         }
     }
 
+    /// Opens a URL through FFmpeg's network protocols (CLI `stream` only: never for uploads).
+    init(url: String, timeoutMs: Int, displayName: String) throws {
+        self = try Self.open(displayName: displayName) { out, message, size in
+            svff_open_url(url, Int32(clamping: timeoutMs), out, message, size)
+        }
+    }
+
     /// Opens bytes in memory. With `copy` false the bytes must outlive the source.
     init(bytes: UnsafeRawBufferPointer, copy: Bool, displayName: String) throws {
         self = try Self.open(displayName: displayName) { out, message, size in

@@ -21,9 +21,12 @@ enum CLIRunner {
         return Fixtures.packageRoot.appendingPathComponent(".build/debug/sensevoice")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    /// Runs the binary; `stdin`, when given, is written to its standard input (then closed).
+    /// `executable` replaces the `sensevoice` binary (a wrapper such as `script`).
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil,
+                    executable: URL? = nil) throws -> Output {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
@@ -31,9 +34,20 @@ enum CLIRunner {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = stdin.map { _ in Pipe() }
+        if let input { process.standardInput = input }
         try process.run()
         // Read both pipes fully before waiting so a large output cannot block the child.
         let group = DispatchGroup()
+        if let input, let stdin {
+            group.enter()
+            DispatchQueue.global().async {
+                // The process may exit early (bad options) and close its end: ignore the broken pipe.
+                try? input.fileHandleForWriting.write(contentsOf: stdin)
+                try? input.fileHandleForWriting.close()
+                group.leave()
+            }
+        }
         nonisolated(unsafe) var errData = Data()
         group.enter()
         DispatchQueue.global().async {

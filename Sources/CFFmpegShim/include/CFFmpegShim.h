@@ -44,6 +44,11 @@ int svff_open_file(const char *path, svff_decoder **out, char *message, size_t m
 int svff_open_memory(const uint8_t *data, size_t size, int copy, svff_decoder **out,
                      char *message, size_t message_size);
 
+/// Opens a URL through FFmpeg's own protocols (http(s), HLS, rtmp, rtsp, udp, …; also plain
+/// paths), for live streams chosen by the user on the command line — never for uploads. Reads
+/// fail after `timeout_ms` without data (0: FFmpeg's default, which may wait forever).
+int svff_open_url(const char *url, int timeout_ms, svff_decoder **out, char *message, size_t message_size);
+
 /// Decodes the next frame, averages its channels and returns it as mono float32 samples at
 /// `*sample_rate`. `*samples` points into the decoder and stays valid until the next call.
 /// Returns SVFF_OK (with `*count` > 0), SVFF_END at the end of the stream, or a negative error

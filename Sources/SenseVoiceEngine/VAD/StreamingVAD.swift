@@ -106,6 +106,33 @@ public struct StreamingVAD: Sendable {
         return events
     }
 
+    /// The events of one ``feed(_:)`` call that returned some (see ``run(_:vad:chunkMs:options:)``).
+    public struct Call: Sendable, Equatable {
+        /// Index of the call (of the chunk fed).
+        public var chunk: Int
+        public var events: [StreamingVADEvent]
+    }
+
+    /// Feeds a whole recording in chunks of `chunkMs` (the last one shorter, followed by
+    /// ``finish()``), as FunASR's online examples do, and returns the calls that returned events.
+    /// - Throws: what ``init(vad:chunkMs:options:)`` throws.
+    public static func run(_ samples: [Float], vad: FSMNVAD, chunkMs: Int, options: VADOptions) throws -> [Call] {
+        var stream = try StreamingVAD(vad: vad, chunkMs: chunkMs, options: options)
+        let step = chunkMs * stream.sampleRate / 1000
+        var calls: [Call] = []
+        var start = 0
+        var chunk = 0
+        repeat {
+            let end = min(samples.count, start + step)
+            var events = stream.feed(Array(samples[start..<end]))
+            if end == samples.count { events += stream.finish() }
+            if !events.isEmpty { calls.append(Call(chunk: chunk, events: events)) }
+            start = end
+            chunk += 1
+        } while start < samples.count
+        return calls
+    }
+
     /// One stride: schedule, frontend, network, state machine, report (FunASR's loop body).
     private mutating func runStride(isFinal: Bool) -> [StreamingVADEvent] {
         strides += 1

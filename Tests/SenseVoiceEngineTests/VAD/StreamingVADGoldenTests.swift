@@ -30,24 +30,25 @@ enum StreamingVADGolden {
         return try #require(entry.chunked[String(chunkMs)], "\(file): no chunk size \(chunkMs)")
     }
 
-    /// Feeds `samples` in FunASR's chunks of `chunkMs` (the last one shorter, then `is_final`) and
-    /// collects the events of each call.
+    /// The events of `samples` fed in FunASR's chunks of `chunkMs`, per call.
     static func run(_ vad: FSMNVAD, samples: [Float], chunkMs: Int) throws -> [Call] {
-        var stream = try StreamingVAD(vad: vad, chunkMs: chunkMs, options: VADOptions(maxSingleSegmentMs: 30000))
-        let step = chunkMs * 16
-        var calls: [Call] = []
-        var i = 0
-        var start = 0
-        while start < samples.count {
-            let end = min(samples.count, start + step)
-            var events = stream.feed(Array(samples[start..<end]))
-            if end == samples.count { events += stream.finish() }
-            if !events.isEmpty { calls.append(Call(chunk: i, value: events.map(\.value))) }
-            start = end
-            i += 1
-        }
-        return calls
+        try StreamingVAD.run(samples, vad: vad, chunkMs: chunkMs, options: VADOptions(maxSingleSegmentMs: 30000))
+            .map { Call(chunk: $0.chunk, value: $0.events.map(\.value)) }
     }
+}
+
+/// Irregular chunk bounds over `count` samples: from 1 sample to about `largest`.
+func irregularChunks(_ count: Int, largest: Int) -> [Range<Int>] {
+    var chunks: [Range<Int>] = []
+    var start = 0
+    var size = 1
+    while start < count {
+        let end = min(count, start + size)
+        chunks.append(start..<end)
+        start = end
+        size = size * 7 % largest + 1
+    }
+    return chunks
 }
 
 @Suite
@@ -82,14 +83,7 @@ struct StreamingVADGoldenTests {
         let expected = reference.feed(samples) + reference.finish()
         var stream = try StreamingVAD(vad: vad, chunkMs: 200, options: VADOptions(maxSingleSegmentMs: 30000))
         var events: [StreamingVADEvent] = []
-        var start = 0
-        var size = 1
-        while start < samples.count {
-            let end = min(samples.count, start + size)
-            events += stream.feed(Array(samples[start..<end]))
-            start = end
-            size = size * 7 % 9973 + 1  // irregular sizes from 1 sample to ~0.6 s
-        }
+        for chunk in irregularChunks(samples.count, largest: 9973) { events += stream.feed(Array(samples[chunk])) }
         events += stream.finish()
         #expect(events == expected)
         #expect(expected.count == 12)
