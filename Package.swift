@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // Service: HTTP server, job store, metrics, logging, lifecycle.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Live transcription: the WebSocket routes (server) and a real WebSocket client (tests).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -68,6 +70,7 @@ let package = Package(
         .target(name: "SenseVoiceServer",
                 dependencies: ["SenseVoiceEngine", "SenseVoiceJobs",
                                .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                                .product(name: "Prometheus", package: "swift-prometheus"),
                                .product(name: "Metrics", package: "swift-metrics"),
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,6 +110,7 @@ let package = Package(
                     dependencies: ["SenseVoiceServer", "SenseVoiceJobs", "SenseVoiceEngine", "SenseVoiceTestSupport",
                                    "SenseVoiceJobsTestSupport",
                                    .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                                    .product(name: "PostgresNIO", package: "postgres-nio")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "SenseVoiceCLITests",

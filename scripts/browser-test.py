@@ -215,18 +215,7 @@ def run_browser(chromium, driver_path, url, args, downloads):
         wait.until(lambda d: "recording-" in d.find_element(By.ID, "result-title").text)
 
         # 3. Phone width and dark mode.
-        driver.set_window_size(375, 812)
-        time.sleep(0.5)
-        width = driver.execute_script("return document.documentElement.scrollWidth")
-        viewport = driver.execute_script("return window.innerWidth")
-        check(width <= viewport, f"horizontal scrolling at {viewport} px: the page is {width} px wide")
-        driver.execute_script("window.scrollTo(0, 0)")
-        driver.save_screenshot(os.path.join(args.out, "mobile-375.png"))
-        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
-        time.sleep(0.3)
-        background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
-        check(dark(background), f"dark mode background is {background}")
-        driver.set_window_size(1280, 1000)
+        phone_width_then_dark(driver, os.path.join(args.out, "mobile-375.png"))
         click(driver, driver.find_element(By.CSS_SELECTOR, "#jobs .job.succeeded button.view"))
         time.sleep(0.5)
         driver.execute_script("document.getElementById('result').scrollIntoView({block: 'start'})")
@@ -236,6 +225,22 @@ def run_browser(chromium, driver_path, url, args, downloads):
         check(not logs, f"browser console errors: {logs}")
     finally:
         driver.quit()
+
+
+def phone_width_then_dark(driver, screenshot):
+    """At 375 px: no horizontal scrolling, a screenshot; then dark mode at 1280 px."""
+    driver.set_window_size(375, 812)
+    time.sleep(0.5)
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    viewport = driver.execute_script("return window.innerWidth")
+    check(width <= viewport, f"horizontal scrolling at {viewport} px: the page is {width} px wide")
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.save_screenshot(screenshot)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    time.sleep(0.3)
+    background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+    check(dark(background), f"dark mode background is {background}")
+    driver.set_window_size(1280, 1000)
 
 
 def dark(css_color):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the service tests need beyond the build: headless Chromium and its driver (browser
-# test), wrk (load test), and Python's selenium. Idempotent: skips what is present.
+# test), wrk (load test), and Python's selenium and openai (OpenAI client tests). Idempotent: skips
+# what is present.
 # Usage: scripts/install-test-services.sh
 set -euo pipefail
 
@@ -21,4 +22,11 @@ if ! python3 -c "import selenium" 2>/dev/null; then
     echo "installing: selenium (pip)" >&2
     python3 -m pip install --quiet "selenium>=4.20" 2>/dev/null \
         || python3 -m pip install --quiet --break-system-packages "selenium>=4.20"
+fi
+
+# The official openai client (tests of stream=true and of the Realtime route).
+if ! python3 -c "import openai" 2>/dev/null; then
+    echo "installing: openai (pip)" >&2
+    python3 -m pip install --quiet "openai>=2.0" 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages "openai>=2.0"
 fi

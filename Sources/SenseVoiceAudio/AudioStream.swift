@@ -101,6 +101,7 @@ public final class AudioStream: AudioChunkSource {
         sourceSampleRate = ffmpeg.sampleRate
         formatName = ffmpeg.formatName
         codecName = ffmpeg.codecName
+        declaredSeconds = nil  // a live stream states no exact length to check against
     }
 
     /// How long a stream URL may go without data before a read fails: 30 s.

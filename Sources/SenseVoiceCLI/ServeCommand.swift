@@ -13,8 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the HTTP API and the web UI (jobs in SQLite under --data-dir, or in PostgreSQL with --database).",
         discussion: """
         Routes: GET /health, /ready, /metrics, /openapi.json; POST /api/v1/transcriptions; POST \
-        /v1/audio/transcriptions (OpenAI-compatible); /api/v1/jobs (submit, list, get, result, events, \
-        audio, delete); the web UI at /. The server listens at once and loads the model in the \
+        /v1/audio/transcriptions (OpenAI-compatible, stream=true for Server-Sent Events); /api/v1/jobs \
+        (submit, list, get, result, events, audio, delete); WebSocket live transcription at \
+        /api/v1/stream and /v1/realtime?intent=transcription (needs --vad-model); the web UI at /. The server listens at once and loads the model in the \
         background (/ready answers 503 until it is loaded). SIGTERM or SIGINT stop it gracefully: \
         running jobs get --shutdown-grace-s to finish, then go back to the queue; jobs of a killed \
         server restart when their lease (--lease-s) expires. With --database postgres://… the queue is \
@@ -74,6 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("retention-hours"), help: "Delete finished jobs and their audio this many hours after they finish.")
     var retentionHours: Double = 24
 
+    @OptionGroup(title: "Live streams")
+    var live: LiveStreamOptions
+
     @OptionGroup(title: "Logging")
     var logging: LoggingOptions
 
@@ -123,6 +127,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.bodyMinBytesPerSecond = bodyMinRate
         configuration.corsOrigin = corsOrigin
         configuration.runsJobWorkers = self.workers != 0
+        configuration.live = live.settings
         let host = self.host
         if let note = PrecisionOption.note(engine.precision) { logger.notice("\(note)") }
         do {

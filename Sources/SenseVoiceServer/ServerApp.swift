@@ -45,6 +45,7 @@ public enum ServerApp {
                        spool: spool)
             .addRoutes(to: router)
         OpenAICompatController().addRoutes(to: router)
+        LiveStreamRoutes.addRoutes(to: router)
         staticFiles.addRoutes(to: router)
         if staticFiles.directory == nil {
             env.logger.warning("web UI files not found; set SENSEVOICE_UI_DIR to Sources/SenseVoiceServer/Resources/Public")
@@ -63,7 +64,7 @@ public enum ServerApp {
                                                       minBytesPerSecond: env.configuration.bodyMinBytesPerSecond)
         return Application(
             router: makeRouter(env),
-            server: .http1(configuration: .init(additionalChannelHandlers: [RequestTimeoutHandler(timeouts: timeouts)])),
+            server: LiveStreamRoutes(env).server(http1: .init(additionalChannelHandlers: [RequestTimeoutHandler(timeouts: timeouts)])),
             configuration: ApplicationConfiguration(address: .hostname(env.configuration.host, port: env.configuration.port),
                                                     serverName: "sensevoice"),
             services: services,

@@ -65,6 +65,8 @@ public struct ServerConfiguration: Sendable {
     /// An origin allowed to call the API from a browser (`--cors-origin`, e.g.
     /// `https://app.example.com`, or `*`); `nil`: no CORS headers (same-origin only).
     public var corsOrigin: String? = nil
+    /// Limits of the live-transcription WebSocket routes (`--max-streams` …).
+    public var live = LiveStreamSettings()
 
     /// A configuration.
     /// - Parameter engine: the engine's settings; a server's ``EngineConfiguration/maxNoVADSeconds``

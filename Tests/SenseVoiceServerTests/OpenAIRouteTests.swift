@@ -65,7 +65,7 @@ struct OpenAIRouteTests {
                 ([("response_format", "verbose_json"), ("timestamp_granularities[]", "phoneme")], "invalid_option"),
                 ([("language", "english")], "unknown_language"),
                 ([("temperature", "hot")], "invalid_option"),
-                ([("stream", "true")], "invalid_option"),
+                ([("stream", "maybe")], "invalid_option"),
             ]
             for (fields, code) in cases {
                 let body = MultipartBody.with(file: clip, fields: fields)

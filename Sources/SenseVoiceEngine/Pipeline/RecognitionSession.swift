@@ -30,12 +30,15 @@ public final class RecognitionSession {
     ///   - file: name reported in the result.
     ///   - decodeSeconds: time already spent decoding the file, for the timings.
     ///   - progress: called after each batch with (segments done, segments total).
+    ///   - segmentsFinished: called after each batch with the segments it recognised, in time
+    ///     order (`stream=true` transcriptions send them as they come).
     ///   - isCancelled: checked between batches; returning true throws `.cancelled`.
     ///   - observe: told each stage's time as it finishes (``sensevoice bench``).
     /// - Throws: `SenseVoiceError` (`.invalidOption`, `.audioEmpty`, `.audioTooLong` without VAD,
     ///   `.cancelled`, `.internalError` when the encoder fails at run time), or what the VAD throws.
     public func transcribe(_ audio: AudioBuffer, file: String?, options: TranscriptionOptions, decodeSeconds: Double = 0,
-                           progress: ((Int, Int) -> Void)? = nil, isCancelled: (() -> Bool)? = nil,
+                           progress: ((Int, Int) -> Void)? = nil, segmentsFinished: (([SegmentResult]) -> Void)? = nil,
+                           isCancelled: (() -> Bool)? = nil,
                            observe: ((StageTiming) -> Void)? = nil) throws -> TranscriptionResult {
         try options.validate()
         let decoder = try transcriber.decoder(for: options)
@@ -83,6 +86,7 @@ public final class RecognitionSession {
                 let words = options.timestamps ? TokenTimestamps.words(r.ctc, tokenizer: transcriber.tokenizer, offsetMs: item.span[0]) : nil
                 segments.append(SegmentResult(startMs: item.span[0], endMs: item.span[1], recognition: r, words: words))
             }
+            segmentsFinished?(Array(segments.suffix(pending.count)))
             pending.removeAll()
             pendingSamples = 0
             progress?(consumed, spans.count)

@@ -6,6 +6,12 @@ public struct WordTiming: Sendable, Equatable, Codable {
     public var startMs: Int
     public var endMs: Int
 
+    public init(text: String, startMs: Int, endMs: Int) {
+        self.text = text
+        self.startMs = startMs
+        self.endMs = endMs
+    }
+
     enum CodingKeys: String, CodingKey {
         case text
         case startMs = "start_ms"

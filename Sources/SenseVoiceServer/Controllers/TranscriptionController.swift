@@ -66,7 +66,12 @@ struct TranscriptionController: Sendable {
                 }
             }
             if let stream = try OptionParsing.bool(form.value, "stream"), stream {
-                throw SenseVoiceError(.invalidOption, "stream=true is not supported; use the jobs API with its event stream for progress")
+                let strict = try OptionParsing.bool(form.value, "strict") ?? false
+                _ = try UploadProbe.check(file, maxDurationSeconds: configuration.maxDurationSeconds, strict: strict)
+                guard let pool = host.pool else { throw APIError.notReady() }
+                return try await OpenAITranscriptStream(pool: pool, limiter: limiter, metrics: metrics,
+                                                        decoding: decodingOptions(strict: strict))
+                    .response(file: file, options: options)
             }
             let result = try await run(file: file, options: options, strict: OptionParsing.bool(form.value, "strict") ?? false)
             return try APIResponse.transcript(result, format: format,
@@ -100,6 +105,14 @@ struct TranscriptionController: Sendable {
         return try await body(form)
     }
 
+    /// The upload decoder's options: the server's duration limit, and `strict` (truncated audio refused).
+    private func decodingOptions(strict: Bool) -> AudioDecodingOptions {
+        var decoding = AudioDecodingOptions()
+        decoding.maxDurationSeconds = configuration.maxDurationSeconds
+        decoding.strict = strict
+        return decoding
+    }
+
     /// Checks the file's header, takes a place among `--max-pending`, then decodes and transcribes
     /// on the inference pool, recording metrics.
     private func run(file: UploadedFile, options: TranscriptionOptions, strict: Bool) async throws -> TranscriptionResult {
@@ -112,11 +125,8 @@ struct TranscriptionController: Sendable {
                                     message: "the server is busy (\(limiter.current) transcriptions waiting or running, limit \(limiter.limit)); retry after the Retry-After seconds, or submit a job")
             }
             defer { limiter.leave() }
-            var decoding = AudioDecodingOptions()
-            decoding.maxDurationSeconds = configuration.maxDurationSeconds
-            decoding.strict = strict
             let result = try await pool.transcribe(path: file.url.path, displayName: file.displayName, options: options,
-                                                   decoder: AudioDecoder(options: decoding))
+                                                   decoder: AudioDecoder(options: decodingOptions(strict: strict)))
             metrics.transcription.recordSuccess(result, source: "sync")
             return result
         } catch let error as SenseVoiceError {

@@ -23,6 +23,11 @@ final class RequestLimiter: Sendable {
         }
     }
 
+    /// Counts a request that was already admitted once (a streamed response while it streams).
+    func enter() {
+        inFlight.withLock { $0 += 1 }
+    }
+
     /// Ends an admitted request.
     func leave() {
         inFlight.withLock { $0 -= 1 }

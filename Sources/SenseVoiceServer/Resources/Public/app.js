@@ -402,10 +402,21 @@ function renderResult(job, result) {
 
 function renderTimeline(result) {
   const timeline = $('timeline');
-  const total = Math.max(1, result.duration_ms);
+  const { nodes, seen } = timelineNodes(result.segments, Math.max(1, result.duration_ms));
+  const head = document.createElement('div');
+  head.className = 'playhead';
+  head.id = 'playhead';
+  nodes.push(head);
+  timeline.replaceChildren(...nodes);
+  const legend = $('legend');
+  legend.replaceChildren(...[...seen].map((e) => emotionBadge(e)));
+}
+
+/** Timeline blocks coloured by emotion, with markers for notable events (also the Live tab's). */
+function timelineNodes(segments, total) {
   const nodes = [];
   const seen = new Set();
-  result.segments.forEach((s, i) => {
+  segments.forEach((s, i) => {
     const seg = document.createElement('div');
     seg.className = `seg ${s.emotion || 'none'}`;
     seg.style.left = `${(100 * s.start_ms) / total}%`;
@@ -424,13 +435,7 @@ function renderTimeline(result) {
       nodes.push(marker);
     }
   });
-  const head = document.createElement('div');
-  head.className = 'playhead';
-  head.id = 'playhead';
-  nodes.push(head);
-  timeline.replaceChildren(...nodes);
-  const legend = $('legend');
-  legend.replaceChildren(...[...seen].map((e) => emotionBadge(e)));
+  return { nodes, seen };
 }
 
 function renderSegments(result) {
