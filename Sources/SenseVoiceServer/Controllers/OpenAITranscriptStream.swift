@@ -1,5 +1,6 @@
 // `stream=true` on OpenAI's `POST /v1/audio/transcriptions`: Server-Sent Events as segments finish.
 
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
