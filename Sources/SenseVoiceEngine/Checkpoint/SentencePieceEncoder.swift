@@ -43,8 +43,10 @@ struct SentencePieceEncoder: Sendable {
     /// SentencePiece's `reserved_id_map_`: control, unknown and byte pieces by their UTF-8 bytes.
     let reservedIDs: [ArraySlice<UInt8>: Int]
     /// User-defined pieces (matched whole, never split or normalised), as UTF-8.
-    let userDefined: Set<[UInt8]>
+    let userDefined: Set<ArraySlice<UInt8>>
     let longestUserDefined: Int
+    /// Which bytes start a user-defined piece (a quick test before the set lookups).
+    let userDefinedFirstBytes: [Bool]
     /// The longest piece of `pieceIDs` in UTF-8 bytes (bounds the unigram lattice).
     let longestPiece: Int
     /// Ids of unused pieces (never produced directly).
@@ -114,7 +116,7 @@ struct SentencePieceEncoder: Sendable {
         treatWhitespaceAsSuffix = spec.treatWhitespaceAsSuffix
         var normal: [ArraySlice<UInt8>: Int] = [:]
         var reserved: [ArraySlice<UInt8>: Int] = [:]
-        var user = Set<[UInt8]>()
+        var user = Set<ArraySlice<UInt8>>()
         var unused = Set<Int>()
         var userIDs = Set<Int>()
         var minScore = Float.greatestFiniteMagnitude
@@ -127,7 +129,7 @@ struct SentencePieceEncoder: Sendable {
             }
             switch entry.type {
             case .userDefined:
-                user.insert(Array(entry.piece.utf8))
+                user.insert(ArraySlice(entry.piece.utf8))
                 userIDs.insert(id)
             case .unused: unused.insert(id)
             case .normal:
@@ -140,6 +142,9 @@ struct SentencePieceEncoder: Sendable {
         reservedIDs = reserved
         userDefined = user
         longestUserDefined = user.map(\.count).max() ?? 0
+        var first = [Bool](repeating: false, count: 256)
+        for piece in user { if let b = piece.first { first[Int(b)] = true } }
+        userDefinedFirstBytes = first
         longestPiece = normal.keys.map(\.count).max() ?? 0
         unusedIDs = unused
         userDefinedIDs = userIDs
@@ -153,10 +158,10 @@ struct SentencePieceEncoder: Sendable {
 
     /// The length of the longest user-defined piece starting at `from`, or 0 (`PrefixMatcher`).
     func userDefinedPrefix(_ s: [UInt8], from: Int) -> Int {
-        guard longestUserDefined > 0 else { return 0 }
+        guard longestUserDefined > 0, userDefinedFirstBytes[Int(s[from])] else { return 0 }
         var n = min(longestUserDefined, s.count - from)
         while n > 0 {
-            if userDefined.contains(Array(s[from..<from + n])) { return n }
+            if userDefined.contains(s[from..<from + n]) { return n }
             n -= 1
         }
         return 0

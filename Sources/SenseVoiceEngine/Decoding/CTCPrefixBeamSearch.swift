@@ -83,27 +83,16 @@ public struct CTCPrefixBeamSearch: CTCDecoding {
             logp.withUnsafeMutableBufferPointer { lpOut in
                 let io = idOut.baseAddress!, lo = lpOut.baseAddress!
                 Parallel.rows(logits.frames, cols: v, threads: logits.threads) { first, end in
-                    var topIds = [Int](repeating: -1, count: n)
-                    var topValues = [Float](repeating: -.infinity, count: n)
+                    let topIds = UnsafeMutablePointer<Int>.allocate(capacity: n)
+                    let topValues = UnsafeMutablePointer<Float>.allocate(capacity: n)
+                    defer {
+                        topIds.deallocate()
+                        topValues.deallocate()
+                    }
                     for r in first..<end {
                         let row = logits.pointer + r * v
                         let lse = FastKernels.logSumExp(row, count: v)
-                        var filled = 0
-                        for c in 0..<v {
-                            let x = row[c]
-                            // Strictly greater: on equal values the earlier (smaller) id stays ahead.
-                            if filled == n && !(x > topValues[n - 1]) { continue }
-                            if bannedIds.contains(c) { continue }
-                            var i = filled == n ? n - 1 : filled
-                            if filled < n { filled += 1 }
-                            while i > 0 && x > topValues[i - 1] {
-                                topValues[i] = topValues[i - 1]
-                                topIds[i] = topIds[i - 1]
-                                i -= 1
-                            }
-                            topValues[i] = x
-                            topIds[i] = c
-                        }
+                        let filled = Self.selectTop(row, count: v, n: n, banned: bannedIds, ids: topIds, values: topValues)
                         let o = r * perFrame
                         var k = 0
                         var hasBlank = false
@@ -122,6 +111,33 @@ public struct CTCPrefixBeamSearch: CTCDecoding {
             }
         }
         return (ids, logp)
+    }
+
+    /// The `n` largest values of `row` (banned indices skipped; on equal values the smaller index
+    /// first), written best first to `ids`/`values`; returns how many were found.
+    @inline(__always)
+    static func selectTop(_ row: UnsafePointer<Float>, count v: Int, n: Int, banned: Set<Int>,
+                          ids: UnsafeMutablePointer<Int>, values: UnsafeMutablePointer<Float>) -> Int {
+        var filled = 0
+        var floor = -Float.infinity
+        let checkBanned = !banned.isEmpty
+        for c in 0..<v {
+            let x = row[c]
+            // Strictly greater: on equal values the earlier (smaller) id stays ahead.
+            if filled == n && !(x > floor) { continue }
+            if checkBanned && banned.contains(c) { continue }
+            var i = filled == n ? n - 1 : filled
+            if filled < n { filled += 1 }
+            while i > 0 && x > values[i - 1] {
+                values[i] = values[i - 1]
+                ids[i] = ids[i - 1]
+                i -= 1
+            }
+            values[i] = x
+            ids[i] = c
+            if filled == n { floor = values[n - 1] }
+        }
+        return filled
     }
 }
 
@@ -240,7 +256,13 @@ struct PrefixTree {
     /// Whether `a` ranks before `b` on equal scores: shorter first, then smaller ids.
     func precedes(_ a: Int32, _ b: Int32) -> Bool {
         if length[Int(a)] != length[Int(b)] { return length[Int(a)] < length[Int(b)] }
-        return tokens(a).lexicographicallyPrecedes(tokens(b))
+        // Equal lengths: climb both to the children of their common ancestor, where they first differ.
+        var x = a, y = b
+        while x != y && parent[Int(x)] != parent[Int(y)] {
+            x = parent[Int(x)]
+            y = parent[Int(y)]
+        }
+        return x != y && token[Int(x)] < token[Int(y)]
     }
 
     /// The decoded prefix as a ``CTCOutput``: each token placed at the frame where it was first

@@ -4,13 +4,13 @@
 public struct SegmentRecognition: Sendable, Equatable {
     /// Model output with its `<|…|>` tags, exactly as FunASR decodes it.
     public var raw: String
-    /// Token ids after greedy CTC (tags included).
+    /// Token ids after CTC decoding, greedy or beam search (tags included).
     public var tokenIds: [Int]
     /// Language, emotion, events, ITN and tag-free text parsed from `raw`.
     public var parsed: ParsedTranscript
     /// Encoder frames (`T6 + 4`).
     public var encoderFrames: Int
-    /// CTC greedy output (per-frame ids and token runs), for timestamps.
+    /// CTC output (per-frame ids and token runs), for timestamps.
     public var ctc: CTCOutput
     /// Seconds in the frontend (fbank, LFR, CMVN).
     public var featuresSeconds: Double
