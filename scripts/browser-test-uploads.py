@@ -53,17 +53,9 @@ def main():
     try:
         big = os.path.join(files_dir, "big.wav")
         wav(big, 40)  # 1.3 MB: over the 1 MB per-file limit
-        server.start()
-        run(chromium, driver_path, server.url, args, big)
-        print(f"PASS browser upload test; screenshots in {args.out}")
-        return 0
-    except bt.Failure as e:
-        print(f"FAIL browser upload test: {e}")
-        print("--- server log (last 40 lines) ---")
-        print("\n".join(server.log.splitlines()[-40:]))
-        return 1
+        return bt.run_reporting("browser upload test", server, args.out,
+                                lambda server: run(chromium, driver_path, server.url, args, big))
     finally:
-        server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
         shutil.rmtree(files_dir, ignore_errors=True)
 

@@ -75,20 +75,27 @@ def main():
     shutil.rmtree(downloads, ignore_errors=True)
     os.makedirs(downloads)
     data_dir = tempfile.mkdtemp(prefix="sv-browser-")
-    server = Server(args.binary, args.model, data_dir)
+    try:
+        return run_reporting("browser test", Server(args.binary, args.model, data_dir), args.out,
+                             lambda server: run_browser(chromium, driver_path, server.url, args, downloads))
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def run_reporting(name, server, out, body):
+    """Starts `server`, runs `body(server)`, stops it; 0 with PASS, or 1 with FAIL and the server's log."""
     try:
         server.start()
-        run_browser(chromium, driver_path, server.url, args, downloads)
-        print(f"PASS browser test; artifacts in {args.out}")
+        body(server)
+        print(f"PASS {name}; artifacts in {out}")
         return 0
     except Failure as e:
-        print(f"FAIL browser test: {e}")
+        print(f"FAIL {name}: {e}")
         print("--- server log (last 40 lines) ---")
         print("\n".join(server.log.splitlines()[-40:]))
         return 1
     finally:
         server.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 class Failure(Exception):

@@ -122,7 +122,9 @@ enum UploadReader {
         }
         let length = request.headers[.contentLength].flatMap(Int.init)
         if let length, length > limits.requestBytes { throw requestTooLarge(length, limits) }
-        let reserved = min(length ?? limits.requestBytes, limits.requestBytes)
+        // Without a length (a chunked body), one file's limit is reserved: reserving the whole
+        // request limit (50 files for a submission) would leave no room for anyone else.
+        let reserved = min(length ?? limits.fileBytes, limits.requestBytes)
         try spool.reserve(reserved)
         defer { spool.release(reserved) }
 
