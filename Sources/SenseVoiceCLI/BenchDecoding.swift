@@ -28,19 +28,6 @@ struct BenchDecoding {
 
     private func round6(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
 
-    /// A small seeded generator (SplitMix64) for the random hotwords.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Runs the encoder once for the logits, then decodes them `repeats` times with each decoder.
     static func measure(session: RecognitionSession, transcriber: Transcriber, samples: [Float],
                         options: TranscriptionOptions, randomHotwords: Int, repeats: Int) throws -> BenchDecoding {
@@ -63,7 +50,7 @@ struct BenchDecoding {
         var beam = options.beamSearch
         if randomHotwords > 0 {
             // Random phrases of 2–4 ordinary tokens (a fixed seed, so runs compare).
-            var generator = SplitMix(seed: 16)
+            var generator = SplitMix64(seed: 16)
             let vocabulary = transcriber.tokenizer.count
             let sequences = (0..<randomHotwords).map { _ in
                 ((0..<Int(2 + generator.next() % 3)).map { _ in 3 + Int(generator.next() % UInt64(vocabulary - 3)) }, BeamSearchOptions.defaultHotwordScore)

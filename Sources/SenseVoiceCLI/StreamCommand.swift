@@ -57,17 +57,8 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "Longest segment in ms; longer speech is cut where the VAD cuts it.")
     var maxSegmentMs: Int = TranscriptionOptions().maxSegmentMs
 
-    @Option(help: "Language: auto, zh, en, yue, ja or ko.")
-    var language: String = "auto"
-
-    @Flag(inversion: .prefixedNo, help: "Inverse text normalisation (punctuation, casing, digits).")
-    var itn: Bool = true
-
-    @Flag(name: .customLong("ban-emo-unk"), help: "Never output the unknown-emotion tag.")
-    var banEmotionUnknown: Bool = false
-
-    @Flag(help: "Per-word times (JSON `words`).")
-    var timestamps: Bool = false
+    @OptionGroup(title: "Recognition")
+    var recognition: RecognitionFlags
 
     @Option(help: "Output format: text or jsonl.")
     var format: Format = .text
@@ -105,8 +96,8 @@ struct StreamCommand: ParsableCommand {
             guard (1...PCMEncoding.maxSampleRate).contains(sampleRate) else {
                 throw SenseVoiceError(.invalidOption, "--sample-rate \(sampleRate) Hz is out of range; give the rate of the PCM on stdin, 1…\(PCMEncoding.maxSampleRate) Hz (e.g. 16000)")
             }
-            let transcription = TranscriptionOptions(language: try Language(parsing: language), useITN: itn,
-                                                     banEmotionUnknown: banEmotionUnknown, timestamps: timestamps,
+            let transcription = TranscriptionOptions(language: try Language(parsing: recognition.language), useITN: recognition.itn,
+                                                     banEmotionUnknown: recognition.banEmotionUnknown, timestamps: recognition.timestamps,
                                                      vadMode: VADMode(rawValue: vadMode) ?? .dynamic,
                                                      maxSegmentMs: maxSegmentMs, mergeVAD: false)
             options = LiveOptions(transcription: transcription, partialIntervalMs: partialIntervalMs, vadChunkMs: vadChunkMs)

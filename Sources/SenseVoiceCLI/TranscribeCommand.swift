@@ -39,17 +39,8 @@ struct TranscribeCommand: ParsableCommand {
     @Option(name: .customLong("merge-length-s"), help: "Merge VAD segments up to this many seconds (0: no merging).")
     var mergeLengthSeconds: Double = Double(TranscriptionOptions().mergeLengthMs) / 1000
 
-    @Flag(help: "Per-word times (JSON `words`).")
-    var timestamps: Bool = false
-
-    @Option(help: "Language: auto, zh, en, yue, ja or ko.")
-    var language: String = "auto"
-
-    @Flag(inversion: .prefixedNo, help: "Inverse text normalisation (punctuation, casing, digits).")
-    var itn: Bool = true
-
-    @Flag(name: .customLong("ban-emo-unk"), help: "Never output the unknown-emotion tag.")
-    var banEmotionUnknown: Bool = false
+    @OptionGroup(title: "Recognition")
+    var recognition: RecognitionFlags
 
     @Option(help: "Output format(s), comma-separated: \(TranscriptFormats.standard.names.joined(separator: ", ")).")
     var format: String = "text"
@@ -120,8 +111,8 @@ struct TranscribeCommand: ParsableCommand {
         logging.bootstrap()
         var options: TranscriptionOptions
         do {
-            options = TranscriptionOptions(language: try Language(parsing: language), useITN: itn,
-                                           banEmotionUnknown: banEmotionUnknown, timestamps: timestamps,
+            options = TranscriptionOptions(language: try Language(parsing: recognition.language), useITN: recognition.itn,
+                                           banEmotionUnknown: recognition.banEmotionUnknown, timestamps: recognition.timestamps,
                                            vadMode: VADMode(rawValue: vadMode) ?? .dynamic, maxSegmentMs: maxSegmentMs,
                                            mergeVAD: mergeLengthSeconds > 0,
                                            mergeLengthMs: Int((mergeLengthSeconds * 1000).rounded()))
@@ -149,7 +140,7 @@ struct TranscribeCommand: ParsableCommand {
         let style: ReadableLabels.Style = labelStyle == "zh" ? .chinese : .english
         var cues = SubtitleCueOptions(markers: subtitleMarkers == "emoji" ? .emoji : subtitleMarkers == "labels" ? .labels(style) : .none)
         cues.speakers = subtitleSpeakers
-        let writerOptions = TranscriptWriterOptions(cues: cues, labelStyle: style, words: timestamps, highlights: try markers.highlights())
+        let writerOptions = TranscriptWriterOptions(cues: cues, labelStyle: style, words: recognition.timestamps, highlights: try markers.highlights())
         var batch = outputDir.map { BatchOutput(directory: $0, formats: formats, options: writerOptions, overwrite: overwrite, bases: bases) }
         let progress = BatchProgress(files: files, quiet: quiet)
         for (i, input) in files.enumerated() {

@@ -64,7 +64,8 @@ public enum ServerApp {
                                                       minBytesPerSecond: env.configuration.bodyMinBytesPerSecond)
         return Application(
             router: makeRouter(env),
-            server: LiveStreamRoutes(env).server(http1: .init(additionalChannelHandlers: [RequestTimeoutHandler(timeouts: timeouts)])),
+            server: LiveStreamRoutes(env).server(http1: .init(additionalChannelHandlers: [RequestTimeoutHandler(timeouts: timeouts)]),
+                                                 headerTimeout: env.configuration.headerTimeout),
             configuration: ApplicationConfiguration(address: .hostname(env.configuration.host, port: env.configuration.port),
                                                     serverName: "sensevoice"),
             services: services,

@@ -79,4 +79,10 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     public mutating func nextSignedUnit() -> Float {
         Float(next() >> 40) * (2.0 / Float(1 << 24)) - 1
     }
+
+    /// Uniform in [0, 1), with 53 random bits.
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// An index in 0..<n (n > 0), by remainder.
+    public mutating func index(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

@@ -20,7 +20,7 @@ struct KMeans {
         guard n > 0 else { return [] }
         let k = min(clusters, n)
         guard k > 1 else { return [Int](repeating: 0, count: n) }
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         var best: (inertia: Double, labels: [Int])?
         for _ in 0..<initialisations {
             let run = lloyd(points, k: k, centres: seeding(points, k: k, rng: &rng))
@@ -47,7 +47,7 @@ struct KMeans {
 
     /// Greedy k-means++: each new centre is the best of 2 + ⌊ln k⌋ candidates drawn in proportion to
     /// the squared distance to the nearest centre so far.
-    private func seeding(_ points: [[Double]], k: Int, rng: inout SplitMix) -> [[Double]] {
+    private func seeding(_ points: [[Double]], k: Int, rng: inout SplitMix64) -> [[Double]] {
         let n = points.count
         var centres = [points[rng.index(n)]]
         var closest = points.map { Self.distance($0, centres[0]) }
@@ -113,19 +113,5 @@ struct KMeans {
         var inertia = 0.0
         for i in 0..<n { inertia += Self.distance(points[i], centres[labels[i]]) }
         return (inertia, labels)
-    }
-
-    /// A small deterministic generator (SplitMix64).
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func index(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     }
 }

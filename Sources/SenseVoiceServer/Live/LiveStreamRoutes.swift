@@ -45,14 +45,21 @@ public struct LiveStreamRoutes: Sendable {
     }
 
     /// HTTP/1.1 with the WebSocket upgrade of the live routes.
-    /// - Parameter http1: the plain HTTP side's settings (the request timeouts' channel handler).
-    public func server(http1: HTTP1Channel.Configuration = .init()) -> HTTPServerBuilder {
-        .http1WebSocketUpgrade(
-            configuration: .init(http1: http1,
-                                 ws: WebSocketServerConfiguration(maxFrameSize: settings.maxFrameBytes,
-                                                                  autoPing: .enabled(timePeriod: .seconds(30)),
-                                                                  closeTimeout: .seconds(5))),
-            shouldUpgrade: { [self] head, _, _ in upgrade(head) })
+    /// - Parameters:
+    ///   - http1: the plain HTTP side's settings (the request timeouts' channel handler).
+    ///   - headerTimeout: the first request's headers must arrive within this (``FirstHeadDeadline``;
+    ///     with the upgrader, `http1`'s handlers only join once a whole head has been read).
+    public func server(http1: HTTP1Channel.Configuration = .init(), headerTimeout: Duration) -> HTTPServerBuilder {
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: http1,
+            ws: WebSocketServerConfiguration(maxFrameSize: settings.maxFrameBytes,
+                                             autoPing: .enabled(timePeriod: .seconds(30)),
+                                             closeTimeout: .seconds(5)))
+        return HTTPServerBuilder { [self] responder in
+            HeaderDeadlineChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: configuration,
+                                                                     shouldUpgrade: { [self] head, _, _ in upgrade(head) }),
+                                  timeout: headerTimeout)
+        }
     }
 
     /// Plain HTTP requests to the live paths: 426, naming the protocol to use.

@@ -121,7 +121,7 @@ struct WritersTests {
     @Test("every format has a writer with its extension and media type")
     func formats() {
         let expected: [String: String] = ["text": "txt", "rich": "txt", "raw": "txt", "json": "json", "srt": "srt", "vtt": "vtt", "tsv": "tsv",
-                                          "labels": "txt", "verbose_json": "json"]
+                                          "labels": "txt", "verbose_json": "json", "markers": "csv"]
         for format in TranscriptFormats.standard.all {
             let writer = format.writer()
             #expect(writer.fileExtension == expected[format.name])
