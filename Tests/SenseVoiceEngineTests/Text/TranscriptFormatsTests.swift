@@ -49,6 +49,18 @@ struct TranscriptFormatsTests {
         #expect(chinese.contains("(笑声)"))
     }
 
+    @Test("verbose_json segments carry the decoded token ids as OpenAI's tokens")
+    func verboseTokens() throws {
+        var result = Self.english
+        result.segments[0].tokenIds = [24885, 25001, 25016, 7, 9]
+        result.segments[1].tokenIds = nil
+        let text = try #require(TranscriptFormats.standard["verbose_json"]).writer().write(result)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let segments = try #require(object["segments"] as? [[String: Any]])
+        #expect(segments[0]["tokens"] as? [Int] == [24885, 25001, 25016, 7, 9])
+        #expect(segments[1]["tokens"] as? [Int] == [], "no ids: an empty list, as before")
+    }
+
     @Test("verbose_json lists words exactly when they were asked for (OpenAI's rule), empty when there are none")
     func verboseWords() throws {
         let format = try #require(TranscriptFormats.standard["verbose_json"])
