@@ -184,29 +184,27 @@ def run_browser(chromium, driver_path, url, args, downloads):
         time.sleep(0.3)
         driver.save_screenshot(os.path.join(args.out, "result-desktop.png"))
 
+        def downloaded(name, what):
+            """Waits up to 30 s for a download, keeps a copy next to the screenshots, returns its text."""
+            path = os.path.join(downloads, name)
+            deadline = time.time() + 30
+            while time.time() < deadline and not os.path.exists(path):
+                time.sleep(0.2)
+            check(os.path.exists(path), f"the {what} download did not arrive in {downloads}: {os.listdir(downloads)}")
+            shutil.copy(path, os.path.join(args.out, name))
+            return open(path, encoding="utf-8").read()
+
         # Download the SRT.
         click(driver, driver.find_element(By.ID, "download-srt"))
-        srt_path = os.path.join(downloads, "ja.srt")
-        deadline = time.time() + 30
-        while time.time() < deadline and not os.path.exists(srt_path):
-            time.sleep(0.2)
-        check(os.path.exists(srt_path), f"the SRT download did not arrive in {downloads}: {os.listdir(downloads)}")
-        srt = open(srt_path, encoding="utf-8").read()
+        srt = downloaded("ja.srt", "SRT")
         check(srt.startswith("1\n00:00:00,000 --> "), f"the SRT looks wrong: {srt[:80]!r}")
-        shutil.copy(srt_path, os.path.join(args.out, "ja.srt"))
 
         # Download the markers as an EDL for DaVinci Resolve: the fearful segment is one marker.
         Select(driver.find_element(By.ID, "markers-layout")).select_by_value("edl")
         click(driver, driver.find_element(By.ID, "download-markers"))
-        edl_path = os.path.join(downloads, "ja.edl")
-        deadline = time.time() + 30
-        while time.time() < deadline and not os.path.exists(edl_path):
-            time.sleep(0.2)
-        check(os.path.exists(edl_path), f"the markers download did not arrive in {downloads}: {os.listdir(downloads)}")
-        edl = open(edl_path, encoding="utf-8").read()
+        edl = downloaded("ja.edl", "markers")
         check(edl.startswith("TITLE: ja.wav\nFCM: NON-DROP FRAME\n"), f"the EDL looks wrong: {edl[:80]!r}")
         check("|C:ResolveColorPurple |M:fearful" in edl, f"the EDL has no fearful marker: {edl!r}")
-        shutil.copy(edl_path, os.path.join(args.out, "ja.edl"))
 
         # 2. Record from the fake microphone and transcribe the recording.
         click(driver, driver.find_element(By.ID, "record"))
