@@ -224,14 +224,7 @@ public struct CAMPPlusModel: Sendable {
         features.withUnsafeBufferPointer { f in
             for t in 0..<frames { for m in 0..<height { x[m * frames + t] = f[t * height + m] } }
         }
-        var y = [Float](repeating: 0, count: hc * height * frames)
-        x.withUnsafeBufferPointer { xb in
-            y.withUnsafeMutableBufferPointer { yb in
-                headConv1.run2D(xb.baseAddress!, height: height, width: frames, into: yb.baseAddress!)
-                headBN1.apply(yb.baseAddress!, into: yb.baseAddress!, count: height * frames, relu: true)
-            }
-        }
-        x = y
+        (x, height) = Self.convolved(x, height: height, frames: frames, conv: headConv1, bn: headBN1, channels: hc)
         for block in headBlocks {
             let hOut = block.conv1.outputHeight(height)
             let n = hOut * frames
@@ -258,18 +251,7 @@ public struct CAMPPlusModel: Sendable {
             x = b
             height = hOut
         }
-        do {
-            let hOut = headConv2.outputHeight(height)
-            var b = [Float](repeating: 0, count: hc * hOut * frames)
-            x.withUnsafeBufferPointer { xb in
-                b.withUnsafeMutableBufferPointer { bb in
-                    headConv2.run2D(xb.baseAddress!, height: height, width: frames, into: bb.baseAddress!)
-                    headBN2.apply(bb.baseAddress!, into: bb.baseAddress!, count: hOut * frames, relu: true)
-                }
-            }
-            x = b
-            height = hOut
-        }
+        (x, height) = Self.convolved(x, height: height, frames: frames, conv: headConv2, bn: headBN2, channels: hc)
         // [hc, F/8, T] is already the [hc·F/8, T] the TDNN layer reads.
         precondition(hc * height == config.headOutputChannels)
         let length = tdnn.outputLength(frames)
@@ -386,5 +368,19 @@ public struct CAMPPlusModel: Sendable {
                 }
             }
         }
+    }
+
+    /// One 2-D convolution of the head, its batch norm and ReLU: `channels` × (new height) × `frames`.
+    private static func convolved(_ x: [Float], height: Int, frames: Int, conv: Convolution, bn: FoldedBatchNorm,
+                                  channels: Int) -> ([Float], Int) {
+        let hOut = conv.outputHeight(height)
+        var y = [Float](repeating: 0, count: channels * hOut * frames)
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeMutableBufferPointer { yb in
+                conv.run2D(xb.baseAddress!, height: height, width: frames, into: yb.baseAddress!)
+                bn.apply(yb.baseAddress!, into: yb.baseAddress!, count: hOut * frames, relu: true)
+            }
+        }
+        return (y, hOut)
     }
 }
