@@ -24,9 +24,10 @@ if ! python3 -c "import selenium" 2>/dev/null; then
         || python3 -m pip install --quiet --break-system-packages "selenium>=4.20"
 fi
 
-# The official openai client (tests of stream=true and of the Realtime route).
-if ! python3 -c "import openai" 2>/dev/null; then
-    echo "installing: openai (pip)" >&2
-    python3 -m pip install --quiet "openai>=2.0" 2>/dev/null \
-        || python3 -m pip install --quiet --break-system-packages "openai>=2.0"
+# The official openai client with its Realtime extra (websockets): tests of stream=true and of
+# the Realtime route. A plain `openai` install lacks websockets, so check for both.
+if ! python3 -c "import openai, websockets" 2>/dev/null; then
+    echo "installing: openai[realtime] (pip)" >&2
+    python3 -m pip install --quiet "openai[realtime]>=2.0" 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages "openai[realtime]>=2.0"
 fi
