@@ -53,8 +53,10 @@ let package = Package(
                                  .linkedLibrary("avutil")]),
         .target(name: "SenseVoiceAudio", dependencies: ["SenseVoiceTensor", "CFFmpegShim"],
                 swiftSettings: swiftSettings),
+        // zlib: the compression ratio of a segment's text (verbose_json `compression_ratio`).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "SenseVoiceEngine",
-                dependencies: ["SenseVoiceTensor", "SenseVoiceAudio", "CBLAS",
+                dependencies: ["SenseVoiceTensor", "SenseVoiceAudio", "CBLAS", "CZlib",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: swiftSettings),
         // Service: job store and workers (store-agnostic protocol; SQLite via GRDB, PostgreSQL via

@@ -42,6 +42,12 @@ struct OpenAIRouteTests {
             #expect(segments[0]["end"] as? Double == 11.803)
             #expect(segments[0]["events"] is [Any])
             #expect(segments[0]["id"] as? Int == 0)
+            // Measured, not placeholders: the tokens' mean log-probability and the text's zlib ratio.
+            let logprob = try #require(segments[0]["avg_logprob"] as? Double)
+            #expect(logprob < 0 && logprob > -50)
+            let text = try #require(segments[0]["text"] as? String)
+            let ratio = try #require(segments[0]["compression_ratio"] as? Double)
+            #expect(text.isEmpty ? ratio == 0 : ratio > 0)
         }
     }
 

@@ -27,7 +27,7 @@ public struct CTCGreedyDecoder: CTCDecoding {
                 }
             }
         }
-        return collapse(frameIds)
+        return collapse(frameIds).scored(by: logits)
     }
 
     /// Collapses consecutive duplicates and removes blanks, remembering each token's frame run.

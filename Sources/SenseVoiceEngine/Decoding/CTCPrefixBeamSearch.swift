@@ -67,7 +67,7 @@ public struct CTCPrefixBeamSearch: CTCDecoding {
             beams = next.best(beamSize, tree: tree, final: false)
         }
         let winner = beams.isEmpty ? 0 : NextBeams(beams).best(1, tree: tree, final: true)[0].node
-        return tree.output(winner, frames: frames, blankId: blankId)
+        return tree.output(winner, frames: frames, blankId: blankId).scored(by: logits)
     }
 
     /// Per frame, the `beamSize` best non-banned tokens by log-probability (smaller id first on

@@ -38,6 +38,9 @@ public struct SegmentResult: Sendable, Equatable, Codable {
     public var words: [WordTiming]?
     /// The decoded token ids, tags included (greedy or beam search).
     public var tokenIds: [Int]?
+    /// The mean natural-log probability of the emitted tokens (tags included), each read at the
+    /// frame where CTC emits it: how sure the model was. Absent when no token was emitted.
+    public var avgLogProb: Double? = nil
     /// Who spoke: a diarized speaker (`spk0`, `spk1`, … by first appearance) or, with
     /// `--channels split`, the channel's speaker name. Absent when speakers were not asked for.
     public var speaker: String? = nil
@@ -55,11 +58,13 @@ public struct SegmentResult: Sendable, Equatable, Codable {
         text = r.parsed.text
         self.words = words
         tokenIds = r.tokenIds
+        avgLogProb = r.ctc.averageLogProb
     }
 
     enum CodingKeys: String, CodingKey {
         case startMs = "start_ms", endMs = "end_ms", language, emotion, events, itn, raw, text, words, speaker, channel
         case tokenIds = "token_ids"
+        case avgLogProb = "avg_logprob"
     }
 }
 

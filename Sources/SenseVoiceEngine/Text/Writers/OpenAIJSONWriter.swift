@@ -99,7 +99,8 @@ public struct OpenAIJSONWriter: TranscriptWriting {
     func verbose(_ r: TranscriptionResult) -> Verbose {
         let segments = r.segments.enumerated().map { index, s in
             Segment(id: index, seek: s.startMs / 10, start: Self.seconds(s.startMs), end: Self.seconds(s.endMs), text: s.text,
-                    tokens: s.tokenIds ?? [], temperature: 0, avg_logprob: 0, compression_ratio: 0,
+                    tokens: s.tokenIds ?? [], temperature: 0, avg_logprob: s.avgLogProb ?? 0,
+                    compression_ratio: TextCompression.ratio(s.text),
                     no_speech_prob: s.language == "nospeech" ? 1 : 0,
                     language: s.language, emotion: s.emotion, events: s.events,
                     speaker: s.speaker, channel: s.channel)
