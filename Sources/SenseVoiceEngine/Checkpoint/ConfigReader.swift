@@ -20,6 +20,14 @@ struct ConfigReader {
         self.source = source
     }
 
+    /// The text of the config file at `path`; `what` names it in the error ("model config").
+    /// - Throws: `SenseVoiceError(code)` naming the file and the reason.
+    static func text(ofFile path: String, _ what: String, code: SenseVoiceError.Code = .fileNotFound) throws -> String {
+        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw SenseVoiceError(code, "cannot read \(what) \(path): \(error.localizedDescription)")
+        }
+    }
+
     /// The top-level mapping of YAML `text`.
     /// - Throws: `SenseVoiceError(.configInvalid)` when the text is not YAML or not a mapping.
     static func mapping(yaml text: String, source: String) throws -> [String: Any] {

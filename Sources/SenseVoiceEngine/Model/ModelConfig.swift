@@ -61,11 +61,7 @@ public struct SenseVoiceConfig: Sendable, Equatable {
     /// Reads and validates `config.yaml`.
     /// - Throws: `SenseVoiceError(.fileNotFound)` or `.configInvalid` naming the file and key.
     public init(path: String) throws {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SenseVoiceError(.fileNotFound, "cannot read model config \(path): \(error.localizedDescription)")
-        }
-        try self.init(yaml: text, path: path)
+        try self.init(yaml: ConfigReader.text(ofFile: path, "model config"), path: path)
     }
 
     /// Parses `config.yaml` text; `path` is used in error messages.

@@ -36,11 +36,7 @@ public struct CAMPPlusConfig: Sendable, Equatable {
     /// Reads `config.yaml` at `path`.
     /// - Throws: `SenseVoiceError(.fileNotFound)` or `.configInvalid` naming every problem.
     public init(path: String) throws {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SenseVoiceError(.fileNotFound, "cannot read speaker model config \(path): \(error.localizedDescription)")
-        }
-        try self.init(yaml: text, path: path)
+        try self.init(yaml: ConfigReader.text(ofFile: path, "speaker model config"), path: path)
     }
 
     /// Parses `config.yaml` text; `path` names the file in errors.

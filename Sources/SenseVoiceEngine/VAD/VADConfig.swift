@@ -110,11 +110,7 @@ public struct VADConfig: Sendable, Equatable {
             throw SenseVoiceError(.modelNotFound,
                                   "FSMN-VAD config \(path) not found; point --vad-model at the folder holding config.yaml, model.pt and am.mvn")
         }
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SenseVoiceError(.ioError, "cannot read \(path): \(error.localizedDescription)")
-        }
-        try self.init(yaml: text, source: path)
+        try self.init(yaml: ConfigReader.text(ofFile: path, "FSMN-VAD config", code: .ioError), source: path)
     }
 
     /// Parses the text of a `config.yaml`.
