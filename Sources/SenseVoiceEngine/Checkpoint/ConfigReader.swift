@@ -15,9 +15,20 @@ struct ConfigReader {
     /// The file named in the error.
     let source: String
     private(set) var problems: [String] = []
+    /// The file's top-level mapping, when the reader was made from its text.
+    private(set) var root: [String: Any] = [:]
 
     init(source: String) {
         self.source = source
+    }
+
+    /// A reader of the YAML `text` (its top-level mapping in ``root``) that has checked the file's
+    /// `model` key, when it has one, against `model`; `why` ends the problem it reports otherwise.
+    /// - Throws: `SenseVoiceError(.configInvalid)` when the text is not a YAML mapping.
+    init(yaml text: String, source: String, model: String, _ why: String) throws {
+        self.init(source: source)
+        root = try Self.mapping(yaml: text, source: source)
+        if let found = optionalString(root, "model"), found != model { report("model is \(found), \(why)") }
     }
 
     /// The text of the config file at `path`; `what` names it in the error ("model config").

@@ -39,7 +39,7 @@ public struct EncoderConfig: Sendable, Equatable {
 }
 
 /// The parts of a SenseVoiceSmall `config.yaml` the engine needs. Every dimension comes from here.
-public struct SenseVoiceConfig: Sendable, Equatable {
+public struct SenseVoiceConfig: Sendable, Equatable, YAMLConfigFile {
     public var encoder: EncoderConfig
     /// `frontend_conf` (fbank, LFR; CMVN comes from `cmvnFile`).
     public var frontend: FrontendConfig
@@ -58,20 +58,13 @@ public struct SenseVoiceConfig: Sendable, Equatable {
         self.cmvnFile = cmvnFile
     }
 
-    /// Reads and validates `config.yaml`.
-    /// - Throws: `SenseVoiceError(.fileNotFound)` or `.configInvalid` naming the file and key.
-    public init(path: String) throws {
-        try self.init(yaml: ConfigReader.text(ofFile: path, "model config"), path: path)
-    }
+    public static let fileDescription = "model config"
 
     /// Parses `config.yaml` text; `path` is used in error messages.
     /// - Throws: `SenseVoiceError(.configInvalid)` naming the file and every missing or malformed key.
     public init(yaml text: String, path: String = "config.yaml") throws {
-        let top = try ConfigReader.mapping(yaml: text, source: path)
-        var reader = ConfigReader(source: path)
-        if let model = reader.optionalString(top, "model"), model != "SenseVoiceSmall" {
-            reader.report("model is \(model), this engine runs SenseVoiceSmall")
-        }
+        var reader = try ConfigReader(yaml: text, source: path, model: "SenseVoiceSmall", "this engine runs SenseVoiceSmall")
+        let top = reader.root
         if let enc = reader.optionalString(top, "encoder"), enc != "SenseVoiceEncoderSmall" {
             reader.report("encoder is \(enc), expected SenseVoiceEncoderSmall")
         }

@@ -8,7 +8,7 @@ import SenseVoiceTensor
 /// The layer counts are fixed by the architecture (an FCM head of 32 channels with two residual
 /// stages, dense blocks of 12/24/16 layers with kernel 3 and dilations 1/2/2); every width comes
 /// from the file, so a model with other widths loads without code changes.
-public struct CAMPPlusConfig: Sendable, Equatable {
+public struct CAMPPlusConfig: Sendable, Equatable, YAMLConfigFile {
     /// Mel bins per frame (`feat_dim`).
     public var featDim: Int
     /// Size of the output embedding (`embedding_size`).
@@ -33,20 +33,12 @@ public struct CAMPPlusConfig: Sendable, Equatable {
         self.initChannels = initChannels
     }
 
-    /// Reads `config.yaml` at `path`.
-    /// - Throws: `SenseVoiceError(.fileNotFound)` or `.configInvalid` naming every problem.
-    public init(path: String) throws {
-        try self.init(yaml: ConfigReader.text(ofFile: path, "speaker model config"), path: path)
-    }
+    public static let fileDescription = "speaker model config"
 
     /// Parses `config.yaml` text; `path` names the file in errors.
     public init(yaml text: String, path: String = "config.yaml") throws {
-        let top = try ConfigReader.mapping(yaml: text, source: path)
-        var reader = ConfigReader(source: path)
-        if let model = reader.optionalString(top, "model"), model != "CAMPPlus" {
-            reader.report("model is \(model), expected CAMPPlus (the cam++ speaker model)")
-        }
-        let mc = reader.section(top, "model_conf")
+        var reader = try ConfigReader(yaml: text, source: path, model: "CAMPPlus", "expected CAMPPlus (the cam++ speaker model)")
+        let mc = reader.section(reader.root, "model_conf")
         let s = "model_conf"
         self.init(featDim: reader.int(mc, "feat_dim", in: s, default: 80, .positive),
                   embeddingSize: reader.int(mc, "embedding_size", in: s, default: 192, .positive),
