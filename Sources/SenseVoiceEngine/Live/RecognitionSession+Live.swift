@@ -12,7 +12,7 @@ extension RecognitionSession {
     public func recognizeSegment(_ audio: LiveAudio, options: TranscriptionOptions) throws -> SegmentResult? {
         guard audio.samples.count >= 2 else { return nil }
         let r = try recognize(audio.samples, options: options)
-        let words = options.timestamps ? TokenTimestamps.words(r.ctc, tokenizer: transcriber.tokenizer, offsetMs: audio.startMs) : nil
+        let words = r.words?.map { $0.shifted(by: audio.startMs) }
         return SegmentResult(startMs: audio.startMs, endMs: audio.endMs, recognition: r, words: words)
     }
 }

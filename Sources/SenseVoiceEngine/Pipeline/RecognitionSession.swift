@@ -83,7 +83,7 @@ public final class RecognitionSession {
             for (item, r) in zip(pending, results) {
                 timings.featuresMs += r.featuresSeconds * 1000
                 timings.encoderMs += r.encoderSeconds * 1000
-                let words = options.timestamps ? TokenTimestamps.words(r.ctc, tokenizer: transcriber.tokenizer, offsetMs: item.span[0]) : nil
+                let words = r.words?.map { $0.shifted(by: item.span[0]) }
                 segments.append(SegmentResult(startMs: item.span[0], endMs: item.span[1], recognition: r, words: words))
             }
             segmentsFinished?(Array(segments.suffix(pending.count)))
@@ -163,8 +163,13 @@ public final class RecognitionSession {
         let tokenizer = transcriber.tokenizer
         var banned: Set<Int> = []
         if options.banEmotionUnknown, let id = tokenizer.id(of: "<|EMO_UNKNOWN|>") { banned.insert(id) }
+        var wordLists: [[WordTiming]?] = []
         let ctcs = try encodedBatch.map { encoded in
-            try encoder.withCTCLogits(of: encoded) { decoder.decode($0, bannedIds: banned) }
+            try encoder.withCTCLogits(of: encoded) { logits in
+                let ctc = decoder.decode(logits, bannedIds: banned)
+                wordLists.append(options.timestamps ? try TokenTimestamps.words(logits, tokenIds: ctc.tokenIds, tokenizer: tokenizer) : nil)
+                return ctc
+            }
         }
         let encoderSeconds = clock.seconds
         let totalFrames = encodedBatch.reduce(0) { $0 + $1.rows }
@@ -174,7 +179,8 @@ public final class RecognitionSession {
             let raw = tokenizer.decode(ctc.tokenIds)
             return SegmentRecognition(raw: raw, tokenIds: ctc.tokenIds, parsed: TranscriptTags.parse(raw),
                                       encoderFrames: encoded.rows, ctc: ctc, featuresSeconds: featuresSeconds[i],
-                                      encoderSeconds: encoderSeconds * Double(encoded.rows) / Double(max(1, totalFrames)))
+                                      encoderSeconds: encoderSeconds * Double(encoded.rows) / Double(max(1, totalFrames)),
+                                      words: wordLists[i])
         }
     }
 

@@ -16,4 +16,7 @@ public struct SegmentRecognition: Sendable, Equatable {
     public var featuresSeconds: Double
     /// Seconds in the encoder and CTC head.
     public var encoderSeconds: Double
+    /// Word times in ms from the start of this stretch (FunASR's forced alignment,
+    /// ``TokenTimestamps``), when ``TranscriptionOptions/timestamps`` asked for them.
+    public var words: [WordTiming]? = nil
 }

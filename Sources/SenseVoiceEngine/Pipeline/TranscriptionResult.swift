@@ -12,6 +12,11 @@ public struct WordTiming: Sendable, Equatable, Codable {
         self.endMs = endMs
     }
 
+    /// The same word `ms` later (a segment's words placed at the segment's time in the file).
+    public func shifted(by ms: Int) -> WordTiming {
+        WordTiming(text: text, startMs: startMs + ms, endMs: endMs + ms)
+    }
+
     enum CodingKeys: String, CodingKey {
         case text
         case startMs = "start_ms"
