@@ -67,6 +67,7 @@ struct svff_decoder {
     int read_error;
     float *buffer;
     size_t buffer_capacity;
+    int channel;  ///< the one channel `svff_read` returns (svff_select_channel), or -1: the mean of all
     char message[256];
     char format_name[96];
     char codec_name[64];
@@ -167,6 +168,7 @@ static svff_decoder *svff_alloc(void) {
     if (!d) return NULL;
     d->input.fd = -1;
     d->stream_index = -1;
+    d->channel = -1;
     return d;
 }
 
@@ -427,6 +429,64 @@ static int svff_mix(svff_decoder *d, const AVFrame *frame, int *count) {
     return SVFF_OK;
 }
 
+/// Copies channel `d->channel` of `frame` into d->buffer, normalised as `svff_mix` normalises
+/// (`--channels split`: each party of a call recognised on its own).
+static int svff_pick(svff_decoder *d, const AVFrame *frame, int *count) {
+    int n = frame->nb_samples;
+    int ch = frame->ch_layout.nb_channels;
+    if (d->channel >= ch || ch > SVFF_MAX_CHANNELS) {
+        char text[128];
+        snprintf(text, sizeof text, "channel %d was asked for, but the decoder produced %d channels", d->channel + 1, ch);
+        set_message(d->message, sizeof d->message, text, 0);
+        return SVFF_ERR_INVALID_PARAMS;
+    }
+    if ((size_t)n > d->buffer_capacity) {
+        float *nb = realloc(d->buffer, (size_t)n * sizeof(float));
+        if (!nb) {
+            set_message(d->message, sizeof d->message, "out of memory while decoding", 0);
+            return SVFF_ERR_NOMEM;
+        }
+        d->buffer = nb;
+        d->buffer_capacity = (size_t)n;
+    }
+    float *out = d->buffer;
+    enum AVSampleFormat f = frame->format;
+    int planar = av_sample_fmt_is_planar(f);
+    int k = d->channel;
+
+#define SVFF_PICK(T, CONV)                                                             \
+    do {                                                                               \
+        if (planar) {                                                                  \
+            const T *p = (const T *)frame->extended_data[k];                           \
+            for (int i = 0; i < n; i++) out[i] = CONV(p[i]);                           \
+        } else {                                                                       \
+            const T *p = (const T *)frame->data[0];                                    \
+            for (int i = 0; i < n; i++) out[i] = CONV(p[(size_t)i * (size_t)ch + k]);  \
+        }                                                                              \
+    } while (0)
+
+    switch (av_get_packed_sample_fmt(f)) {
+    case AV_SAMPLE_FMT_U8: SVFF_PICK(uint8_t, SVFF_U8); break;
+    case AV_SAMPLE_FMT_S16: SVFF_PICK(int16_t, SVFF_S16); break;
+    case AV_SAMPLE_FMT_S32: SVFF_PICK(int32_t, SVFF_S32); break;
+    case AV_SAMPLE_FMT_S64: SVFF_PICK(int64_t, SVFF_S64); break;
+    case AV_SAMPLE_FMT_FLT: SVFF_PICK(float, SVFF_FLT); break;
+    case AV_SAMPLE_FMT_DBL: SVFF_PICK(double, SVFF_DBL); break;
+    default:
+        set_message(d->message, sizeof d->message, "the decoder produced an unknown sample format", 0);
+        return SVFF_ERR_DECODE;
+    }
+#undef SVFF_PICK
+    *count = n;
+    return SVFF_OK;
+}
+
+int svff_select_channel(svff_decoder *d, int channel) {
+    if (channel < -1 || channel >= SVFF_MAX_CHANNELS) return SVFF_ERR_INVALID_PARAMS;
+    d->channel = channel;
+    return SVFF_OK;
+}
+
 static int svff_decode_error(svff_decoder *d, int averr) {
     d->decode_errors++;
     if (++d->consecutive_errors >= SVFF_MAX_CONSECUTIVE_ERRORS) {
@@ -454,7 +514,8 @@ int svff_read(svff_decoder *d, const float **samples, int *count, int *sample_ra
                 return SVFF_ERR_INVALID_PARAMS;
             }
             int n = 0;
-            int m = d->frame->nb_samples > 0 ? svff_mix(d, d->frame, &n) : SVFF_OK;
+            int m = d->frame->nb_samples <= 0 ? SVFF_OK
+                    : d->channel >= 0 ? svff_pick(d, d->frame, &n) : svff_mix(d, d->frame, &n);
             av_frame_unref(d->frame);
             if (m != SVFF_OK) return m;
             if (n == 0) continue;

@@ -55,6 +55,11 @@ int svff_open_url(const char *url, int timeout_ms, svff_decoder **out, char *mes
 /// (then `svff_message` says what happened).
 int svff_read(svff_decoder *d, const float **samples, int *count, int *sample_rate);
 
+/// Makes `svff_read` return only channel `channel` (0-based) of each frame instead of the mean
+/// of all channels; -1 returns to the mean. Call before the first `svff_read`. Returns SVFF_OK or
+/// SVFF_ERR_INVALID_PARAMS; a channel the frames do not have fails the read that meets it.
+int svff_select_channel(svff_decoder *d, int channel);
+
 /// The last error message of `d` (empty if none).
 const char *svff_message(const svff_decoder *d);
 /// The demuxer's short name ("mp3", "mov,mp4,m4a,3gp,3g2,mj2", …).
