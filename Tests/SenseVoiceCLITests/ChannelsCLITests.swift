@@ -19,8 +19,10 @@ struct ChannelsCLITests {
         ["transcribe", wav, "--model", CLIRunner.tinyModel, "--vad-model", try Fixtures.requireVADModel().path]
     }
 
-    /// How far a VAD segment may reach beyond the speech it holds (the VAD's frame and padding).
-    static let slackMs = 300
+    /// How far an unmerged VAD segment may reach beyond the speech it holds (FSMN-VAD starts about
+    /// 300 ms early and ends up to its end-of-speech silence late); still far less than the 8 s
+    /// in which only the customer speaks.
+    static let slackMs = 700
 
     static func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -29,7 +31,9 @@ struct ChannelsCLITests {
     @Test func splitGivesEachSegmentItsChannelsSpeakerInTimeOrder() throws {
         let (dir, wav, turns) = try Self.call()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let out = try CLIRunner.run(try Self.base(wav) + ["--channels", "split", "--speaker-names", "agent,customer", "--format", "json", "--quiet"])
+        // Unmerged VAD segments (merging would stretch them over the silences between turns, as FunASR's merge_vad does).
+        let out = try CLIRunner.run(try Self.base(wav) + ["--channels", "split", "--speaker-names", "agent,customer", "--merge-length-s", "0",
+                                                          "--format", "json", "--quiet"])
         #expect(out.status == 0, "\(out.stderr)")
         let json = try Self.json(out.stdout)
         let segments = try #require(json["segments"] as? [[String: Any]])
@@ -89,8 +93,10 @@ struct ChannelsCLITests {
         #expect(tsv.count == segments.count)
         #expect(tsv.allSatisfy { $0.contains("\tagent\t") || $0.contains("\tcustomer\t") })
         let srt = try parseSRT(try read("call.srt"))
-        #expect(srt.count == segments.count)
-        #expect(srt.contains { $0.3.hasPrefix("agent: ") } && srt.contains { $0.3.hasPrefix("customer: ") })
+        #expect(srt.count >= segments.count)
+        // Each segment's first cue starts with its speaker (a long segment continues in unprefixed cues).
+        let prefixed = srt.compactMap { cue in ["agent", "customer"].first { cue.3.hasPrefix($0 + ": ") } }
+        #expect(prefixed == segments.compactMap { $0["speaker"] as? String })
         #expect(try read("call.vtt").contains("\ncustomer: "))
 
         // summary.csv: the file's row, then one row per speaker whose emotion counts are its segments'.

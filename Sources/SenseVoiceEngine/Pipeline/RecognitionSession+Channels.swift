@@ -38,7 +38,7 @@ extension RecognitionSession {
             let decoded = try decode(channel)
             let decodeSeconds = decodeClock.seconds
             if channel == 0 {
-                try split.check(channelCount: decoded.channelCount, file: file ?? "the audio")
+                try split.check(channelCount: decoded.channelCount, file: file.map(Self.lastComponent) ?? "the audio")
                 count = decoded.channelCount
             }
             let c = channel
@@ -66,6 +66,13 @@ extension RecognitionSession {
         result.warnings = warnings
         result.speakers = SpeakerSummary.summaries(of: segments)
         return result
+    }
+}
+
+extension RecognitionSession {
+    /// A path's file name, for messages (`/calls/a.wav` → `a.wav`).
+    static func lastComponent(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 }
 
