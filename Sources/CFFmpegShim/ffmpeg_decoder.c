@@ -361,7 +361,8 @@ int svff_open_memory(const uint8_t *data, size_t size, int copy, svff_decoder **
 // MARK: - Decoding
 
 /// Averages the channels of `frame` into d->buffer (sum in channel order, then divide by the
-/// channel count, like torch's `mean(0)`), normalising integers as torchaudio does.
+/// channel count, like torch's `mean(0)`), normalising integers as torchaudio does; with a
+/// selected channel (`svff_select_channel`) copies that channel alone, normalised the same way.
 static int svff_mix(svff_decoder *d, const AVFrame *frame, int *count) {
     int n = frame->nb_samples;
     int ch = frame->ch_layout.nb_channels;
@@ -371,6 +372,15 @@ static int svff_mix(svff_decoder *d, const AVFrame *frame, int *count) {
         set_message(d->message, sizeof d->message, text, 0);
         return SVFF_ERR_INVALID_PARAMS;
     }
+    if (d->channel >= ch) {
+        char text[128];
+        snprintf(text, sizeof text, "channel %d was asked for, but the decoder produced %d channels", d->channel + 1, ch);
+        set_message(d->message, sizeof d->message, text, 0);
+        return SVFF_ERR_INVALID_PARAMS;
+    }
+    // The channels summed: all of them, or the selected one.
+    int first = d->channel >= 0 ? d->channel : 0;
+    int used = d->channel >= 0 ? 1 : ch;
     if ((size_t)n > d->buffer_capacity) {
         float *nb = realloc(d->buffer, (size_t)n * sizeof(float));
         if (!nb) {
@@ -387,17 +397,17 @@ static int svff_mix(svff_decoder *d, const AVFrame *frame, int *count) {
 #define SVFF_MIX(T, CONV)                                                              \
     do {                                                                               \
         if (planar) {                                                                  \
-            for (int c = 0; c < ch; c++) {                                             \
-                const T *p = (const T *)frame->extended_data[c];                       \
+            for (int c = 0; c < used; c++) {                                           \
+                const T *p = (const T *)frame->extended_data[first + c];               \
                 if (c == 0) for (int i = 0; i < n; i++) out[i] = CONV(p[i]);           \
                 else for (int i = 0; i < n; i++) out[i] += CONV(p[i]);                 \
             }                                                                          \
         } else {                                                                       \
             const T *p = (const T *)frame->data[0];                                    \
             for (int i = 0; i < n; i++) {                                              \
-                const T *q = p + (size_t)i * (size_t)ch;                               \
+                const T *q = p + (size_t)i * (size_t)ch + first;                       \
                 float s = CONV(q[0]);                                                  \
-                for (int c = 1; c < ch; c++) s += CONV(q[c]);                          \
+                for (int c = 1; c < used; c++) s += CONV(q[c]);                        \
                 out[i] = s;                                                            \
             }                                                                          \
         }                                                                              \
@@ -421,62 +431,10 @@ static int svff_mix(svff_decoder *d, const AVFrame *frame, int *count) {
         return SVFF_ERR_DECODE;
     }
 #undef SVFF_MIX
-    if (ch > 1) {
-        float fc = (float)ch;
+    if (used > 1) {
+        float fc = (float)used;
         for (int i = 0; i < n; i++) out[i] /= fc;
     }
-    *count = n;
-    return SVFF_OK;
-}
-
-/// Copies channel `d->channel` of `frame` into d->buffer, normalised as `svff_mix` normalises
-/// (`--channels split`: each party of a call recognised on its own).
-static int svff_pick(svff_decoder *d, const AVFrame *frame, int *count) {
-    int n = frame->nb_samples;
-    int ch = frame->ch_layout.nb_channels;
-    if (d->channel >= ch || ch > SVFF_MAX_CHANNELS) {
-        char text[128];
-        snprintf(text, sizeof text, "channel %d was asked for, but the decoder produced %d channels", d->channel + 1, ch);
-        set_message(d->message, sizeof d->message, text, 0);
-        return SVFF_ERR_INVALID_PARAMS;
-    }
-    if ((size_t)n > d->buffer_capacity) {
-        float *nb = realloc(d->buffer, (size_t)n * sizeof(float));
-        if (!nb) {
-            set_message(d->message, sizeof d->message, "out of memory while decoding", 0);
-            return SVFF_ERR_NOMEM;
-        }
-        d->buffer = nb;
-        d->buffer_capacity = (size_t)n;
-    }
-    float *out = d->buffer;
-    enum AVSampleFormat f = frame->format;
-    int planar = av_sample_fmt_is_planar(f);
-    int k = d->channel;
-
-#define SVFF_PICK(T, CONV)                                                             \
-    do {                                                                               \
-        if (planar) {                                                                  \
-            const T *p = (const T *)frame->extended_data[k];                           \
-            for (int i = 0; i < n; i++) out[i] = CONV(p[i]);                           \
-        } else {                                                                       \
-            const T *p = (const T *)frame->data[0];                                    \
-            for (int i = 0; i < n; i++) out[i] = CONV(p[(size_t)i * (size_t)ch + k]);  \
-        }                                                                              \
-    } while (0)
-
-    switch (av_get_packed_sample_fmt(f)) {
-    case AV_SAMPLE_FMT_U8: SVFF_PICK(uint8_t, SVFF_U8); break;
-    case AV_SAMPLE_FMT_S16: SVFF_PICK(int16_t, SVFF_S16); break;
-    case AV_SAMPLE_FMT_S32: SVFF_PICK(int32_t, SVFF_S32); break;
-    case AV_SAMPLE_FMT_S64: SVFF_PICK(int64_t, SVFF_S64); break;
-    case AV_SAMPLE_FMT_FLT: SVFF_PICK(float, SVFF_FLT); break;
-    case AV_SAMPLE_FMT_DBL: SVFF_PICK(double, SVFF_DBL); break;
-    default:
-        set_message(d->message, sizeof d->message, "the decoder produced an unknown sample format", 0);
-        return SVFF_ERR_DECODE;
-    }
-#undef SVFF_PICK
     *count = n;
     return SVFF_OK;
 }
@@ -514,8 +472,7 @@ int svff_read(svff_decoder *d, const float **samples, int *count, int *sample_ra
                 return SVFF_ERR_INVALID_PARAMS;
             }
             int n = 0;
-            int m = d->frame->nb_samples <= 0 ? SVFF_OK
-                    : d->channel >= 0 ? svff_pick(d, d->frame, &n) : svff_mix(d, d->frame, &n);
+            int m = d->frame->nb_samples > 0 ? svff_mix(d, d->frame, &n) : SVFF_OK;
             av_frame_unref(d->frame);
             if (m != SVFF_OK) return m;
             if (n == 0) continue;
