@@ -67,6 +67,7 @@ struct svff_decoder {
     int read_error;
     float *buffer;
     size_t buffer_capacity;
+    int channel;  ///< the one channel `svff_read` returns (svff_select_channel), or -1: the mean of all
     char message[256];
     char format_name[96];
     char codec_name[64];
@@ -167,6 +168,7 @@ static svff_decoder *svff_alloc(void) {
     if (!d) return NULL;
     d->input.fd = -1;
     d->stream_index = -1;
+    d->channel = -1;
     return d;
 }
 
@@ -359,7 +361,8 @@ int svff_open_memory(const uint8_t *data, size_t size, int copy, svff_decoder **
 // MARK: - Decoding
 
 /// Averages the channels of `frame` into d->buffer (sum in channel order, then divide by the
-/// channel count, like torch's `mean(0)`), normalising integers as torchaudio does.
+/// channel count, like torch's `mean(0)`), normalising integers as torchaudio does; with a
+/// selected channel (`svff_select_channel`) copies that channel alone, normalised the same way.
 static int svff_mix(svff_decoder *d, const AVFrame *frame, int *count) {
     int n = frame->nb_samples;
     int ch = frame->ch_layout.nb_channels;
@@ -369,6 +372,15 @@ static int svff_mix(svff_decoder *d, const AVFrame *frame, int *count) {
         set_message(d->message, sizeof d->message, text, 0);
         return SVFF_ERR_INVALID_PARAMS;
     }
+    if (d->channel >= ch) {
+        char text[128];
+        snprintf(text, sizeof text, "channel %d was asked for, but the decoder produced %d channels", d->channel + 1, ch);
+        set_message(d->message, sizeof d->message, text, 0);
+        return SVFF_ERR_INVALID_PARAMS;
+    }
+    // The channels summed: all of them, or the selected one.
+    int first = d->channel >= 0 ? d->channel : 0;
+    int used = d->channel >= 0 ? 1 : ch;
     if ((size_t)n > d->buffer_capacity) {
         float *nb = realloc(d->buffer, (size_t)n * sizeof(float));
         if (!nb) {
@@ -385,17 +397,17 @@ static int svff_mix(svff_decoder *d, const AVFrame *frame, int *count) {
 #define SVFF_MIX(T, CONV)                                                              \
     do {                                                                               \
         if (planar) {                                                                  \
-            for (int c = 0; c < ch; c++) {                                             \
-                const T *p = (const T *)frame->extended_data[c];                       \
+            for (int c = 0; c < used; c++) {                                           \
+                const T *p = (const T *)frame->extended_data[first + c];               \
                 if (c == 0) for (int i = 0; i < n; i++) out[i] = CONV(p[i]);           \
                 else for (int i = 0; i < n; i++) out[i] += CONV(p[i]);                 \
             }                                                                          \
         } else {                                                                       \
             const T *p = (const T *)frame->data[0];                                    \
             for (int i = 0; i < n; i++) {                                              \
-                const T *q = p + (size_t)i * (size_t)ch;                               \
+                const T *q = p + (size_t)i * (size_t)ch + first;                       \
                 float s = CONV(q[0]);                                                  \
-                for (int c = 1; c < ch; c++) s += CONV(q[c]);                          \
+                for (int c = 1; c < used; c++) s += CONV(q[c]);                        \
                 out[i] = s;                                                            \
             }                                                                          \
         }                                                                              \
@@ -419,11 +431,17 @@ static int svff_mix(svff_decoder *d, const AVFrame *frame, int *count) {
         return SVFF_ERR_DECODE;
     }
 #undef SVFF_MIX
-    if (ch > 1) {
-        float fc = (float)ch;
+    if (used > 1) {
+        float fc = (float)used;
         for (int i = 0; i < n; i++) out[i] /= fc;
     }
     *count = n;
+    return SVFF_OK;
+}
+
+int svff_select_channel(svff_decoder *d, int channel) {
+    if (channel < -1 || channel >= SVFF_MAX_CHANNELS) return SVFF_ERR_INVALID_PARAMS;
+    d->channel = channel;
     return SVFF_OK;
 }
 

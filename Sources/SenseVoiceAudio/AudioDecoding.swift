@@ -16,6 +16,13 @@ public protocol AudioDecoding: Sendable {
     /// Decodes a file stored under another name than its owner's (a spooled upload): messages
     /// and the result name it `displayName`. The default decodes ``decode(path:)``.
     func decode(path: String, displayName: String) throws -> AudioBuffer
+
+    /// Decodes one channel (0-based) of a file on its own, not mixed with the others
+    /// (`--channels split`); the result says how many channels the file has.
+    func decode(path: String, displayName: String, channel: Int) throws -> ChannelAudio
+
+    /// Decodes one channel (0-based) of an upload held in memory.
+    func decode(data: [UInt8], filenameHint: String?, channel: Int) throws -> ChannelAudio
 }
 
 extension AudioDecoding {

@@ -12,6 +12,9 @@ public struct AudioDecodingOptions: Sendable, Equatable {
     /// Refuse a cut-off file (`.audioTruncated`) instead of decoding what it holds with a
     /// warning (``AudioStream/warnings``).
     public var strict: Bool = false
+    /// Decode only this channel (0-based) instead of the mean of all channels (`--channels split`);
+    /// a channel the input does not have throws `.invalidOption`. `nil` (default): the mean.
+    public var channel: Int? = nil
 
     public init(targetSampleRate: Int = AudioBuffer.modelSampleRate, maxDurationSeconds: Double? = nil,
                 wavBlockFrames: Int = 32_768) {

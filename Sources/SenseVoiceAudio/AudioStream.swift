@@ -33,6 +33,9 @@ public final class AudioStream: AudioChunkSource {
     public let formatName: String
     /// `"pcm_s16le"`, `"pcm_f32le"`, … for WAV, else the FFmpeg decoder (`"mp3float"`, `"flac"`, …).
     public let codecName: String
+    /// The input's channel count (0 when a compressed stream states none before decoding). The
+    /// chunks are their mean, or channel ``AudioDecodingOptions/channel`` alone.
+    public let channelCount: Int
     /// The file name or upload name used in error messages.
     public let displayName: String
     /// What was decoded but is not quite right, one line each (`truncated: header declares
@@ -101,7 +104,10 @@ public final class AudioStream: AudioChunkSource {
         sourceSampleRate = ffmpeg.sampleRate
         formatName = ffmpeg.formatName
         codecName = ffmpeg.codecName
+        channelCount = ffmpeg.channels
         declaredSeconds = nil  // a live stream states no exact length to check against
+        try Self.check(channel: options.channel, of: channelCount, name: url)
+        if let channel = options.channel { ffmpeg.select(channel: channel) }
     }
 
     /// How long a stream URL may go without data before a read fails: 30 s.
@@ -126,7 +132,9 @@ public final class AudioStream: AudioChunkSource {
             let seconds = Double(header.frameCount) / Double(header.sampleRate)
             try Self.checkDuration(seconds, options: options, name: name)
             declaredSeconds = header.declaredSeconds
-            backend = .wav(WAVSource(header: header, source: source))
+            try Self.check(channel: options.channel, of: header.channels, name: name)
+            channelCount = header.channels
+            backend = .wav(WAVSource(header: header, source: source, channel: options.channel))
             durationHint = seconds
             sourceSampleRate = header.sampleRate
             formatName = "wav"
@@ -148,6 +156,9 @@ public final class AudioStream: AudioChunkSource {
                 try Self.checkDuration(seconds, options: options, name: name, slack: true)
             }
             declaredSeconds = ffmpeg.durationIsEstimate ? nil : ffmpeg.duration
+            try Self.check(channel: options.channel, of: ffmpeg.channels, name: name)
+            channelCount = ffmpeg.channels
+            if let channel = options.channel { ffmpeg.select(channel: channel) }
             backend = .ffmpeg(ffmpeg)
             durationHint = ffmpeg.duration
             sourceSampleRate = ffmpeg.sampleRate

@@ -75,6 +75,15 @@ struct FFmpegSource {
         return FFmpegSource(handle: FFmpegHandle(decoder), displayName: displayName)
     }
 
+    /// The stream's channel count from its parameters (0 when unknown before decoding).
+    var channels: Int { Int(svff_channels(handle.decoder)) }
+
+    /// Makes ``read(into:)`` return channel `channel` (0-based) alone instead of the mean of all
+    /// channels. Call before the first read.
+    func select(channel: Int) {
+        _ = svff_select_channel(handle.decoder, Int32(clamping: channel))
+    }
+
     /// Decodes the next frame and appends its mono samples to `output`.
     /// - Returns: the number of samples appended (0 at the end) and their sample rate.
     func read(into output: inout [Float]) throws -> (count: Int, sampleRate: Int) {

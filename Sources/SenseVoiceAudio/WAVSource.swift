@@ -10,12 +10,15 @@
 final class WAVSource {
     let header: WAVHeader
     private let source: ByteSource
+    /// The one channel read (`--channels split`), or nil: the mean of all channels.
+    private let channel: Int?
     private var nextFrame = 0
     private var bytes: [UInt8] = []
 
-    init(header: WAVHeader, source: ByteSource) {
+    init(header: WAVHeader, source: ByteSource, channel: Int? = nil) {
         self.header = header
         self.source = source
+        self.channel = channel
     }
 
     /// Appends up to `maxFrames` mono frames to `output`; returns how many (0 at the end).
@@ -33,28 +36,32 @@ final class WAVSource {
         nextFrame += n
         let first = output.count
         output.append(contentsOf: repeatElement(0, count: n))
-        let (encoding, channels) = (header.encoding, header.channels)
+        let (encoding, channels, pick) = (header.encoding, header.channels, channel)
         bytes.withUnsafeBytes { src in
             output.withUnsafeMutableBufferPointer { out in
-                Self.convert(src, encoding: encoding, channels: channels, frames: n, into: out.baseAddress! + first)
+                Self.convert(src, encoding: encoding, channels: channels, frames: n, pick: pick, into: out.baseAddress! + first)
             }
         }
         return n
     }
 
-    /// Converts `frames` interleaved frames to mono float32.
+    /// Converts `frames` interleaved frames to mono float32: the mean of the channels, or channel
+    /// `pick` alone.
     static func convert(_ src: UnsafeRawBufferPointer, encoding: WAVHeader.Encoding, channels: Int, frames: Int,
-                        into dst: UnsafeMutablePointer<Float>) {
+                        pick: Int? = nil, into dst: UnsafeMutablePointer<Float>) {
         let p = src.baseAddress!
+        @inline(__always) func store(_ sample: (Int) -> Float) {
+            if let pick { Self.pick(pick, frames, channels, dst, sample) } else { mix(frames, channels, dst, sample) }
+        }
         switch encoding {
         case .unsigned8:
-            mix(frames, channels, dst) { (Float(p.load(fromByteOffset: $0, as: UInt8.self)) - 128) / 128 }
+            store { (Float(p.load(fromByteOffset: $0, as: UInt8.self)) - 128) / 128 }
         case .signed16:
-            mix(frames, channels, dst) {
+            store {
                 Float(Int16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self))) / 32768
             }
         case .signed24:
-            mix(frames, channels, dst) { i in
+            store { i in
                 let o = 3 * i
                 let v = Int32(bitPattern: UInt32(p.load(fromByteOffset: o, as: UInt8.self)) << 8
                     | UInt32(p.load(fromByteOffset: o + 1, as: UInt8.self)) << 16
@@ -62,18 +69,25 @@ final class WAVSource {
                 return Float(v) / 8_388_608
             }
         case .signed32:
-            mix(frames, channels, dst) {
+            store {
                 Float(Int32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self))) / 2_147_483_648
             }
         case .float32:
-            mix(frames, channels, dst) {
+            store {
                 Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
             }
         case .float64:
-            mix(frames, channels, dst) {
+            store {
                 Float(Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))))
             }
         }
+    }
+
+    /// `dst[i] = sample(i · channels + k)`.
+    @inline(__always)
+    private static func pick(_ k: Int, _ frames: Int, _ channels: Int, _ dst: UnsafeMutablePointer<Float>,
+                             _ sample: (Int) -> Float) {
+        for i in 0..<frames { dst[i] = sample(i * channels + k) }
     }
 
     /// `dst[i] = mean over c of sample(i · channels + c)`.

@@ -60,6 +60,9 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "With --diarize: the number of speakers, when known (FunASR's preset_spk_num).")
     var numSpeakers: Int?
 
+    @OptionGroup(title: "Channels")
+    var channels: ChannelOptions
+
     @Flag(help: "Prefix srt/vtt cues with the segment's speaker.")
     var subtitleSpeakers: Bool = false
 
@@ -99,6 +102,7 @@ struct TranscribeCommand: ParsableCommand {
         _ = try markers.highlights()
         if VADMode(rawValue: vadMode) == nil { throw ValidationError("--vad-mode must be dynamic or classic") }
         if !(mergeLengthSeconds >= 0 && mergeLengthSeconds <= 600) { throw ValidationError("--merge-length-s must be in 0…600") }
+        try channels.validate(diarize: diarize)
         if let numSpeakers {
             if !diarize { throw ValidationError("--num-speakers needs --diarize") }
             if !(1...DiarizationOptions.maxSpeakers).contains(numSpeakers) {
@@ -118,6 +122,7 @@ struct TranscribeCommand: ParsableCommand {
                                            mergeLengthMs: Int((mergeLengthSeconds * 1000).rounded()))
             options.beamSearch = try decodingOptions.beamSearch()
             if diarize { options.diarization = DiarizationOptions(speakers: numSpeakers) }
+            options.channels = channels.split()
             try options.validate()
         } catch let e as SenseVoiceError { throw CLIError(e) }
         let files = try AudioFiles.expand(paths)
@@ -151,10 +156,20 @@ struct TranscribeCommand: ParsableCommand {
             }
             do {
                 let clock = Stopwatch()
-                let audio = try decoder.decode(path: input.path)
-                for warning in audio.warnings { printError("warning: \(input.path): \(warning)", level: .warning) }
-                let result = try session.transcribe(audio, file: input.path, options: options, decodeSeconds: clock.seconds,
+                let result: TranscriptionResult
+                let audioSeconds: Double
+                if options.channels != nil {
+                    result = try Self.transcribeChannels(input, session: session, decoder: decoder, options: options) { done, total in
+                        progress.within(i, input, done: done, total: total)
+                    }
+                    audioSeconds = Double(result.durationMs) / 1000
+                } else {
+                    let audio = try decoder.decode(path: input.path)
+                    for warning in audio.warnings { printError("warning: \(input.path): \(warning)", level: .warning) }
+                    result = try session.transcribe(audio, file: input.path, options: options, decodeSeconds: clock.seconds,
                                                     progress: { done, total in progress.within(i, input, done: done, total: total) })
+                    audioSeconds = audio.duration
+                }
                 if batch != nil {
                     try batch?.write(result, for: input)
                 } else if let first = formats.first {
@@ -163,7 +178,7 @@ struct TranscribeCommand: ParsableCommand {
                     if text.hasSuffix("\n") { text.removeLast() }
                     print(writer.isPlainText && files.count > 1 ? "\(input.path)\t\(text)" : text)
                 }
-                progress.done(i, input, audioSeconds: audio.duration, computeSeconds: clock.seconds)
+                progress.done(i, input, audioSeconds: audioSeconds, computeSeconds: clock.seconds)
             } catch let e as SenseVoiceError {
                 batch?.fail(input, reason: "\(e.code): \(e.message)")
                 progress.failed(i, input, reason: "error [\(e.code)]: \(Self.naming(input, e.message))", exitCode: CLIError(e).exitCode)

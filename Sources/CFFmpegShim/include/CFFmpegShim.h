@@ -49,11 +49,16 @@ int svff_open_memory(const uint8_t *data, size_t size, int copy, svff_decoder **
 /// fail after `timeout_ms` without data (0: FFmpeg's default, which may wait forever).
 int svff_open_url(const char *url, int timeout_ms, svff_decoder **out, char *message, size_t message_size);
 
-/// Decodes the next frame, averages its channels and returns it as mono float32 samples at
-/// `*sample_rate`. `*samples` points into the decoder and stays valid until the next call.
+/// Decodes the next frame, averages its channels (or takes the one `svff_select_channel` chose)
+/// and returns it as mono float32 samples at `*sample_rate`. `*samples` points into the decoder and stays valid until the next call.
 /// Returns SVFF_OK (with `*count` > 0), SVFF_END at the end of the stream, or a negative error
 /// (then `svff_message` says what happened).
 int svff_read(svff_decoder *d, const float **samples, int *count, int *sample_rate);
+
+/// Makes `svff_read` return only channel `channel` (0-based) of each frame instead of the mean
+/// of all channels; -1 returns to the mean. Call before the first `svff_read`. Returns SVFF_OK or
+/// SVFF_ERR_INVALID_PARAMS; a channel the frames do not have fails the read that meets it.
+int svff_select_channel(svff_decoder *d, int channel);
 
 /// The last error message of `d` (empty if none).
 const char *svff_message(const svff_decoder *d);

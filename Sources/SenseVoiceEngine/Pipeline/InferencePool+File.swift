@@ -17,7 +17,13 @@ extension InferencePool {
                            progress: (@Sendable (Double) -> Void)? = nil) async throws -> TranscriptionResult
     {
         try await run(cancellation: cancellation) { session, token in
-            try Self.decodeAndTranscribe(session: session, token: token, file: displayName, options: options, progress: progress) {
+            if options.channels != nil {
+                return try Self.decodeAndTranscribeChannels(session: session, token: token, file: displayName, options: options,
+                                                            progress: progress) {
+                    try decoder.decode(path: path, displayName: displayName, channel: $0)
+                }
+            }
+            return try Self.decodeAndTranscribe(session: session, token: token, file: displayName, options: options, progress: progress) {
                 try decoder.decode(path: path, displayName: displayName)
             }
         }

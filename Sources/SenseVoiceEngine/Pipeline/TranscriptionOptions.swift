@@ -23,6 +23,9 @@ public struct TranscriptionOptions: Sendable, Equatable, Codable {
     /// Give every segment a speaker (``DiarizationOptions``); nil: no speakers. Needs the
     /// transcriber's ``Transcriber/diarizer``.
     public var diarization: DiarizationOptions? = nil
+    /// Recognise each channel on its own, one speaker per channel (``ChannelSplitOptions``); nil:
+    /// channels are mixed to mono (the default). Not with ``diarization``.
+    public var channels: ChannelSplitOptions? = nil
 
     public init(language: Language = .auto, useITN: Bool = true, banEmotionUnknown: Bool = false, timestamps: Bool = false,
                 vadMode: VADMode = .dynamic, maxSegmentMs: Int = 30_000, mergeVAD: Bool = true, mergeLengthMs: Int = 15_000) {
@@ -47,6 +50,8 @@ public struct TranscriptionOptions: Sendable, Equatable, Codable {
         }
         try beamSearch?.validate()
         try diarization?.validate()
+        try channels?.validate()
+        if diarization != nil && channels != nil { throw ChannelSplitOptions.withDiarization }
     }
 }
 

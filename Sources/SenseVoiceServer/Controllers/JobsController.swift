@@ -60,7 +60,8 @@ struct JobsController: Sendable {
         var warnings: [[String]] = []
         for file in files {
             warnings.append(try UploadProbe.check(file, maxDurationSeconds: configuration.maxJobDurationSeconds, strict: strict,
-                                                  withoutVAD: configuration.engine.vadModelDirectory == nil ? configuration.engine.maxNoVADSeconds : nil))
+                                                  withoutVAD: configuration.engine.vadModelDirectory == nil ? configuration.engine.maxNoVADSeconds : nil,
+                                                  split: options.channels))
         }
         let batchID = JobRecord.makeID()
         let now = Date()
@@ -140,7 +141,7 @@ struct JobsController: Sendable {
         case .succeeded:
             guard let result = try await store.result(id: job.id) else { throw Self.missing(job.id) }
             let options = try OptionParsing.writerOptions({ q[$0] }, words: job.options.timestamps,
-                                                          speakers: job.options.diarization != nil)
+                                                          speakers: job.options.givesSpeakers)
             return try APIResponse.transcript(result, format: format, options: options,
                                               attachmentName: download ? APIResponse.baseName(job.fileName) : nil)
         }

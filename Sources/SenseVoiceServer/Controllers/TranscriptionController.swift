@@ -35,7 +35,7 @@ struct TranscriptionController: Sendable {
             let format = try OptionParsing.format(form.value("format") ?? form.value("response_format"),
                                                   field: "format", in: .standard)
             let writerOptions = try OptionParsing.writerOptions(form.value, words: options.timestamps,
-                                                                speakers: options.diarization != nil)
+                                                                speakers: options.givesSpeakers)
             let result = try await run(file: file, options: options, strict: OptionParsing.bool(form.value, "strict") ?? false)
             return try APIResponse.transcript(result, format: format, options: writerOptions)
         }
@@ -66,6 +66,7 @@ struct TranscriptionController: Sendable {
                 }
             }
             if let stream = try OptionParsing.bool(form.value, "stream"), stream {
+                if options.channels != nil { throw ChannelSplitOptions.withStream }
                 let strict = try OptionParsing.bool(form.value, "strict") ?? false
                 _ = try UploadProbe.check(file, maxDurationSeconds: configuration.maxDurationSeconds, strict: strict)
                 guard let pool = host.pool else { throw APIError.notReady() }
@@ -76,7 +77,7 @@ struct TranscriptionController: Sendable {
             let result = try await run(file: file, options: options, strict: OptionParsing.bool(form.value, "strict") ?? false)
             return try APIResponse.transcript(result, format: format,
                                               options: OptionParsing.openAIWriterOptions(words: granularities.contains("word"),
-                                                                                         speakers: options.diarization != nil))
+                                                                                         speakers: options.givesSpeakers))
         }
     }
 
@@ -117,7 +118,7 @@ struct TranscriptionController: Sendable {
     /// on the inference pool, recording metrics.
     private func run(file: UploadedFile, options: TranscriptionOptions, strict: Bool) async throws -> TranscriptionResult {
         do {
-            _ = try UploadProbe.check(file, maxDurationSeconds: configuration.maxDurationSeconds, strict: strict)
+            _ = try UploadProbe.check(file, maxDurationSeconds: configuration.maxDurationSeconds, strict: strict, split: options.channels)
             guard let pool = host.pool else { throw APIError.notReady() }
             guard limiter.tryEnter() else {
                 let perThread = max(1, limiter.current / max(1, pool.threadCount))

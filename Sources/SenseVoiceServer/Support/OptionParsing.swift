@@ -6,7 +6,7 @@ import SenseVoiceEngine
 enum OptionParsing {
     /// `language`, `use_itn` (or `itn`), `ban_emo_unk`, `timestamps`, the decoding fields
     /// `decoding`, `beam_size`, `hotwords`, `hotword_score` (``beamSearch(_:)``), and `diarize`,
-    /// `num_speakers` (``diarization(_:)``).
+    /// `num_speakers` (``diarization(_:)``), `channels` and `speaker_names` (``channelSplit(_:diarize:)``).
     /// - Throws: `SenseVoiceError(.unknownLanguage)` / `.invalidOption` (answered with 400).
     static func transcriptionOptions(_ value: (String) -> String?) throws -> TranscriptionOptions {
         var options = TranscriptionOptions()
@@ -18,6 +18,7 @@ enum OptionParsing {
         if let timestamps = try bool(value, "timestamps") { options.timestamps = timestamps }
         options.beamSearch = try beamSearch(value)
         options.diarization = try diarization(value)
+        options.channels = try channelSplit(value, diarize: options.diarization != nil)
         return options
     }
 
