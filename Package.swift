@@ -51,7 +51,10 @@ let package = Package(
         .target(name: "CFFmpegShim", dependencies: ["CFFmpeg"],
                 linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"),
                                  .linkedLibrary("avutil")]),
-        .target(name: "SenseVoiceAudio", dependencies: ["SenseVoiceTensor", "CFFmpegShim"],
+        // libavfilter's afftdn / arnndn for the optional denoising front end (--denoise).
+        .target(name: "CFFmpegFilter", dependencies: ["CFFmpeg"],
+                linkerSettings: [.linkedLibrary("avfilter"), .linkedLibrary("avutil")]),
+        .target(name: "SenseVoiceAudio", dependencies: ["SenseVoiceTensor", "CFFmpegShim", "CFFmpegFilter"],
                 swiftSettings: swiftSettings),
         .target(name: "SenseVoiceEngine",
                 dependencies: ["SenseVoiceTensor", "SenseVoiceAudio", "CBLAS",
