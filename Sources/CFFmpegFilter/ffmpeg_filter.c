@@ -46,7 +46,8 @@ static int add_filter(AVFilterGraph *graph, const char *name, const char *label,
     return previous ? avfilter_link(previous, 0, *out, 0) : 0;
 }
 
-int svaf_open(int kind, const char *model_path, int sample_rate, svaf_filter **out, char *message, size_t message_size) {
+int svaf_open(int kind, const char *model_path, const char *options, int sample_rate, svaf_filter **out,
+              char *message, size_t message_size) {
     *out = NULL;
     if ((kind != SVAF_AFFTDN && kind != SVAF_ARNNDN) || sample_rate < 1000 || sample_rate > 768000) {
         put_message(message, message_size, "unknown filter or sample rate", 0);
@@ -66,8 +67,11 @@ int svaf_open(int kind, const char *model_path, int sample_rate, svaf_filter **o
     if (!f->graph) { free(f); return SVAF_ERR_NOMEM; }
     f->graph->nb_threads = 1;  // callers parallelise across files
 
+    // Planar float in and out: for mono the same bytes as interleaved, and the format both
+    // filters work in, so no converter is inserted. (An inserted flt → fltp converter made
+    // afftdn's output depend on how the input was cut into frames.)
     char args[256];
-    snprintf(args, sizeof args, "time_base=1/%d:sample_rate=%d:sample_fmt=flt:channel_layout=mono", sample_rate, sample_rate);
+    snprintf(args, sizeof args, "time_base=1/%d:sample_rate=%d:sample_fmt=fltp:channel_layout=mono", sample_rate, sample_rate);
     AVFilterContext *last = NULL, *node = NULL;
     int r = add_filter(f->graph, "abuffer", "in", args, NULL, &f->source);
     last = f->source;
@@ -77,7 +81,7 @@ int svaf_open(int kind, const char *model_path, int sample_rate, svaf_filter **o
     }
     if (r >= 0) {
         if (kind == SVAF_AFFTDN) {
-            r = add_filter(f->graph, "afftdn", "denoise", NULL, last, &node);
+            r = add_filter(f->graph, "afftdn", "denoise", options, last, &node);
         } else {
             // Set the model as an option (not in a filter string), so no path needs escaping.
             const AVFilter *arnndn = avfilter_get_by_name("arnndn");
@@ -101,7 +105,7 @@ int svaf_open(int kind, const char *model_path, int sample_rate, svaf_filter **o
         last = node;
     }
     if (r >= 0) {
-        snprintf(args, sizeof args, "sample_fmts=flt:sample_rates=%d:channel_layouts=mono", sample_rate);
+        snprintf(args, sizeof args, "sample_fmts=fltp:sample_rates=%d:channel_layouts=mono", sample_rate);
         r = add_filter(f->graph, "aformat", "format", args, last, &node);
         last = node;
     }
@@ -141,7 +145,7 @@ int svaf_process(svaf_filter *f, const float *samples, size_t count, int flush,
         size_t n = count - offset < 4096 ? count - offset : 4096;
         AVFrame *frame = av_frame_alloc();
         if (!frame) return SVAF_ERR_NOMEM;
-        frame->format = AV_SAMPLE_FMT_FLT;
+        frame->format = AV_SAMPLE_FMT_FLTP;
         frame->sample_rate = f->sample_rate;
         av_channel_layout_default(&frame->ch_layout, 1);
         frame->nb_samples = (int)n;
@@ -176,6 +180,16 @@ int svaf_process(svaf_filter *f, const float *samples, size_t count, int flush,
     }
     *out = f->buffer;
     *out_count = used;
+    return SVAF_OK;
+}
+
+int svaf_command(svaf_filter *f, const char *option, const char *value, char *message, size_t message_size) {
+    char reply[128] = {0};
+    int r = avfilter_graph_send_command(f->graph, "denoise", option, value, reply, sizeof reply, 0);
+    if (r < 0) {
+        put_message(message, message_size, "the denoiser refused a setting", r);
+        return SVAF_ERR_GRAPH;
+    }
     return SVAF_OK;
 }
 

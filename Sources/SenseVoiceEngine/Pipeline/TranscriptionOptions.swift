@@ -23,6 +23,10 @@ public struct TranscriptionOptions: Sendable, Equatable, Codable {
     /// Give every segment a speaker (``DiarizationOptions``); nil: no speakers. Needs the
     /// transcriber's ``Transcriber/diarizer``.
     public var diarization: DiarizationOptions? = nil
+    /// The denoiser run before VAD and recognition; nil: the engine's
+    /// ``EngineConfiguration/denoise``. A server resolves a request's `denoise` field to its own
+    /// method here (a client never names a model file).
+    public var denoise: DenoiseMethod? = nil
 
     public init(language: Language = .auto, useITN: Bool = true, banEmotionUnknown: Bool = false, timestamps: Bool = false,
                 vadMode: VADMode = .dynamic, maxSegmentMs: Int = 30_000, mergeVAD: Bool = true, mergeLengthMs: Int = 15_000) {
