@@ -30,7 +30,7 @@ struct DenoiseCommand: ParsableCommand {
     var denoise: String = "afftdn"
 
     func validate() throws {
-        _ = try DenoiseMethod(parsing: denoise)
+        do { _ = try DenoiseMethod(parsing: denoise) } catch let e as SenseVoiceError { throw ValidationError(e.message) }
     }
 
     func run() throws {

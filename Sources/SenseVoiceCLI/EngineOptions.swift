@@ -37,7 +37,7 @@ struct EngineOptions: ParsableArguments {
         if noVad && vadModel != nil { throw ValidationError("--no-vad and --vad-model exclude each other") }
         if let maxNoVADSeconds, !(maxNoVADSeconds > 0) { throw ValidationError("--max-no-vad-s must be positive") }
         _ = try PrecisionOption.parse(precision)
-        _ = try DenoiseMethod(parsing: denoise)
+        do { _ = try DenoiseMethod(parsing: denoise) } catch let e as SenseVoiceError { throw ValidationError(e.message) }
     }
 
     /// The FSMN-VAD directory, or nil with `--no-vad` or without `--vad-model`.
