@@ -67,9 +67,8 @@ def denoise(binary, method, source, out):
 
 
 def ffmpeg_afftdn(options, source, out):
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", source, "-af", f"afftdn={options}", "-c:a", "pcm_f32le", out],
-                   check=True)
-    return read_wav(out)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", source, "-af", f"afftdn={options}", "-f", "f32le", out], check=True)
+    return np.fromfile(out, dtype="<f4").astype(np.float64)
 
 
 def align(ref, y, max_lag=RATE // 20):
@@ -137,7 +136,7 @@ def main():
                     label = method.split(":")[0]
                     print(f"| {noise_name} | {before:.1f} | {label} | {after:.1f} | {after - before:+.1f} | {lag} | {cpu / seconds * 60:.2f} |")
                 for options in args.ffmpeg_afftdn:
-                    y, lag = align(clean, ffmpeg_afftdn(options, source, os.path.join(tmp, "ff.wav")))
+                    y, lag = align(clean, ffmpeg_afftdn(options, source, os.path.join(tmp, "ff.f32")))
                     after = snr(clean, y)
                     print(f"| {noise_name} | {before:.1f} | ffmpeg afftdn={options} | {after:.1f} | {after - before:+.1f} | {lag} | – |")
     return 0
