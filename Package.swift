@@ -47,7 +47,7 @@ let package = Package(
         // FFmpeg (Debian 12: FFmpeg 5.1) for every non-WAV format: the system library supplies
         // pkg-config flags and link lines, CFFmpegShim a small opaque C API over it.
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
-                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]),
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libavfilter-dev"])]),
         .target(name: "CFFmpegShim", dependencies: ["CFFmpeg"],
                 linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"),
                                  .linkedLibrary("avutil")]),

@@ -15,7 +15,8 @@ Usage:
 
 --level-db scales the whole recording (speech and noise) to show how a method depends on the
 recording level; --ffmpeg-afftdn adds rows for FFmpeg's afftdn with fixed options (run by the
-ffmpeg command-line tool over the same libavfilter), the comparison docs/decisions.md cites.
+ffmpeg command-line tool over the same libavfilter; `floor+K` sets nf to the mix's 10th-percentile
+frame power plus K dB), the comparisons docs/decisions.md cites.
 Needs numpy. Prints a Markdown table.
 """
 import argparse
@@ -69,6 +70,20 @@ def denoise(binary, method, source, out):
 def ffmpeg_afftdn(options, source, out):
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", source, "-af", f"afftdn={options}", "-f", "f32le", out], check=True)
     return np.fromfile(out, dtype="<f4").astype(np.float64)
+
+
+def floor_db(x, percentile=10):
+    """The `percentile` of the 20 ms frame powers of `x`, in dBFS (what NoiseFloorTracker measures)."""
+    frames = x[:len(x) // 320 * 320].reshape(-1, 320)
+    return float(np.percentile(10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12), percentile))
+
+
+def afftdn_options(options, mix):
+    """`floor+K` → `nf=` the whole mix's noise floor plus K dB, within afftdn's −80…−20 (an offline
+    stand-in for the tracked floor, to choose the margin); other strings pass through."""
+    if not options.startswith("floor"):
+        return options
+    return f"nf={min(-20.0, max(-80.0, floor_db(mix) + float(options[5:] or 0))):.1f}"
 
 
 def align(ref, y, max_lag=RATE // 20):
@@ -136,7 +151,7 @@ def main():
                     label = method.split(":")[0]
                     print(f"| {noise_name} | {before:.1f} | {label} | {after:.1f} | {after - before:+.1f} | {lag} | {cpu / seconds * 60:.2f} |")
                 for options in args.ffmpeg_afftdn:
-                    y, lag = align(clean, ffmpeg_afftdn(options, source, os.path.join(tmp, "ff.f32")))
+                    y, lag = align(clean, ffmpeg_afftdn(afftdn_options(options, mix), source, os.path.join(tmp, "ff.f32")))
                     after = snr(clean, y)
                     print(f"| {noise_name} | {before:.1f} | ffmpeg afftdn={options} | {after:.1f} | {after - before:+.1f} | {lag} | – |")
     return 0
