@@ -48,7 +48,8 @@ public struct LiveSegmenter: Sendable {
     /// - Parameters:
     ///   - vad: the FSMN-VAD model.
     ///   - inputSampleRate: rate of the PCM that will be fed (1 Hz … 768 kHz; any rate is resampled).
-    ///   - options: partial interval, VAD stride, threshold mode and maximum segment length.
+    ///   - options: partial interval, VAD stride, threshold mode and maximum segment length; its
+    ///     `transcription.denoise` (nil: none; ``LiveSession`` fills in the engine's default).
     ///   - threads: the VAD network's thread budget.
     /// - Throws: `SenseVoiceError(.invalidOption)` for a sample rate out of range or invalid options.
     public init(vad: FSMNVAD, inputSampleRate: Int, options: LiveOptions, threads: Int = 1) throws {
