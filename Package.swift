@@ -47,11 +47,14 @@ let package = Package(
         // FFmpeg (Debian 12: FFmpeg 5.1) for every non-WAV format: the system library supplies
         // pkg-config flags and link lines, CFFmpegShim a small opaque C API over it.
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
-                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]),
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libavfilter-dev"])]),
         .target(name: "CFFmpegShim", dependencies: ["CFFmpeg"],
                 linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"),
                                  .linkedLibrary("avutil")]),
-        .target(name: "SenseVoiceAudio", dependencies: ["SenseVoiceTensor", "CFFmpegShim"],
+        // libavfilter's afftdn / arnndn for the optional denoising front end (--denoise).
+        .target(name: "CFFmpegFilter", dependencies: ["CFFmpeg"],
+                linkerSettings: [.linkedLibrary("avfilter"), .linkedLibrary("avutil")]),
+        .target(name: "SenseVoiceAudio", dependencies: ["SenseVoiceTensor", "CFFmpegShim", "CFFmpegFilter"],
                 swiftSettings: swiftSettings),
         // zlib: the compression ratio of a segment's text (verbose_json `compression_ratio`).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),

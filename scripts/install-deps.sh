@@ -6,11 +6,11 @@
 #   --runtime  only the shared libraries the built binary loads (deploy/Dockerfile's runtime stage)
 set -euo pipefail
 
-build_packages=(pkg-config libopenblas-dev libdnnl-dev libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libsqlite3-dev
+build_packages=(pkg-config libopenblas-dev libdnnl-dev libavformat-dev libavcodec-dev libavutil-dev libavfilter-dev libswresample-dev libsqlite3-dev
                 zlib1g-dev)
 # Debian 12 (bookworm) runtime names of the same libraries; curl for health checks, libcurl4 and
 # ca-certificates for `sensevoice models pull` over HTTPS.
-runtime_packages=(libopenblas0 libdnnl2 libgomp1 libavformat59 libavcodec59 libavutil57 libswresample4 libsqlite3-0 zlib1g
+runtime_packages=(libopenblas0 libdnnl2 libgomp1 libavformat59 libavcodec59 libavutil57 libavfilter8 libswresample4 libsqlite3-0 zlib1g
                   libcurl4 ca-certificates curl tzdata)
 
 case "${1:-}" in

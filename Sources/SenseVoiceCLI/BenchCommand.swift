@@ -66,7 +66,11 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let precision = try engine.parsedPrecision()
         if let note = PrecisionOption.note(precision) { printError(note) }
-        let configuration = EngineConfiguration(precision: precision, threads: threads, batchSeconds: batchSeconds)
+        var configuration = EngineConfiguration(precision: precision, threads: threads, batchSeconds: batchSeconds)
+        do {
+            configuration.denoise = try DenoiseMethod(parsing: engine.denoise)  // timed with decoding (--audio)
+            try Denoiser.check(configuration.denoise)
+        } catch let e as SenseVoiceError { throw CLIError(e) }
         let loadClock = Stopwatch()
         let bundle: SenseVoice
         do {

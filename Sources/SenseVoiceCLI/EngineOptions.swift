@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 import SenseVoiceEngine
 
-/// `--model`, `--vad-model`, `--no-vad`, `--max-no-vad-s` and `--precision`
+/// `--model`, `--vad-model`, `--no-vad`, `--max-no-vad-s`, `--precision` and `--denoise`
 /// (`@OptionGroup(title: "Models") var engine: EngineOptions`).
 ///
 /// `$SENSEVOICE_MODEL`, `$SENSEVOICE_VAD_MODEL` and the other variables reach these options through
@@ -29,10 +29,15 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "CAM++ speaker model directory for --diarize (default: $SENSEVOICE_SPEAKER_MODEL, then the usual caches).")
     var speakerModel: String?
 
+    @Option(help: ArgumentHelp("Denoise before recognition: off, afftdn (FFmpeg's FFT denoiser) or rnnoise:MODEL_FILE (FFmpeg's arnndn with an RNNoise model file).",
+                               discussion: "Off by default: SenseVoice was trained on noisy speech, and denoising can help or hurt recognition. For serve and worker, the default of requests that do not send a denoise field; their rnnoise uses this model file."))
+    var denoise: String = "off"
+
     func validate() throws {
         if noVad && vadModel != nil { throw ValidationError("--no-vad and --vad-model exclude each other") }
         if let maxNoVADSeconds, !(maxNoVADSeconds > 0) { throw ValidationError("--max-no-vad-s must be positive") }
         _ = try PrecisionOption.parse(precision)
+        do { _ = try DenoiseMethod(parsing: denoise) } catch let e as SenseVoiceError { throw ValidationError(e.message) }
     }
 
     /// The FSMN-VAD directory, or nil with `--no-vad` or without `--vad-model`.
@@ -60,6 +65,9 @@ struct EngineOptions: ParsableArguments {
         do {
             configuration.modelDirectory = try configuration.resolvedModelDirectory()
             configuration.speakerModelDirectory = speakers ? try ModelLocator.speakerModel(explicit: speakerModel) : speakerModel
+            // Build the denoiser once now, so a model file FFmpeg cannot load fails before any audio.
+            configuration.denoise = try DenoiseMethod(parsing: denoise)
+            try Denoiser.check(configuration.denoise)
         } catch let e as SenseVoiceError { throw CLIError(e) }
         return configuration
     }

@@ -19,7 +19,7 @@ struct SenseVoiceCommand: AsyncParsableCommand {
         Precedence: command-line flags > environment > config file > defaults. `sensevoice help <subcommand>` \
         lists the variables of each subcommand.
         """,
-        subcommands: [TranscribeCommand.self, VADCommand.self, StreamCommand.self, TokenizeCommand.self, ServeCommand.self, WorkerCommand.self, BenchCommand.self, ModelsCommand.self]
+        subcommands: [TranscribeCommand.self, VADCommand.self, StreamCommand.self, TokenizeCommand.self, ServeCommand.self, WorkerCommand.self, BenchCommand.self, ModelsCommand.self, DenoiseCommand.self]
     )
 
     /// Runs the command; every error becomes a `CLIError`, which prints its message and exits with its status.

@@ -99,7 +99,7 @@ struct DeployFilesTests {
         // And the script knows the --runtime mode the runtime stage uses.
         let deps = try Deploy.text("scripts/install-deps.sh")
         #expect(deps.contains("--runtime)"))
-        for library in ["libopenblas0", "libavformat59", "libavcodec59", "libavutil57", "libswresample4", "libsqlite3-0"] {
+        for library in ["libopenblas0", "libavformat59", "libavcodec59", "libavutil57", "libavfilter8", "libswresample4", "libsqlite3-0"] {
             #expect(deps.contains(library), "runtime library \(library)")
         }
     }
@@ -167,7 +167,7 @@ struct DeployFilesTests {
             #expect(provided.contains(package), "\(library) comes from \(package), which install-deps.sh --runtime does not install")
             checked.append(library)
         }
-        for library in ["libopenblas.so.0", "libavformat.so.59", "libavcodec.so.59", "libsqlite3.so.0"] {
+        for library in ["libopenblas.so.0", "libavformat.so.59", "libavcodec.so.59", "libavfilter.so.8", "libsqlite3.so.0"] {
             #expect(checked.contains(library), "\(library) not checked: \(checked)")
         }
     }

@@ -23,6 +23,10 @@ public struct LiveSegmenter: Sendable {
     public let options: LiveOptions
 
     private var resampler: SincResampler?
+    /// The optional denoiser (``TranscriptionOptions/denoise``), after resampling: causal and
+    /// chunk-independent, so segments hold the samples offline denoising gives. A reference
+    /// shared by copies of the segmenter: feed only one copy.
+    private let denoiser: Denoiser?
     private var vad: StreamingVAD
     /// 16 kHz samples from stream index `origin` on.
     private var audio: [Float] = []
@@ -44,7 +48,8 @@ public struct LiveSegmenter: Sendable {
     /// - Parameters:
     ///   - vad: the FSMN-VAD model.
     ///   - inputSampleRate: rate of the PCM that will be fed (1 Hz … 768 kHz; any rate is resampled).
-    ///   - options: partial interval, VAD stride, threshold mode and maximum segment length.
+    ///   - options: partial interval, VAD stride, threshold mode and maximum segment length; its
+    ///     `transcription.denoise` (nil: none; ``LiveSession`` fills in the engine's default).
     ///   - threads: the VAD network's thread budget.
     /// - Throws: `SenseVoiceError(.invalidOption)` for a sample rate out of range or invalid options.
     public init(vad: FSMNVAD, inputSampleRate: Int, options: LiveOptions, threads: Int = 1) throws {
@@ -57,6 +62,7 @@ public struct LiveSegmenter: Sendable {
         self.vad = try StreamingVAD(vad: vad, chunkMs: options.vadChunkMs, options: options.vadOptions(threads: threads))
         let rate = vad.config.frontend.sampleRate
         resampler = inputSampleRate == rate ? nil : SincResampler(inputRate: inputSampleRate, outputRate: rate)
+        denoiser = try options.transcription.denoise.flatMap { $0 == .off ? nil : try Denoiser($0, sampleRate: rate) }
     }
 
     /// Milliseconds of 16 kHz audio received so far.
@@ -74,10 +80,10 @@ public struct LiveSegmenter: Sendable {
             let at = Double(receivedSamples) / Double(sampleRate) + Double(bad) / Double(inputSampleRate)
             throw SenseVoiceError(.audioInvalidSamples, "the stream contains \(samples[bad].isNaN ? "NaN (not a number)" : "an infinite value") at \((at * 1000).rounded() / 1000) s; send finite PCM samples in [-1, 1]")
         }
-        guard resampler != nil else { return push(samples) }
+        guard resampler != nil else { return push(try denoiser?.process(samples) ?? samples) }
         var out: [Float] = []
         samples.withUnsafeBufferPointer { resampler!.process($0, into: &out) }
-        return push(out)
+        return push(try denoiser?.process(out) ?? out)
     }
 
     /// Ends the stream: the resampler's and the VAD's last samples, a `segmentClosed` for speech
@@ -86,12 +92,20 @@ public struct LiveSegmenter: Sendable {
         guard !isFinished else { return [] }
         var tail: [Float] = []
         resampler?.finish(into: &tail)
-        var outputs = push(tail)
+        var outputs = push(Self.denoiseTail(tail, denoiser))
         isFinished = true
         outputs += handle(vad.finish())
         outputs.append(.done(durationMs: receivedMs))
         audio = []
         return outputs
+    }
+
+    /// The last samples through the denoiser, and what it held back (its latency). A filter that
+    /// fails here (FFmpeg out of memory) leaves the tail as it was rather than losing it.
+    private static func denoiseTail(_ tail: [Float], _ denoiser: Denoiser?) -> [Float] {
+        guard let denoiser else { return tail }
+        guard let out = try? denoiser.process(tail) + denoiser.finish() else { return tail }
+        return out
     }
 
     /// Appends 16 kHz samples and runs them through the VAD one stride at a time, so that partials

@@ -18,6 +18,8 @@ public struct LiveSession {
     /// - Throws: `SenseVoiceError(.invalidOption)` for a sample rate out of range or invalid options.
     public init(session: RecognitionSession, vad: FSMNVAD, inputSampleRate: Int, options: LiveOptions) throws {
         self.session = session
+        var options = options
+        options.transcription.denoise = session.denoiseMethod(for: options.transcription)  // nil: the engine's --denoise
         segmenter = try LiveSegmenter(vad: vad, inputSampleRate: inputSampleRate, options: options,
                                       threads: session.threads)
     }

@@ -28,6 +28,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// CAM++ speaker model directory (``Diarizer``); nil: no diarization (requests asking for
     /// speakers fail with `.modelNotFound`).
     public var speakerModelDirectory: String? = nil
+    /// The denoiser run before recognition when a request does not choose one
+    /// (``TranscriptionOptions/denoise``): `--denoise` of the CLI, the default of `serve`. Off by
+    /// default: SenseVoice was trained on noisy speech, and denoising can help or hurt.
+    public var denoise: DenoiseMethod = .off
 
     /// `transcribe`'s `--max-no-vad-s` default: a file on the user's own machine; two minutes keep
     /// one pass's attention memory modest.

@@ -51,7 +51,8 @@ public final class RecognitionSession {
         }
         let clock = Stopwatch()
         var timings = Timings()
-        timings.decodeMs = decodeSeconds * 1000
+        let (audio, denoiseSeconds) = try denoised(audio, options: options)
+        timings.decodeMs = (decodeSeconds + denoiseSeconds) * 1000
 
         // Segment boundaries in ms.
         var spans: [[Int]]

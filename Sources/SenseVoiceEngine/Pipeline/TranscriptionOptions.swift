@@ -26,6 +26,10 @@ public struct TranscriptionOptions: Sendable, Equatable, Codable {
     /// Recognise each channel on its own, one speaker per channel (``ChannelSplitOptions``); nil:
     /// channels are mixed to mono (the default). Not with ``diarization``.
     public var channels: ChannelSplitOptions? = nil
+    /// The denoiser run before VAD and recognition; nil: the engine's
+    /// ``EngineConfiguration/denoise``. A server resolves a request's `denoise` field to its own
+    /// method here (a client never names a model file).
+    public var denoise: DenoiseMethod? = nil
 
     public init(language: Language = .auto, useITN: Bool = true, banEmotionUnknown: Bool = false, timestamps: Bool = false,
                 vadMode: VADMode = .dynamic, maxSegmentMs: Int = 30_000, mergeVAD: Bool = true, mergeLengthMs: Int = 15_000) {

@@ -45,7 +45,8 @@ struct JobsController: Sendable {
     @Sendable func submit(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let form = try await UploadReader.read(request, spool: spool, limits: .batch(configuration))
         defer { form.discard() }
-        let options = try OptionParsing.transcriptionOptions(form.value)
+        var options = try OptionParsing.transcriptionOptions(form.value)
+        options.denoise = try OptionParsing.denoise(form.value, server: configuration.engine.denoise)
         let strict = try OptionParsing.bool(form.value, "strict") ?? false
         let files = form.files(named: ["file", "files", "file[]", "files[]"])
         guard !files.isEmpty else {

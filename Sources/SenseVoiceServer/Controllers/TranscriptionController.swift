@@ -26,12 +26,13 @@ struct TranscriptionController: Sendable {
     }
 
     /// `POST /api/v1/transcriptions`: multipart `file` + `language`, `use_itn`, `ban_emo_unk`,
-    /// `timestamps`, `format` (json by default), `markers` (subtitles), `label_style`, and for
+    /// `timestamps`, `denoise` (off, afftdn, rnnoise; default: the server's `--denoise`), `format` (json by default), `markers` (subtitles), `label_style`, and for
     /// `format=markers` its `markers_format`, `only_events`, `only_emotions`, `edl_fps`, `edl_start`.
     @Sendable func transcribe(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try await upload(request) { form in
             let file = try form.singleFile(named: "file")
-            let options = try OptionParsing.transcriptionOptions(form.value)
+            var options = try OptionParsing.transcriptionOptions(form.value)
+            options.denoise = try OptionParsing.denoise(form.value, server: configuration.engine.denoise)
             let format = try OptionParsing.format(form.value("format") ?? form.value("response_format"),
                                                   field: "format", in: .standard)
             let writerOptions = try OptionParsing.writerOptions(form.value, words: options.timestamps,
@@ -43,11 +44,13 @@ struct TranscriptionController: Sendable {
 
     /// `POST /v1/audio/transcriptions`: OpenAI's fields `file`, `model` (any name), `language`,
     /// `prompt` and `temperature` (accepted, unused), `response_format`, `timestamp_granularities[]`,
-    /// and speaches' extra `hotwords` (with `decoding`, `beam_size`, `hotword_score` as on our route).
+    /// and speaches' extra `hotwords` (with `decoding`, `beam_size`, `hotword_score` as on our route),
+    /// and our `denoise`.
     @Sendable func openAITranscribe(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try await upload(request) { form in
             let file = try form.singleFile(named: "file")
             var options = try OptionParsing.transcriptionOptions(form.value)
+            options.denoise = try OptionParsing.denoise(form.value, server: configuration.engine.denoise)
             let format = try OptionParsing.format(form.value("response_format"), field: "response_format", in: .openAI)
             var granularities = form.values("timestamp_granularities[]") + form.values("timestamp_granularities")
             granularities = granularities.flatMap { $0.split(separator: ",").map { $0.trimmingSpaces.lowercased() } }

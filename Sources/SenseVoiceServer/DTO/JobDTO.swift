@@ -16,6 +16,8 @@ struct JobDTO: Encodable, Equatable, Sendable {
         var beam_size: Int?
         var hotwords: [String]?
         var hotword_score: Double?
+        /// The denoiser the job runs (`off`, `afftdn`, `rnnoise`; never a server path).
+        var denoise: String? = nil
     }
 
     struct ErrorDetail: Encodable, Equatable, Sendable {
@@ -64,6 +66,7 @@ struct JobDTO: Encodable, Equatable, Sendable {
             options.hotwords = beam.hotwords.map { h in h.score.map { "\(h.phrase):\($0)" } ?? h.phrase }
             options.hotword_score = beam.hotwordScore
         }
+        options.denoise = job.options.denoise?.name
         error = job.errorCode.map { ErrorDetail(code: $0, message: job.errorMessage ?? "") }
         created_at = job.createdAt
         started_at = job.startedAt

@@ -26,6 +26,8 @@ public struct LiveStreamRoutes: Sendable {
     let registry: LiveStreamRegistry
     let scheduler: LiveScheduler
     let logger: Logger
+    /// `serve --denoise`: the denoiser of streams that do not choose one, and the RNNoise model.
+    let denoise: DenoiseMethod
 
     /// The WebSocket paths.
     static let streamPath = "/api/v1/stream"
@@ -42,6 +44,7 @@ public struct LiveStreamRoutes: Sendable {
         registry = LiveStreamRegistry(limit: env.configuration.live.maxStreams)
         scheduler = LiveScheduler(slots: env.configuration.engine.workers)
         logger = env.logger
+        denoise = env.configuration.engine.denoise
     }
 
     /// HTTP/1.1 with the WebSocket upgrade of the live routes.
@@ -139,7 +142,8 @@ public struct LiveStreamRoutes: Sendable {
         }
         var parameters: NativeStreamHandler.Parameters
         do {
-            parameters = try NativeStreamHandler.Parameters(query: query, settings: settings)
+            parameters = try NativeStreamHandler.Parameters(query: query, settings: settings,
+                                                            denoise: denoise)
             if kind == .realtime, let intent = query["intent"], intent != "transcription" {
                 throw SenseVoiceError(.invalidOption, "intent '\(intent.prefix(40))' is not supported; this server runs transcription sessions (intent=transcription)")
             }
@@ -163,7 +167,8 @@ public struct LiveStreamRoutes: Sendable {
         case .realtime:
             // Realtime deltas only append, so partials (which may revise words) are opt-in here.
             let handler = RealtimeHandler(connection: connection, format: realtimeFormat, vad: vad,
-                                          partialIntervalMs: query["partial_interval_ms"] == nil ? 0 : parameters.partialIntervalMs)
+                                          partialIntervalMs: query["partial_interval_ms"] == nil ? 0 : parameters.partialIntervalMs,
+                                          serverDenoise: denoise)
             end = await connection.run(outbound: outbound) { try await handler.read(inbound) }
         }
         metrics.live.closed(protocol: format.name, outcome: end.outcome)

@@ -18,10 +18,12 @@ struct NativeStreamHandler: Sendable {
         var partialIntervalMs: Int
 
         /// Parses `language`, `itn` (or `use_itn`), `ban_emo_unk`, `timestamps`, `sample_rate`
-        /// (8000–48000, default 16000), `encoding`, `partial_interval_ms` (0–60000).
+        /// (8000–48000, default 16000), `encoding`, `partial_interval_ms` (0–60000), and
+        /// `denoise` (off, afftdn, rnnoise; default: the server's `--denoise`, passed as `denoise`).
         /// - Throws: `SenseVoiceError` `.invalidOption` / `.unknownLanguage` naming the parameter.
-        init(query: [String: String], settings: LiveStreamSettings) throws {
+        init(query: [String: String], settings: LiveStreamSettings, denoise: DenoiseMethod = .off) throws {
             options = try OptionParsing.transcriptionOptions { query[$0] }
+            options.denoise = try OptionParsing.denoise({ query[$0] }, server: denoise)
             sampleRate = try Self.integer(query["sample_rate"], name: "sample_rate", default: 16_000, range: 8000...48_000)
             let name = query["encoding"]?.trimmingSpaces ?? ""
             encoding = name.isEmpty ? .s16le : try PCMEncoding(name: name)

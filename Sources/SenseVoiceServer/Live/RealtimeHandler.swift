@@ -15,23 +15,30 @@ import WSCore
 /// (the default) the streaming FSMN-VAD cuts the audio into items; `commit` closes the open
 /// speech at once. With `turn_detection: null` audio waits in the buffer until `commit`, which
 /// makes one item of it. Malformed events get an `error` event and the session goes on.
+/// This server's extension: `session.denoise` (off, afftdn, rnnoise), like the `denoise` query
+/// parameter; it cannot change once audio was sent.
 /// Closing the socket ends the session (there is no "end" event in this protocol).
 struct RealtimeHandler: Sendable {
     let connection: LiveConnection
     let format: RealtimeFormat
     let vad: FSMNVAD
     let partialIntervalMs: Int
+    /// `serve --denoise` (what `session.denoise: "rnnoise"` runs).
+    var serverDenoise: DenoiseMethod = .off
 
     /// The session's settings.
     struct Session {
         var sampleRate = 24_000
         var serverVAD = true
         var language = "auto"
+        /// The denoiser (the `denoise` query parameter, else the server's `--denoise`).
+        var denoise: DenoiseMethod = .off
     }
 
     /// Reads until the client closes or a fatal error.
     func read(_ inbound: WebSocketInboundStream) async throws -> LiveConnection.ReaderEnd {
         var session = Session()
+        session.denoise = connection.options.denoise ?? .off
         var cutter: LiveCutter?
         /// Manual-commit audio at the session rate, and the stream time it started at.
         var buffer: [Float] = []
@@ -67,16 +74,21 @@ struct RealtimeHandler: Sendable {
             case "transcription_session.update", "session.update":
                 let hasAudio = cutter.map { $0.receivedMs > 0 } ?? false || !buffer.isEmpty
                 do {
-                    let updated = try Self.apply(event["session"], to: session, ga: type == "session.update")
+                    let updated = try Self.apply(event["session"], to: session, ga: type == "session.update",
+                                                 serverDenoise: serverDenoise)
                     if updated.sampleRate != session.sampleRate && hasAudio {
                         throw SenseVoiceError(.invalidOption, "the audio format cannot change once audio was sent; open a new session")
                     }
-                    if updated.serverVAD != session.serverVAD || updated.sampleRate != session.sampleRate {
+                    if updated.denoise != session.denoise && hasAudio {
+                        throw SenseVoiceError(.invalidOption, "denoise cannot change once audio was sent; open a new session")
+                    }
+                    if updated.serverVAD != session.serverVAD || updated.sampleRate != session.sampleRate || updated.denoise != session.denoise {
                         guard try closeCutter() else { return .closing }
                     }
                     session = updated
                     var options = connection.options
                     options.language = try Language(parsing: session.language)
+                    options.denoise = session.denoise
                     connection.options = options
                     connection.outbox.send(try sessionEvent(type == "session.update" ? "session.updated" : "transcription_session.updated", session))
                 } catch let error as SenseVoiceError {
@@ -123,7 +135,8 @@ struct RealtimeHandler: Sendable {
                         connection.sendError(code: "input_audio_buffer_commit_empty", message: "the buffer holds less than 100 ms of audio; append more before committing", eventID: eventID)
                         continue
                     }
-                    let samples = SincResampler.resample(buffer, from: session.sampleRate, to: LiveCutter.modelRate)
+                    let samples = try Denoiser.apply(session.denoise, to: SincResampler.resample(buffer, from: session.sampleRate, to: LiveCutter.modelRate),
+                                                     sampleRate: LiveCutter.modelRate)
                     let endMs = bufferStartMs + buffer.count * 1000 / session.sampleRate
                     buffer.removeAll()
                     let item = nextItem
@@ -154,10 +167,16 @@ struct RealtimeHandler: Sendable {
 
     /// Applies a `transcription_session.update` (beta) or `session.update` (GA) body.
     /// - Throws: `SenseVoiceError(.invalidOption)` for formats and rates this server cannot take.
-    static func apply(_ body: Any?, to session: Session, ga: Bool) throws -> Session {
+    static func apply(_ body: Any?, to session: Session, ga: Bool, serverDenoise: DenoiseMethod = .off) throws -> Session {
         var s = session
         guard let body = body as? [String: Any] else {
             throw SenseVoiceError(.invalidOption, "\(ga ? "session.update" : "transcription_session.update") needs a \"session\" object")
+        }
+        if let denoise = body["denoise"] {
+            guard let name = denoise as? String else {
+                throw SenseVoiceError(.invalidOption, "session.denoise must be a string: off, afftdn or rnnoise")
+            }
+            s.denoise = try DenoiseMethod.request(name, serverDefault: serverDenoise, field: "session.denoise")
         }
         var transcription: [String: Any]?
         var turnDetection: Any?? = .none
@@ -217,12 +236,13 @@ struct RealtimeHandler: Sendable {
             body = ["type": "transcription", "id": "sess_\(connection.id)", "object": "realtime.transcription_session",
                     "audio": ["input": ["format": ["type": "audio/pcm", "rate": session.sampleRate],
                                         "transcription": ["model": "sensevoice-small", "language": session.language],
-                                        "turn_detection": detection]]]
+                                        "turn_detection": detection]],
+                    "denoise": session.denoise.name]
         } else {
             body = ["id": "sess_\(connection.id)", "object": "realtime.transcription_session", "input_audio_format": "pcm16",
                     "input_audio_sample_rate": session.sampleRate,
                     "input_audio_transcription": ["model": "sensevoice-small", "language": session.language],
-                    "turn_detection": detection]
+                    "turn_detection": detection, "denoise": session.denoise.name]
         }
         let event: [String: Any] = ["event_id": format.eventID(), "type": type, "session": body]
         return String(decoding: try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
