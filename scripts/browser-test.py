@@ -146,7 +146,7 @@ def run_browser(chromium, driver_path, url, args, downloads):
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+    for flag in ["--headless=new", "--lang=en-US", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                  "--autoplay-policy=no-user-gesture-required", "--window-size=1280,1000",
                  "--unsafely-treat-insecure-origin-as-secure=" + url]:
