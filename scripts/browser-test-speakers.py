@@ -4,10 +4,12 @@
 Starts the built server with the tiny SenseVoice model, the FSMN-VAD and the tiny CAM++ speaker
 model (../shared/fixtures/tiny-campplus), then:
   1. the upload form offers "who spoke" (the server has a speaker model); two_speakers.wav
-     (../shared/fixtures/golden/diarization) goes up with it on;
-  2. the result colours the segment table and the timeline by speaker (spk0 and spk1 in
-     different colours, one band per timeline block), lists each speaker with talk time and an
-     emotion bar whose parts add up to the whole; the same views in Chinese;
+     (../shared/fixtures/golden/diarization) followed by ja.wav (which the tiny model tags
+     fearful, so one bar has an emotion) goes up with it on;
+  2. the result colours the segment table and the timeline by speaker as its JSON says (at least
+     two speakers, each its own colour, one band per timeline block), lists each speaker with
+     talk time and an emotion bar whose parts match the speaker's emotion counts; the same views
+     in Chinese;
   3. num_speakers reaches the server: the same file with 1 speaker gives one speaker only;
   4. the same file without "who spoke" shows nothing speaker-related.
 Screenshots go to --out (default .build/test-artifacts/browser-speakers).
@@ -41,6 +43,8 @@ def main():
     parser.add_argument("--vad-model", default=os.environ.get("SENSEVOICE_TEST_VAD_MODEL", os.path.join(ROOT, ".cache/models/fsmn-vad")))
     parser.add_argument("--speaker-model", default=os.path.join(SHARED, "tiny-campplus"))
     parser.add_argument("--audio", default=os.path.join(SHARED, "golden/diarization/two_speakers.wav"))
+    parser.add_argument("--ja", default=os.path.join(ROOT, "Tests/Fixtures/audio/ja.wav"),
+                        help="appended after a second of silence (the tiny model tags it fearful: an emotion for the bars)")
     parser.add_argument("--out", default=os.path.join(ROOT, ".build/test-artifacts/browser-speakers"))
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args()
@@ -57,6 +61,8 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     data_dir = tempfile.mkdtemp(prefix="sv-browser-speakers-")
+    args.upload = os.path.join(data_dir, "two_speakers_then_ja.wav")
+    concatenate([args.audio, None, args.ja], args.upload)
     server = bt.Server(args.binary, args.model, data_dir)
     server.command = [args.binary, "serve", "--model", args.model, "--port", "0", "--data-dir", data_dir, "--workers", "1",
                       "--vad-model", args.vad_model, "--speaker-model", args.speaker_model]
@@ -65,6 +71,23 @@ def main():
                                 lambda s: run(chromium, driver_path, s.url, args))
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def concatenate(paths, out):
+    """Writes the 16 kHz mono 16-bit WAVs of `paths` one after the other (None: a second of silence)."""
+    import wave
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        for path in paths:
+            if path is None:
+                w.writeframes(b"\0\0" * 16000)
+                continue
+            with wave.open(path) as r:
+                if (r.getnchannels(), r.getsampwidth(), r.getframerate()) != (1, 2, 16000):
+                    raise SystemExit(f"{path} is not 16 kHz mono 16-bit")
+                w.writeframes(r.readframes(r.getnframes()))
 
 
 # What the result card shows about speakers, read in one step.
@@ -127,7 +150,7 @@ def run(chromium, driver_path, url, args):
                 field.send_keys(speakers)
         ids = lambda d: d.execute_script("return [...document.querySelectorAll('#jobs .job')].map(li => li.dataset.id)")
         before = set(ids(driver))
-        driver.find_element(By.ID, "file-input").send_keys(args.audio)
+        driver.find_element(By.ID, "file-input").send_keys(args.upload)
         wait.until(lambda d: d.find_element(By.ID, "submit").is_enabled())
         bt.click(driver, driver.find_element(By.ID, "submit"))
         new = wait.until(lambda d: [i for i in ids(d) if i not in before] or None)[0]
@@ -147,35 +170,44 @@ def run(chromium, driver_path, url, args):
         wait.until(lambda d: d.find_element(By.ID, "diarize-option").is_displayed())
         driver.find_element(By.ID, "itn").click()
 
-        # 1–2. Who spoke: colours in the table and the timeline, the per-speaker emotion bars.
+        # 1–2. Who spoke: colours in the table and the timeline, the per-speaker emotion bars,
+        # all as the result's JSON says.
         view = upload(True)
+        result = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const id = document.getElementById('result').dataset.job;
+            fetch('/api/v1/jobs/' + id + '/result?format=json').then(r => r.json()).then(done).catch(e => done(String(e)));
+        """)
+        speakers = [s.get("speaker") for s in result["segments"]]
+        names = [s["speaker"] for s in result["speakers"]]
+        check(len(set(speakers)) >= 2 and None not in speakers, f"the diarized result's speakers: {speakers}")
         check(view["column"], "no speaker column")
-        speakers = [r["speaker"] for r in view["rows"]]
-        check(speakers == ["spk0", "spk1", "spk0", "spk1"], f"the rows' speakers: {speakers}")
+        check([r["speaker"] for r in view["rows"]] == speakers, f"the rows' speakers: {view['rows']} vs {speakers}")
         check([r["chip"] for r in view["rows"]] == speakers, f"the speaker chips: {view['rows']}")
         colours = {r["speaker"]: r["colour"] for r in view["rows"]}
         check(all(r["colour"] == colours[r["speaker"]] for r in view["rows"]), f"one speaker, several colours: {view['rows']}")
-        check(colours["spk0"] != colours["spk1"], f"both speakers have the colour {colours['spk0']}")
+        check(len(set(colours.values())) == len(colours), f"speakers share a colour: {colours}")
         check(all(colours[r["speaker"]] in r["edge"] for r in view["rows"]), f"the rows' edges are not in their speaker's colour: {view['rows']}")
         check([b["speaker"] for b in view["blocks"]] == speakers, f"the timeline's speaker bands: {view['blocks']}")
         check(all(b["colour"] == colours[b["speaker"]] for b in view["blocks"]), f"the bands' colours: {view['blocks']}")
-        check(view["legend"] == ["spk0", "spk1"], f"the legend's speakers: {view['legend']}")
-        check(view["listShown"] and [s["speaker"] for s in view["list"]] == ["spk0", "spk1"], f"the speaker list: {view['list']}")
-        summary = driver.execute_async_script("""
-            const done = arguments[arguments.length - 1];
-            const id = document.querySelector('#jobs .job.selected').dataset.id;
-            fetch('/api/v1/jobs/' + id + '/result?format=json').then(r => r.json()).then(r => done(r.speakers)).catch(e => done(String(e)));
-        """)
-        for row, s in zip(view["list"], summary):
-            check(row["parts"], f"{row['speaker']} has an empty emotion bar")
-            check(sorted(p["emotion"] for p in row["parts"]) == sorted(s["emotions"]), f"{row['speaker']}: bar {row['parts']} vs {s['emotions']}")
+        check(view["legend"] == names, f"the legend's speakers: {view['legend']} vs {names}")
+        check(view["listShown"] and [s["speaker"] for s in view["list"]] == names, f"the speaker list: {view['list']}")
+        emotions_shown = set()
+        for row, s in zip(view["list"], result["speakers"]):
+            expected = dict(s["emotions"])
+            if s["segments"] > sum(expected.values()):
+                expected["none"] = s["segments"] - sum(expected.values())
+            check({p["emotion"]: p for p in row["parts"]}.keys() == expected.keys(), f"{row['speaker']}: bar {row['parts']} vs {expected}")
             total = sum(p["width"] for p in row["parts"])
             check(abs(total - row["bar"]) <= 3, f"{row['speaker']}: the bar's parts cover {total:.1f} of {row['bar']:.1f} px")
-            counts = sum(s["emotions"].values())
             for p in row["parts"]:
-                expected = row["bar"] * s["emotions"][p["emotion"]] / counts
-                check(abs(p["width"] - expected) <= 3, f"{row['speaker']}: {p['emotion']} is {p['width']:.1f} px, not {expected:.1f}")
+                want = row["bar"] * expected[p["emotion"]] / s["segments"]
+                check(abs(p["width"] - want) <= 3, f"{row['speaker']}: {p['emotion']} is {p['width']:.1f} px, not {want:.1f}")
+                check(str(expected[p["emotion"]]) in p["title"], f"{row['speaker']}: the part's title {p['title']!r}")
+            emotions_shown |= {p["emotion"] for p in row["parts"]} - {"none"}
             check(f"{round(s['share'] * 100)}%" in row["stats"], f"{row['speaker']}: the stats {row['stats']!r} lack the share")
+        # The tiny model tags the ja.wav part fearful: at least one bar shows an emotion.
+        check("fearful" in emotions_shown, f"no bar shows the fearful segment: {view['list']}")
         driver.execute_script("document.getElementById('result').scrollIntoView({block: 'start'})")
         time.sleep(0.3)
         driver.save_screenshot(os.path.join(args.out, "speakers-en-1280.png"))

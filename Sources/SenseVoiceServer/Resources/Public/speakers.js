@@ -96,20 +96,23 @@ function renderSpeakers(result) {
   $('speaker-list').replaceChildren(...items);
 }
 
-/** A bar split by the speaker's emotions, each part as wide as its share of the segments. */
+/** A bar over the speaker's segments split by emotion, each part as wide as its share of them;
+ * segments without an emotion make a last, grey part. */
 function emotionBar(summary) {
   const bar = document.createElement('div');
   bar.className = 'emotion-bar';
   bar.setAttribute('role', 'img');
   bar.setAttribute('aria-label', t('result.emotionBar', summary.speaker));
   const counts = Object.entries(summary.emotions || {}).sort((a, b) => b[1] - a[1]);
-  const total = counts.reduce((sum, [, n]) => sum + n, 0);
+  const tagged = counts.reduce((sum, [, n]) => sum + n, 0);
+  if (summary.segments > tagged) counts.push(['none', summary.segments - tagged]);
+  const total = Math.max(1, tagged, summary.segments);
   for (const [emotion, n] of counts) {
     const part = document.createElement('span');
     part.className = `emotion-part ${emotion}`;
     part.dataset.emotion = emotion;
     part.style.width = `${(100 * n) / total}%`;
-    part.title = t('result.emotionCount', tagLabel(emotion), n);
+    part.title = t('result.emotionCount', emotion === 'none' ? t('result.noEmotion') : tagLabel(emotion), n);
     bar.append(part);
   }
   return bar;
