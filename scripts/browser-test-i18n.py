@@ -117,22 +117,12 @@ def main():
 
 
 def run(chromium, driver_path, url, args):
-    from selenium import webdriver
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     check = bt.check
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ["--headless=new", "--lang=zh-CN", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 "--window-size=1280,1000"]:
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    wait = WebDriverWait(driver, args.timeout, ignored_exceptions=[StaleElementReferenceException])
+    driver, wait = bt.chrome(chromium, driver_path, "zh-CN", args.timeout)
 
     def html_lang():
         return driver.execute_script("return document.documentElement.lang")
@@ -153,11 +143,7 @@ def run(chromium, driver_path, url, args):
         driver.execute_script("document.getElementById('result').scrollIntoView({block: 'start'})")
         time.sleep(0.3)
         driver.save_screenshot(os.path.join(args.out, f"{name}-1280.png"))
-        driver.set_window_size(375, 812)
-        time.sleep(0.5)
-        width = driver.execute_script("return document.documentElement.scrollWidth")
-        viewport = driver.execute_script("return window.innerWidth")
-        check(width <= viewport, f"{name}: horizontal scrolling at {viewport} px: the page is {width} px wide")
+        bt.phone_width(driver, name)
         driver.execute_script("window.scrollTo(0, 0)")
         time.sleep(0.2)
         driver.save_screenshot(os.path.join(args.out, f"{name}-375.png"))

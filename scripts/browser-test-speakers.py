@@ -120,21 +120,12 @@ return {
 
 
 def run(chromium, driver_path, url, args):
-    from selenium import webdriver
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     check = bt.check
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ["--headless=new", "--lang=en-US", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 "--window-size=1280,1000"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    wait = WebDriverWait(driver, args.timeout, ignored_exceptions=[StaleElementReferenceException])
+    driver, wait = bt.chrome(chromium, driver_path, "en-US", args.timeout)
 
     def upload(diarize, speakers=""):
         """Sends the recording with the speaker fields set; waits for its result card."""
@@ -222,10 +213,7 @@ def run(chromium, driver_path, url, args):
         driver.execute_script("document.getElementById('speakers').scrollIntoView({block: 'start'})")
         time.sleep(0.3)
         driver.save_screenshot(os.path.join(args.out, "speakers-zh-1280.png"))
-        driver.set_window_size(375, 812)
-        time.sleep(0.5)
-        width = driver.execute_script("return document.documentElement.scrollWidth")
-        check(width <= driver.execute_script("return window.innerWidth"), f"horizontal scrolling at 375 px: {width} px")
+        bt.phone_width(driver, "the speakers in Chinese")
         driver.execute_script("document.getElementById('speakers').scrollIntoView({block: 'start'})")
         time.sleep(0.3)
         driver.save_screenshot(os.path.join(args.out, "speakers-zh-375.png"))
