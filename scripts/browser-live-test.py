@@ -85,7 +85,7 @@ def run(chromium, driver_path, url, args):
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+    for flag in ["--headless=new", "--lang=en-US", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                  "--use-file-for-fake-audio-capture=" + args.audio,
                  "--autoplay-policy=no-user-gesture-required", "--window-size=1280,1000",

@@ -146,7 +146,7 @@ def run_browser(chromium, driver_path, url, args, downloads):
 
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+    for flag in ["--headless=new", "--lang=en-US", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                  "--autoplay-policy=no-user-gesture-required", "--window-size=1280,1000",
                  "--unsafely-treat-insecure-origin-as-secure=" + url]:
@@ -232,13 +232,35 @@ def run_browser(chromium, driver_path, url, args, downloads):
         driver.quit()
 
 
-def phone_width_then_dark(driver, screenshot):
-    """At 375 px: no horizontal scrolling, a screenshot; then dark mode at 1280 px."""
+def phone_width(driver, what="the page"):
+    """Sets a 375 px wide window and checks that nothing scrolls sideways."""
     driver.set_window_size(375, 812)
     time.sleep(0.5)
     width = driver.execute_script("return document.documentElement.scrollWidth")
     viewport = driver.execute_script("return window.innerWidth")
-    check(width <= viewport, f"horizontal scrolling at {viewport} px: the page is {width} px wide")
+    check(width <= viewport, f"{what}: horizontal scrolling at {viewport} px: the page is {width} px wide")
+
+
+def chrome(chromium, driver_path, language, timeout, window="1280,1000"):
+    """Headless Chromium whose browser language is `language` (e.g. en-US, zh-CN), and a wait."""
+    from selenium import webdriver
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ["--headless=new", f"--lang={language}", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                 f"--window-size={window}"]:
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": f"{language},{language.split('-')[0]}"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    return driver, WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException])
+
+
+def phone_width_then_dark(driver, screenshot):
+    """At 375 px: no horizontal scrolling, a screenshot; then dark mode at 1280 px."""
+    phone_width(driver)
     driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(screenshot)
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the service tests need beyond the build: headless Chromium and its driver (browser
-# test), wrk (load test), and Python's selenium and openai (OpenAI client tests). Idempotent: skips
+# Installs what the service tests need beyond the build: headless Chromium, its driver and a CJK font
+# (browser tests), wrk (load test), and Python's selenium and openai (OpenAI client tests). Idempotent: skips
 # what is present.
 # Usage: scripts/install-test-services.sh
 set -euo pipefail
 
-packages=(chromium chromium-driver wrk python3-pip)
+# fonts-noto-cjk: the Chinese web UI's screenshots (headless Chromium draws boxes without a CJK font).
+packages=(chromium chromium-driver wrk python3-pip fonts-noto-cjk)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

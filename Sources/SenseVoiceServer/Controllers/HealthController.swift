@@ -31,13 +31,16 @@ struct HealthController: Sendable {
             var model: String
             var workers: Int
             var load_seconds: Double
+            /// Whether a speaker model is loaded (requests may ask for `diarize`); the web UI shows its controls then.
+            var speakers: Bool
         }
         switch host.status {
         case .ready(let pool):
             // The model's name (its folder's), never its path: /ready needs no key.
             let name = URL(fileURLWithPath: pool.transcriber.modelDirectory).lastPathComponent
             return try APIResponse.json(Ready(model: name, workers: pool.threadCount,
-                                             load_seconds: (pool.transcriber.loadSeconds * 1000).rounded() / 1000))
+                                             load_seconds: (pool.transcriber.loadSeconds * 1000).rounded() / 1000,
+                                             speakers: pool.transcriber.diarizer != nil))
         case .loading:
             throw APIError.notReady()
         case .failed(let error):

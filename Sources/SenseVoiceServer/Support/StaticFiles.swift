@@ -40,6 +40,7 @@ struct StaticFiles: Sendable {
                 guard let data = fm.contents(atPath: dir.appendingPathComponent(name).path) else { continue }
                 files[name] = File(bytes: ByteBuffer(bytes: data), mediaType: mediaType(name))
             }
+            files[TagLabelScript.fileName] = File(bytes: ByteBuffer(string: TagLabelScript.source), mediaType: mediaType(TagLabelScript.fileName))
             return StaticFiles(files: files, directory: dir)
         }
         return StaticFiles(files: [:], directory: nil)

@@ -1,4 +1,5 @@
 // SenseVoice web UI: upload or record audio, follow jobs live, read and play results. No libraries.
+// Strings come from i18n.js (t, setText, tagLabel); speakers are drawn by speakers.js.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -22,6 +23,7 @@ const state = {
   result: null,         // its result JSON
   autoSelect: new Set(),// ids to show as soon as they finish
   ready: false,
+  message: null,        // () => text of the message shown (redrawn in the other language)
 };
 
 // MARK: - API
@@ -46,11 +48,13 @@ async function api(path, options = {}) {
   return response;
 }
 
+/** Shows a message; `text` is a string or a function returning it (redrawn on a language switch). */
 function showMessage(text, kind = 'error') {
   const box = $('message');
-  box.textContent = text;
+  state.message = typeof text === 'function' ? text : () => text;
+  box.textContent = state.message();
   box.className = 'message' + (kind === 'info' ? ' info' : '');
-  box.hidden = !text;
+  box.hidden = !box.textContent;
 }
 
 // MARK: - Server status
@@ -60,16 +64,17 @@ async function checkStatus() {
   try {
     const response = await fetch('/ready');
     if (response.ok) {
-      status.textContent = 'ready';
+      setText(status, 'status.ready');
       status.className = 'status ready';
       state.ready = true;
+      showSpeakerOptions((await response.json()).speakers === true);
     } else {
-      status.textContent = 'loading model…';
+      setText(status, 'status.loading');
       status.className = 'status loading';
       state.ready = false;
     }
   } catch (_) {
-    status.textContent = 'server unreachable';
+    setText(status, 'status.down');
     status.className = 'status down';
     state.ready = false;
   }
@@ -80,7 +85,7 @@ async function checkStatus() {
 
 function addFiles(list) {
   for (const file of list) {
-    if (file.size === 0) { showMessage(`${file.name} is empty.`); continue; }
+    if (file.size === 0) { showMessage(() => t('upload.empty', file.name)); continue; }
     state.files.push(file);
   }
   renderPicked();
@@ -93,16 +98,18 @@ function renderPicked() {
     const li = document.createElement('li');
     const name = document.createElement('span');
     name.textContent = `${file.name} · ${formatBytes(file.size)}`;
+    name.translate = false;
     const remove = document.createElement('button');
     remove.type = 'button';
     remove.textContent = '✕';
-    remove.setAttribute('aria-label', `Remove ${file.name}`);
+    remove.setAttribute('aria-label', t('upload.remove', file.name));
     remove.addEventListener('click', () => { state.files.splice(index, 1); renderPicked(); });
     li.append(name, remove);
     ul.append(li);
   });
   $('submit').disabled = state.files.length === 0;
-  $('submit').textContent = state.files.length > 1 ? `Transcribe ${state.files.length} files` : 'Transcribe';
+  if (state.files.length > 1) setText($('submit'), 'upload.submitMany', state.files.length);
+  else setText($('submit'), 'upload.submit');
 }
 
 function setUpDrop() {
@@ -123,7 +130,8 @@ function setUpRecording() {
   const button = $('record');
   if (!navigator.mediaDevices || !window.MediaRecorder) {
     button.disabled = true;
-    button.title = 'Recording needs a secure context (https or localhost) and MediaRecorder support.';
+    button.dataset.i18nTitle = 'record.unsupported';
+    button.title = t('record.unsupported');
     return;
   }
   button.addEventListener('click', async () => {
@@ -132,7 +140,7 @@ function setUpRecording() {
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     } catch (e) {
-      showMessage(`The microphone is not available (${e.message}); allow it in the browser, or upload a file.`);
+      showMessage(() => t('record.noMicrophone', e.message));
       return;
     }
     const chunks = [];
@@ -148,12 +156,12 @@ function setUpRecording() {
       const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
       addFiles([new File(chunks, `recording-${stamp}.${ext}`, { type })]);
       recorder = null;
-      button.textContent = '● Record';
+      setText(button, 'upload.record');
       button.setAttribute('aria-pressed', 'false');
       $('record-time').textContent = '';
     });
     recorder.start(250);
-    button.textContent = '■ Stop';
+    setText(button, 'upload.stop');
     button.setAttribute('aria-pressed', 'true');
     showMessage('');
   });
@@ -173,11 +181,12 @@ async function submit() {
   const problems = [];
   let first = true;
   for (const file of [...state.files]) {
-    showMessage(`Uploading ${file.name}…`, 'info');
+    showMessage(() => t('upload.uploading', file.name), 'info');
     const form = new FormData();
     form.append('file', file, file.name);
     form.append('language', $('language').value);
     form.append('use_itn', $('itn').checked ? 'true' : 'false');
+    appendSpeakerFields(form);
     try {
       const response = await api('/api/v1/jobs', { method: 'POST', body: form });
       const job = (await response.json()).jobs[0];
@@ -189,11 +198,11 @@ async function submit() {
     } catch (e) {
       const refused = e.status >= 400 && e.status < 500 && ![401, 408, 429].includes(e.status);
       if (refused) unpick(file);
-      problems.push(refused ? `${file.name} was refused: ${e.message}` : `${file.name} was not sent (${e.message}); it stays in the list to retry`);
+      problems.push(() => t(refused ? 'upload.refused' : 'upload.notSent', file.name, e.message));
     }
   }
   renderPicked();
-  showMessage(problems.join(' · '));
+  showMessage(() => problems.map((p) => p()).join(' · '));
 }
 
 /** Removes a file from the pick list. */
@@ -212,8 +221,8 @@ async function loadJobs() {
     }
     if (!body.jobs.length) renderJobs();
   } catch (e) {
-    if (e.status === 401) showMessage('This server needs an API key: click “API key” at the top.');
-    else showMessage(`Cannot list jobs: ${e.message}`);
+    if (e.status === 401) showMessage(() => t('jobs.needKey'));
+    else showMessage(() => t('jobs.cannotList', e.message));
   }
 }
 
@@ -289,7 +298,7 @@ async function deleteJob(id) {
   try {
     await api(`/api/v1/jobs/${id}`, { method: 'DELETE' });
   } catch (e) {
-    if (e.status !== 404) { showMessage(`Cannot delete: ${e.message}`); return; }
+    if (e.status !== 404) { showMessage(() => t('jobs.cannotDelete', e.message)); return; }
   }
   removeJob(id);
 }
@@ -306,14 +315,15 @@ function renderJobs() {
     name.className = 'name';
     name.textContent = job.file;
     name.title = job.file;
+    name.translate = false;
     const actions = document.createElement('span');
     actions.className = 'actions';
     if (job.state === 'succeeded') {
-      const view = button('View', () => select(job.id), 'small primary');
+      const view = button(t('jobs.view'), () => select(job.id), 'small primary');
       view.classList.add('view');
       actions.append(view);
     }
-    actions.append(button('Delete', () => deleteJob(job.id), 'small ghost'));
+    actions.append(button(t('jobs.delete'), () => deleteJob(job.id), 'small ghost'));
     const progress = document.createElement('div');
     progress.className = 'progress';
     progress.setAttribute('role', 'progressbar');
@@ -327,13 +337,15 @@ function renderJobs() {
     meta.className = 'meta';
     const st = document.createElement('span');
     st.className = `state ${job.state}`;
-    st.textContent = job.state === 'running' ? `running ${Math.round(job.progress * 100)}%` : job.state;
+    st.textContent = job.state === 'running' ? t('state.running', Math.round(job.progress * 100))
+      : MESSAGES.en['state.' + job.state] ? t('state.' + job.state) : job.state;
     meta.append(st);
     if (job.duration_ms != null) meta.append(text(formatClock(job.duration_ms)));
     meta.append(text(formatBytes(job.bytes)));
     if (job.error) {
       const err = text(`${job.error.message} [${job.error.code}]`);
       err.className = 'error-text';
+      err.translate = false; // the server's words
       meta.append(err);
     }
     li.append(name, actions, progress, meta);
@@ -351,7 +363,7 @@ async function select(id) {
     const response = await api(`/api/v1/jobs/${id}/result?format=json`);
     state.result = await response.json();
   } catch (e) {
-    showMessage(`Cannot load the result: ${e.message}`);
+    showMessage(() => t('result.cannotLoad', e.message));
     return;
   }
   renderResult(state.jobs.get(id), state.result);
@@ -384,36 +396,39 @@ async function setAudio(id) {
 
 function renderResult(job, result) {
   $('result').hidden = false;
-  $('result-title').textContent = `Result · ${job ? job.file : result.file || ''}`;
+  $('result').dataset.job = state.selected || '';
+  $('result-file').textContent = ` · ${job ? job.file : result.file || ''}`;
 
   const summary = $('summary');
   summary.replaceChildren();
-  if (result.language) summary.append(badge(result.language, 'lang'));
+  if (result.language) summary.append(languageBadge(result.language));
   if (result.emotion) summary.append(emotionBadge(result.emotion));
   for (const e of result.events || []) summary.append(eventBadge(e));
-  summary.append(text(`${formatClock(result.duration_ms)} · ${result.segments.length} segment${result.segments.length === 1 ? '' : 's'}`
-    + (result.timings ? ` · RTF ${result.timings.rtf.toFixed(3)}` : '')));
+  summary.append(text(`${formatClock(result.duration_ms)} · ${t('result.segments', result.segments.length)}`
+    + (result.timings ? ` · ${t('result.rtf', result.timings.rtf.toFixed(3))}` : '')));
 
   $('clean-text').textContent = result.text || '—';
   $('rich-text').textContent = result.rich || '—';
   renderTimeline(result);
   renderSegments(result);
+  renderSpeakers(result);
 }
 
 function renderTimeline(result) {
   const timeline = $('timeline');
-  const { nodes, seen } = timelineNodes(result.segments, Math.max(1, result.duration_ms));
+  const { nodes, seen } = timelineNodes(result.segments, Math.max(1, result.duration_ms), speakerColours(result));
   const head = document.createElement('div');
   head.className = 'playhead';
   head.id = 'playhead';
   nodes.push(head);
   timeline.replaceChildren(...nodes);
   const legend = $('legend');
-  legend.replaceChildren(...[...seen].map((e) => emotionBadge(e)));
+  legend.replaceChildren(...[...seen].map((e) => emotionBadge(e)), ...speakerLegend(result));
 }
 
-/** Timeline blocks coloured by emotion, with markers for notable events (also the Live tab's). */
-function timelineNodes(segments, total) {
+/** Timeline blocks coloured by emotion, with markers for notable events (also the Live tab's);
+ * with `speakers` (name → colour index), each block also has a band in its speaker's colour. */
+function timelineNodes(segments, total, speakers = null) {
   const nodes = [];
   const seen = new Set();
   segments.forEach((s, i) => {
@@ -421,8 +436,10 @@ function timelineNodes(segments, total) {
     seg.className = `seg ${s.emotion || 'none'}`;
     seg.style.left = `${(100 * s.start_ms) / total}%`;
     seg.style.width = `${Math.max(0.3, (100 * (s.end_ms - s.start_ms)) / total)}%`;
-    seg.title = `${formatClock(s.start_ms)}–${formatClock(s.end_ms)} · ${s.emotion || 'no emotion'}${s.events.length ? ' · ' + s.events.join(', ') : ''}\n${s.text}`;
+    seg.title = `${formatClock(s.start_ms)}–${formatClock(s.end_ms)}${s.speaker ? ' · ' + s.speaker : ''} · ${s.emotion ? tagLabel(s.emotion) : t('result.noEmotion')}`
+      + `${s.events.length ? ' · ' + s.events.map(tagLabel).join(', ') : ''}\n${s.text}`;
     seg.dataset.index = String(i);
+    if (speakers && s.speaker != null) seg.append(speakerBand(s.speaker, speakers));
     nodes.push(seg);
     if (s.emotion) seen.add(s.emotion);
     for (const e of s.events) {
@@ -431,7 +448,7 @@ function timelineNodes(segments, total) {
       marker.className = 'marker';
       marker.textContent = EVENTS[e] || '•';
       marker.style.left = `${(100 * s.start_ms) / total}%`;
-      marker.title = e;
+      marker.title = tagLabel(e);
       nodes.push(marker);
     }
   });
@@ -439,20 +456,27 @@ function timelineNodes(segments, total) {
 }
 
 function renderSegments(result) {
+  const speakers = speakerColours(result);
+  document.querySelector('#segments th.speaker-col').hidden = !speakers;
   const rows = result.segments.map((s, i) => {
     const tr = document.createElement('tr');
     tr.dataset.index = String(i);
     const play = document.createElement('td');
     play.append(button('▶', () => playFrom(s.start_ms / 1000), 'small ghost play'));
-    play.firstChild.setAttribute('aria-label', `Play from ${formatClock(s.start_ms)}`);
+    play.firstChild.setAttribute('aria-label', t('result.playFrom', formatClock(s.start_ms)));
     const time = cell(`${formatClock(s.start_ms)}–${formatClock(s.end_ms)}`, 'time');
     const lang = document.createElement('td');
-    if (s.language) lang.append(badge(s.language, 'lang'));
+    lang.className = 'lang-col';
+    if (s.language) lang.append(languageBadge(s.language));
     const emo = document.createElement('td');
     if (s.emotion) emo.append(emotionBadge(s.emotion));
     const ev = document.createElement('td');
     for (const e of s.events) ev.append(eventBadge(e), ' ');
-    tr.append(play, time, lang, emo, ev, cell(s.text, 'seg-text'));
+    const words = cell(s.text, 'seg-text');
+    words.translate = false;
+    tr.append(play, time);
+    if (speakers) tr.append(speakerCell(s, speakers, tr));
+    tr.append(lang, emo, ev, words);
     return tr;
   });
   $('segments').tBodies[0].replaceChildren(...rows);
@@ -460,7 +484,7 @@ function renderSegments(result) {
 
 function playFrom(seconds) {
   const player = $('player');
-  if (!player.src) { showMessage('The audio of this job is not available any more.'); return; }
+  if (!player.src) { showMessage(() => t('result.noAudio')); return; }
   player.currentTime = seconds;
   player.play().catch(() => {});
 }
@@ -501,7 +525,7 @@ async function download(format, extra = '', extension = format) {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   } catch (e) {
-    showMessage(`Download failed: ${e.message}`);
+    showMessage(() => t('result.downloadFailed', e.message));
   }
 }
 
@@ -524,14 +548,22 @@ function badge(label, kind) {
 }
 
 function emotionBadge(emotion) {
-  const b = badge(`${EMOTIONS[emotion] || ''} ${emotion}`.trim(), `emotion ${emotion}`);
+  const b = badge(`${EMOTIONS[emotion] || ''} ${tagLabel(emotion)}`.trim(), `emotion ${emotion}`);
   b.dataset.emotion = emotion;
   return b;
 }
 
 function eventBadge(event) {
-  const b = badge(`${EVENTS[event] || ''} ${event.replace('_', ' ')}`.trim(), 'event');
+  const b = badge(`${EVENTS[event] || ''} ${tagLabel(event)}`.trim(), 'event');
   b.dataset.event = event;
+  return b;
+}
+
+/** A language code as a badge: the code in English, the name in Chinese (the code in its title). */
+function languageBadge(code) {
+  const b = badge(languageName(code), 'lang');
+  b.title = code;
+  b.dataset.language = code;
   return b;
 }
 
@@ -574,7 +606,7 @@ function setUpMetrics() {
       $('metrics-text').textContent = await response.text();
       dialog.showModal();
     } catch (e) {
-      showMessage(e.status === 401 ? 'The metrics need the API key: click “API key” at the top.' : `Cannot load the metrics: ${e.message}`);
+      showMessage(() => (e.status === 401 ? t('metrics.needKey') : t('metrics.cannotLoad', e.message)));
     }
   });
 }
@@ -606,6 +638,12 @@ document.addEventListener('DOMContentLoaded', () => {
     const layout = $('markers-layout').value;
     const extension = { csv: 'markers.csv', chapters: 'chapters.txt', edl: 'edl' }[layout];
     download('markers', `&markers_format=${layout}`, extension);
+  });
+  onLanguageChange(() => {
+    renderPicked();
+    renderJobs();
+    if (state.message) $('message').textContent = state.message();
+    if (state.result && !$('result').hidden) renderResult(state.jobs.get(state.selected), state.result);
   });
   checkStatus();
   loadJobs();

@@ -1,31 +1,7 @@
 // SenseVoice web UI, Live tab: microphone → AudioWorklet (16 kHz PCM16) → WebSocket /api/v1/stream;
 // partial text in grey, finals with emotion and event badges, a growing emotion timeline, a level meter.
+// Its strings are in i18n.js's catalogue (live.*).
 'use strict';
-
-/** Every visible string of the Live tab, in one place (to translate, replace this table). */
-const LIVE_TEXT = {
-  tabFiles: 'Files',
-  tabLive: 'Live',
-  title: 'Live transcription',
-  hint: 'Speak into the microphone: words appear as you talk, each finished phrase with its emotion and sound events.',
-  start: '● Start',
-  stop: '■ Stop',
-  level: 'Microphone level',
-  idle: 'Not listening.',
-  connecting: 'Connecting…',
-  listening: 'Listening…',
-  speaking: 'Hearing speech…',
-  finishing: 'Finishing the last phrase…',
-  stopped: 'Stopped.',
-  empty: 'Nothing transcribed yet.',
-  noMicrophone: (why) => `The microphone is not available (${why}); allow it in the browser.`,
-  connectionFailed: 'The live connection failed; check the server and the API key, then start again.',
-  closed: (code, reason) => `The server closed the stream (${code}${reason ? ': ' + reason : ''}).`,
-  serverError: (message, code) => `${message} [${code}]`,
-  timeline: 'Emotion timeline of this session',
-  language: 'Language',
-  itn: 'Punctuation & numbers (ITN)',
-};
 
 const live = {
   socket: null,
@@ -37,12 +13,11 @@ const live = {
   running: false,
 };
 
-function liveSetStatus(text) { $('live-status').textContent = text; }
+/** Sets the status line to the catalogue string `live.<key>`. */
+function liveSetStatus(key) { setText($('live-status'), 'live.' + key); }
 
 function setUpTabs() {
   const tabs = { files: $('tab-files'), live: $('tab-live') };
-  tabs.files.textContent = LIVE_TEXT.tabFiles;
-  tabs.live.textContent = LIVE_TEXT.tabLive;
   const show = (name) => {
     for (const [key, tab] of Object.entries(tabs)) {
       tab.setAttribute('aria-selected', String(key === name));
@@ -58,18 +33,16 @@ function setUpTabs() {
 }
 
 function setUpLive() {
-  $('live-title').textContent = LIVE_TEXT.title;
-  $('live-hint').textContent = LIVE_TEXT.hint;
-  $('live-level').setAttribute('aria-label', LIVE_TEXT.level);
-  $('live-timeline').setAttribute('aria-label', LIVE_TEXT.timeline);
-  $('live-empty').textContent = LIVE_TEXT.empty;
-  $('live-language-label').textContent = LIVE_TEXT.language;
-  $('live-itn-label').textContent = LIVE_TEXT.itn;
-  // The same languages as the Files tab's list.
+  // The same languages as the Files tab's list (with their data-i18n keys).
   $('live-language').replaceChildren(...[...$('language').options].map((o) => o.cloneNode(true)));
-  $('live-toggle').textContent = LIVE_TEXT.start;
+  setText($('live-toggle'), 'live.start');
   $('live-toggle').addEventListener('click', () => (live.running ? liveStop() : liveStart()));
-  liveSetStatus(LIVE_TEXT.idle);
+  liveSetStatus('idle');
+  // Redraw the finals' badges and the timeline in the new language.
+  onLanguageChange(() => {
+    $('live-finals').replaceChildren(...live.finals.map(liveFinalItem));
+    if (live.finals.length) liveRenderTimeline();
+  });
 }
 
 async function liveStart() {
@@ -79,7 +52,7 @@ async function liveStart() {
     // model reports, and SenseVoice was trained on unprocessed recordings.
     live.stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
   } catch (e) {
-    showMessage(LIVE_TEXT.noMicrophone(e.message));
+    showMessage(() => t('live.noMicrophone', e.message));
     return;
   }
   live.running = true;
@@ -89,9 +62,9 @@ async function liveStart() {
   $('live-legend').replaceChildren();
   $('live-partial').textContent = '';
   $('live-empty').hidden = false;
-  $('live-toggle').textContent = LIVE_TEXT.stop;
+  setText($('live-toggle'), 'live.stop');
   $('live-toggle').setAttribute('aria-pressed', 'true');
-  liveSetStatus(LIVE_TEXT.connecting);
+  liveSetStatus('connecting');
 
   live.context = new AudioContext({ sampleRate: 16000 });
   await live.context.audioWorklet.addModule('/live-worklet.js');
@@ -113,13 +86,13 @@ async function liveStart() {
   socket.binaryType = 'arraybuffer';
   live.socket = socket;
   live.startedAt = performance.now();
-  socket.addEventListener('open', () => liveSetStatus(LIVE_TEXT.listening));
+  socket.addEventListener('open', () => liveSetStatus('listening'));
   socket.addEventListener('message', (e) => liveEvent(JSON.parse(e.data)));
-  socket.addEventListener('error', () => showMessage(LIVE_TEXT.connectionFailed));
+  socket.addEventListener('error', () => showMessage(() => t('live.connectionFailed')));
   socket.addEventListener('close', (e) => {
-    if (e.code !== 1000 && e.code !== 1005) showMessage(LIVE_TEXT.closed(e.code, e.reason));
+    if (e.code !== 1000 && e.code !== 1005) showMessage(() => t('live.closed', e.code, e.reason));
     liveTeardown();
-    liveSetStatus(LIVE_TEXT.stopped);
+    liveSetStatus('stopped');
   });
   live.node.port.onmessage = (e) => {
     liveLevel(e.data.level);
@@ -132,7 +105,7 @@ function liveStop() {
   liveStopAudio();
   if (live.socket && live.socket.readyState === WebSocket.OPEN) {
     live.socket.send(JSON.stringify({ type: 'end' }));
-    liveSetStatus(LIVE_TEXT.finishing);
+    liveSetStatus('finishing');
   } else {
     liveTeardown();
   }
@@ -153,7 +126,7 @@ function liveTeardown() {
   live.running = false;
   live.socket = null;
   $('live-partial').textContent = '';
-  $('live-toggle').textContent = LIVE_TEXT.start;
+  setText($('live-toggle'), 'live.start');
   $('live-toggle').setAttribute('aria-pressed', 'false');
 }
 
@@ -168,21 +141,21 @@ function liveLevel(peak) {
 function liveEvent(event) {
   switch (event.type) {
     case 'speech_started':
-      liveSetStatus(LIVE_TEXT.speaking);
+      liveSetStatus('speaking');
       break;
     case 'partial':
       $('live-partial').textContent = event.text;
       break;
     case 'final':
       $('live-partial').textContent = '';
-      liveSetStatus(live.running && live.stream ? LIVE_TEXT.listening : LIVE_TEXT.finishing);
+      liveSetStatus(live.running && live.stream ? 'listening' : 'finishing');
       liveAppendFinal(event);
       break;
     case 'done':
-      liveSetStatus(LIVE_TEXT.stopped);
+      liveSetStatus('stopped');
       break;
     case 'error':
-      showMessage(LIVE_TEXT.serverError(event.error.message, event.error.code));
+      showMessage(() => t('live.serverError', event.error.message, event.error.code));
       break;
     default:
       break;
@@ -192,6 +165,14 @@ function liveEvent(event) {
 function liveAppendFinal(s) {
   live.finals.push(s);
   $('live-empty').hidden = true;
+  const li = liveFinalItem(s);
+  $('live-finals').append(li);
+  li.scrollIntoView({ block: 'nearest' });
+  liveRenderTimeline();
+}
+
+/** One final phrase: its time, emotion and event badges, and words. */
+function liveFinalItem(s) {
   const li = document.createElement('li');
   li.className = 'live-final';
   if (s.emotion) li.dataset.emotion = s.emotion;
@@ -205,10 +186,9 @@ function liveAppendFinal(s) {
   const words = document.createElement('span');
   words.className = 'words';
   words.textContent = s.text;
+  words.translate = false;
   li.append(time, badges, words);
-  $('live-finals').append(li);
-  li.scrollIntoView({ block: 'nearest' });
-  liveRenderTimeline();
+  return li;
 }
 
 /** The session's emotion timeline: one block per final, scaled to the time so far. */
