@@ -42,7 +42,7 @@ struct RealtimeHandler: Sendable {
 
         func newCutter() throws -> LiveCutter {
             try LiveCutter(vad: vad, clientRate: session.sampleRate, options: connection.options, partialIntervalMs: partialIntervalMs,
-                           startMs: Int(streamMs.rounded()), firstItem: nextItem)
+                           partialWindowMs: connection.settings.partialWindowMs, startMs: Int(streamMs.rounded()), firstItem: nextItem)
         }
         func closeCutter() throws -> Bool {
             guard var c = cutter else { return true }
