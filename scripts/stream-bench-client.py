@@ -7,7 +7,10 @@ stream and waits for its last finals and `done` (bounded by --drain-seconds). Fi
 `vad_decided_at_ms` (the stream is opened with timing=true), so the latency of each final is
 "VAD end decision → final event at this client" on the shared clock; the finals that close what
 was still open when a stream ended carry none (no VAD decision) and are not counted. Prints one JSON line:
-{streams, finals, p50_ms, p95_ms, max_ms, partials, errors, late_streams}.
+{streams, finals, p50_ms, p95_ms, max_ms, partials, errors, late_streams, cut_finals, p95_foreseeable_ms}:
+cut_finals counts the finals of segments cut at the VAD's maximum length (≥ 29.9 s), whose audio
+arrives with the decision so no recognition can start before it; p95_foreseeable_ms is the p95
+of the others.
 
 Needs the `websockets` package. Bounded: --streams ≤ 256, --seconds ≤ 600; loopback only.
 """
@@ -32,7 +35,7 @@ async def one_stream(index, url, pcm, seconds, drain, results, rng):
     import websockets
     frame = 3200  # 100 ms
     offset = rng.randrange(0, len(pcm) // frame) * frame
-    latencies, partials, errors = [], 0, []
+    latencies, partials, errors, cut = [], 0, [], []
     done = asyncio.Event()
     async with websockets.connect(url, max_size=None) as ws:
         async def reader():
@@ -43,6 +46,7 @@ async def one_stream(index, url, pcm, seconds, drain, results, rng):
                 now = time.time() * 1000
                 if kind == "final" and "vad_decided_at_ms" in event:
                     latencies.append(now - event["vad_decided_at_ms"])
+                    cut.append(event.get("end_ms", 0) - event.get("start_ms", 0) >= 29900)
                 elif kind == "partial":
                     partials += 1
                 elif kind == "error":
@@ -72,7 +76,7 @@ async def one_stream(index, url, pcm, seconds, drain, results, rng):
         except asyncio.TimeoutError:
             late = True
         task.cancel()
-    results.append({"latencies": latencies, "partials": partials, "errors": errors, "late": late})
+    results.append({"latencies": latencies, "partials": partials, "errors": errors, "late": late, "cut": cut})
 
 
 def percentile(values, p):
@@ -96,6 +100,7 @@ async def main_async(args):
         await asyncio.sleep(args.stagger)  # connect gradually, like independent callers
     await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), args.seconds + args.drain_seconds + 60)
     latencies = [x for r in results for x in r["latencies"]]
+    foreseeable = [x for r in results for x, c in zip(r["latencies"], r["cut"]) if not c]
     out = {
         "streams": args.streams, "completed_streams": len(results), "finals": len(latencies),
         "p50_ms": round(percentile(latencies, 50), 1) if latencies else None,
@@ -104,6 +109,8 @@ async def main_async(args):
         "partials": sum(r["partials"] for r in results),
         "errors": sorted({e for r in results for e in r["errors"]}),
         "late_streams": sum(1 for r in results if r["late"]),
+        "cut_finals": sum(1 for r in results for c in r["cut"] if c),
+        "p95_foreseeable_ms": round(percentile(foreseeable, 95), 1) if foreseeable else None,
     }
     print(json.dumps(out))
 

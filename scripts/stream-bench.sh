@@ -2,7 +2,8 @@
 # Live-stream load test on loopback: for each N, N simultaneous /api/v1/stream WebSockets of
 # long_mixed.wav paced at real time (each from its own random offset) into the full-size synthetic
 # model; reports p50/p95 final latency (VAD end decision → final event at the client), partials
-# received and skipped, and the server's CPU use. Bounded: each run lasts --seconds plus a drain.
+# received and skipped, early finals used (finals sent from a recognition run before the VAD
+# decided) out of those run, and the server's CPU use. Bounded: each run lasts --seconds plus a drain.
 #
 # Usage: scripts/stream-bench.sh [--precision int8|fp32|bf16] [--streams "8 16 32 48"]
 #            [--partial-ms 1000|0] [--seconds 60] [--workers 2] [--model DIR]
@@ -51,24 +52,28 @@ done
 curl -sf "http://127.0.0.1:$port/ready" >/dev/null || { cat "$log" >&2; echo "server not ready" >&2; exit 1; }
 
 metric() { curl -s "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m {print $2; f=1} END {if (!f) print 0}'; }
+early() { metric "sensevoice_live_early_finals_total{outcome=\"$1\"}"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 hz=$(getconf CLK_TCK)
 
-echo "| precision | partials | streams | finals | p50 ms | p95 ms | max ms | partials sent | partials skipped | server CPU (of 2 cores) | errors |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| precision | partials | streams | finals | p50 ms | p95 ms | max ms | finals cut at 30 s | p95 ms of the others | partials sent | partials skipped | early finals used / run | server CPU (of 2 cores) | errors |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $streams; do
-    skipped0=$(metric sensevoice_live_partials_skipped_total)
+    skipped0=$(metric sensevoice_live_partials_skipped_total) used0=$(early used) unused0=$(early unused)
     ticks0=$(cpu_ticks) t0=$(date +%s.%N)
     result=$("$python" scripts/stream-bench-client.py --port "$port" --streams "$n" --seconds "$seconds" \
         --partial-interval-ms "$partial_ms" --audio "$audio")
     ticks1=$(cpu_ticks) t1=$(date +%s.%N)
-    skipped1=$(metric sensevoice_live_partials_skipped_total)
-    "$python" - "$result" "$precision" "$partial_ms" "$skipped0" "$skipped1" "$ticks0" "$ticks1" "$t0" "$t1" "$hz" <<'PY'
+    skipped1=$(metric sensevoice_live_partials_skipped_total) used1=$(early used) unused1=$(early unused)
+    "$python" - "$result" "$precision" "$partial_ms" "$skipped0" "$skipped1" "$ticks0" "$ticks1" "$t0" "$t1" "$hz" \
+        "$used0" "$used1" "$unused0" "$unused1" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]); precision, partial_ms = sys.argv[2], int(sys.argv[3])
 skipped = float(sys.argv[5]) - float(sys.argv[4])
 cpu = (float(sys.argv[7]) - float(sys.argv[6])) / float(sys.argv[10]) / (float(sys.argv[9]) - float(sys.argv[8])) / 2
+used = float(sys.argv[12]) - float(sys.argv[11])
+run = used + float(sys.argv[14]) - float(sys.argv[13])
 errors = ", ".join(r["errors"]) + (f" ({r['late_streams']} streams late)" if r["late_streams"] else "")
-print(f"| {precision} | {'every %d ms' % partial_ms if partial_ms else 'off'} | {r['streams']} | {r['finals']} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} | {r['partials']} | {int(skipped)} | {cpu:.0%} | {errors or '—'} |")
+print(f"| {precision} | {'every %d ms' % partial_ms if partial_ms else 'off'} | {r['streams']} | {r['finals']} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} | {r['cut_finals']} | {r['p95_foreseeable_ms']} | {r['partials']} | {int(skipped)} | {int(used)} / {int(run)} | {cpu:.0%} | {errors or '—'} |")
 PY
 done

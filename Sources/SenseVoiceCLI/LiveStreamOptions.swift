@@ -3,8 +3,8 @@
 import ArgumentParser
 import SenseVoiceServer
 
-/// `--max-streams`, `--max-stream-s`, `--stream-idle-s`, `--max-frame-kb`, `--stream-backlog-s` and
-/// `--partial-interval-ms` (`@OptionGroup(title: "Live streams") var live: LiveStreamOptions`).
+/// `--max-streams`, `--max-stream-s`, `--stream-idle-s`, `--max-frame-kb`, `--stream-backlog-s`,
+/// `--partial-interval-ms` and `--partial-window-ms` (`@OptionGroup(title: "Live streams") var live: LiveStreamOptions`).
 struct LiveStreamOptions: ParsableArguments {
     @Option(name: .customLong("max-streams"), help: "Live WebSocket streams open at once (/api/v1/stream, /v1/realtime); one more is closed with code 1013.")
     var maxStreams: Int = LiveStreamSettings().maxStreams
@@ -24,6 +24,9 @@ struct LiveStreamOptions: ParsableArguments {
     @Option(name: .customLong("partial-interval-ms"), help: "Default partial_interval_ms of /api/v1/stream (0: finals only).")
     var partialIntervalMs: Int = LiveStreamSettings().partialIntervalMs
 
+    @Option(name: .customLong("partial-window-ms"), help: "A partial recognises the last this many ms of the open segment (0: all of it); bounds what partials cost.")
+    var partialWindowMs: Int = LiveStreamSettings().partialWindowMs
+
     func validate() throws {
         if maxStreams < 1 { throw ValidationError("--max-streams must be at least 1") }
         if !(maxStreamSeconds >= 1) { throw ValidationError("--max-stream-s must be at least 1") }
@@ -31,12 +34,14 @@ struct LiveStreamOptions: ParsableArguments {
         if maxFrameKB < 1 { throw ValidationError("--max-frame-kb must be at least 1") }
         if !(backlogSeconds >= 1) { throw ValidationError("--stream-backlog-s must be at least 1") }
         if !(0...60_000).contains(partialIntervalMs) { throw ValidationError("--partial-interval-ms must be 0 to 60000") }
+        if !(0...600_000).contains(partialWindowMs) { throw ValidationError("--partial-window-ms must be 0 to 600000") }
     }
 
     /// The server's live settings.
     var settings: LiveStreamSettings {
         LiveStreamSettings(maxStreams: maxStreams, maxStreamSeconds: maxStreamSeconds,
                            idleTimeout: .milliseconds(Int64(idleSeconds * 1000)), maxFrameBytes: maxFrameKB * 1024,
-                           maxBacklogSeconds: backlogSeconds, partialIntervalMs: partialIntervalMs)
+                           maxBacklogSeconds: backlogSeconds, partialIntervalMs: partialIntervalMs,
+                           partialWindowMs: partialWindowMs)
     }
 }

@@ -37,6 +37,8 @@ public struct LiveSegmenter: Sendable {
     public private(set) var openStartMs: Int?
     /// Samples through the VAD when the last partial was due (or the open segment started).
     private var lastPartialAt = 0
+    /// End (ms) of the last `segmentEndLikely` of the open segment.
+    private var lastLikelyEndMs: Int?
     /// Whether ``finish()`` was called.
     public private(set) var isFinished = false
 
@@ -123,6 +125,7 @@ public struct LiveSegmenter: Sendable {
             offset += n
             outputs += handle(events)
             if vad.processedSamples > lastPartialAt, let partial = partialDue() { outputs.append(partial) }
+            if let likely = likelyEnd() { outputs.append(likely) }
         }
         trim()
         return outputs
@@ -150,6 +153,7 @@ public struct LiveSegmenter: Sendable {
     private mutating func open(_ ms: Int, into outputs: inout [LiveSegmenterOutput]) {
         openStartMs = ms
         lastPartialAt = vad.processedSamples
+        lastLikelyEndMs = nil
         outputs.append(.speechStarted(startMs: ms))
     }
 
@@ -159,7 +163,22 @@ public struct LiveSegmenter: Sendable {
         let position = vad.processedSamples
         guard (position - lastPartialAt) * 1000 >= options.partialIntervalMs * sampleRate else { return nil }
         lastPartialAt = position
-        return .partialDue(cut(start, position * 1000 / sampleRate))
+        let endMs = position * 1000 / sampleRate
+        let from = options.partialWindowMs > 0 ? max(start, endMs - options.partialWindowMs) : start
+        return .partialDue(cut(from, endMs))
+    }
+
+    /// A `segmentEndLikely` once per guessed end, when the trailing silence has run long enough
+    /// (``LiveOptions/likelyEndMinSilenceMs``, ``LiveOptions/likelyEndLeadMs``) and the guessed
+    /// segment's samples are all here.
+    private mutating func likelyEnd() -> LiveSegmenterOutput? {
+        guard options.announceLikelyEnds, let start = openStartMs, let guess = vad.pendingEnd,
+              guess.endMs != lastLikelyEndMs, guess.endMs > start,
+              guess.endMs * (sampleRate / 1000) <= receivedSamples,
+              guess.silenceMs >= max(LiveOptions.likelyEndMinSilenceMs, guess.endSilenceMs - LiveOptions.likelyEndLeadMs)
+        else { return nil }
+        lastLikelyEndMs = guess.endMs
+        return .segmentEndLikely(cut(start, guess.endMs))
     }
 
     /// The samples of `[startMs, endMs)`, clamped to what was received.

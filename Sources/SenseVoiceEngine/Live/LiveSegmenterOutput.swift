@@ -10,6 +10,11 @@ public enum LiveSegmenterOutput: Sendable, Equatable {
     /// The VAD closed a segment (speech ended, the maximum length was reached, or the stream
     /// ended): recognise `audio` for its `final` event.
     case segmentClosed(LiveAudio)
+    /// Only with ``LiveOptions/announceLikelyEnds``: trailing silence inside the open segment
+    /// makes its end predictable; `audio` is the segment as it will close if the silence lasts.
+    /// The `segmentClosed` that may follow has the same samples when the guess holds; speech may
+    /// also resume, and then nothing refers to this again.
+    case segmentEndLikely(LiveAudio)
     /// The stream ended after `durationMs` of audio; nothing follows.
     case done(durationMs: Int)
 }

@@ -67,6 +67,9 @@ public struct LiveSession {
                 if !superseded, let segment = try session.recognizeSegment(audio, options: options) {
                     events.append(.partial(segment))
                 }
+            case .segmentEndLikely:
+                // Recognition runs in line here: nothing to gain from starting early.
+                break
             case .segmentClosed(let audio):
                 if let segment = try session.recognizeSegment(audio, options: options) { events.append(.final(segment)) }
             case .done(let ms):

@@ -7,11 +7,13 @@ extension RecognitionSession {
     /// - Parameters:
     ///   - audio: the segment's 16 kHz samples and times (``LiveSegmenterOutput``).
     ///   - options: language, ITN, emotion ban, and word times (``TranscriptionOptions/timestamps``).
+    ///   - threads: the encoder's thread budget for this call (nil: the session's); the result
+    ///     is the same with any budget.
     /// - Returns: nil for audio too short to hold one feature frame (fewer than 2 samples).
     /// - Throws: `SenseVoiceError(.internalError)` when the encoder fails at run time.
-    public func recognizeSegment(_ audio: LiveAudio, options: TranscriptionOptions) throws -> SegmentResult? {
+    public func recognizeSegment(_ audio: LiveAudio, options: TranscriptionOptions, threads: Int? = nil) throws -> SegmentResult? {
         guard audio.samples.count >= 2 else { return nil }
-        let r = try recognize(audio.samples, options: options)
+        let r = try recognize(audio.samples, options: options, threads: threads ?? self.threads)
         let words = r.words?.map { $0.shifted(by: audio.startMs) }
         return SegmentResult(startMs: audio.startMs, endMs: audio.endMs, recognition: r, words: words)
     }

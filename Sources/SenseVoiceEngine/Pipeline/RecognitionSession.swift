@@ -11,6 +11,9 @@ public final class RecognitionSession {
     /// The pipeline this session runs.
     public let transcriber: Transcriber
     private let encoder: any AcousticEncoding
+    /// Encoders of the same model with a larger thread budget, made on first use
+    /// (``recognize(_:options:threads:)``).
+    private var widerEncoders: [Int: any AcousticEncoding] = [:]
 
     init(transcriber: Transcriber, encoder: any AcousticEncoding) {
         self.transcriber = transcriber
@@ -140,6 +143,18 @@ public final class RecognitionSession {
         try recognize(batch: [samples], options: options)[0]
     }
 
+    /// ``recognize(_:options:)`` with a different thread budget for this call (more threads when
+    /// the caller knows the other cores are idle, e.g. a live final). The budget only splits
+    /// the same rows over more threads, so the result is the same.
+    /// - Throws: `SenseVoiceError` `.internalError` when the encoder fails at run time.
+    public func recognize(_ samples: [Float], options: TranscriptionOptions, threads: Int) throws -> SegmentRecognition {
+        guard threads != self.threads else { return try recognize(samples, options: options) }
+        let wider = widerEncoders[threads] ?? transcriber.acousticModel.makeEncoder(threads: threads)
+        widerEncoders[threads] = wider
+        return try recognize(batch: [samples], options: options, decoder: try transcriber.decoder(for: options),
+                             observe: nil, encoder: wider)[0]
+    }
+
     /// Recognises several stretches of audio in one encoder pass (their frames share the GEMMs of
     /// the linear layers); each result is that of ``recognize(_:options:)`` on the stretch alone.
     /// Encoder time is shared out in proportion to frames.
@@ -149,7 +164,8 @@ public final class RecognitionSession {
 
     /// Frontend → encoder → CTC → detokenise over a batch, telling `observe` each stage's time.
     private func recognize(batch: [[Float]], options: TranscriptionOptions, decoder: any CTCDecoding,
-                           observe: ((StageTiming) -> Void)?) throws -> [SegmentRecognition] {
+                           observe: ((StageTiming) -> Void)?, encoder: (any AcousticEncoding)? = nil) throws -> [SegmentRecognition] {
+        let encoder = encoder ?? self.encoder
         var features: [Tensor] = []
         var featuresSeconds: [Double] = []
         for samples in batch {

@@ -80,6 +80,12 @@ public struct StreamingVAD: Sendable {
     /// Samples before it are never part of a later segment.
     public var startFloorMs: Int { segmenter.bufferStart * vad.config.decision.frameInMs }
 
+    /// While speech is open and trailing silence runs: the end the segment gets if the silence
+    /// lasts (``VADSegmenter/pendingEnd``), the silence so far and the end threshold, in ms.
+    public var pendingEnd: (endMs: Int, silenceMs: Int, endSilenceMs: Int)? {
+        nextSegment ? nil : segmenter.pendingEnd
+    }
+
     /// Feeds the next samples and returns the events of every stride they complete.
     /// - Parameter samples: 16 kHz mono floats in [-1, 1].
     /// - Precondition: ``finish()`` was not called.

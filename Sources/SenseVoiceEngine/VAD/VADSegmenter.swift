@@ -136,6 +136,26 @@ public struct VADSegmenter: Sendable {
     /// Whether every frame of the recording was accepted.
     public var isComplete: Bool { framesSeen == frameCount }
 
+    /// A guess at how the open segment will end, while trailing silence runs inside it.
+    ///
+    /// Once speech is open and the silence has lasted longer than the end-point lookahead, the
+    /// segment closes at a frame fixed by where the silence began, if the silence lasts until the
+    /// end threshold, the thresholds do not drop below the silence already run, and the maximum
+    /// length does not cut first. Speech may also resume. So this is a guess. A live server
+    /// recognises the guessed segment early, and uses the result only when the real end
+    /// is the same.
+    /// - Returns: the end (ms) under the current thresholds, the silence so far and the end
+    ///   threshold (ms); nil outside such a silence.
+    public var pendingEnd: (endMs: Int, silenceMs: Int, endSilenceMs: Int)? {
+        guard inSpeech, silenceRun > lookaheadFrames, framesSeen > 0 else { return nil }
+        let ms = decision.frameInMs
+        let needed = (endSilenceMs + ms - 1) / ms
+        let closing = framesSeen - 1 + max(0, needed - silenceRun)
+        // The maximum length cuts at the first frame that makes the segment too long.
+        if closing - 1 >= framesSeen && Double(closing - 1 - segmentStart + 1) > maxSegmentFrames { return nil }
+        return ((closing - endLookbackFrames + 1) * ms, silenceRun * ms, endSilenceMs)
+    }
+
     /// Segments a whole recording from its per-frame silence probabilities.
     ///
     /// - Parameters:

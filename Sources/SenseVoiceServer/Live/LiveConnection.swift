@@ -53,6 +53,9 @@ final class LiveConnection: Sendable {
     private let clientEnded = Atomic<Bool>(false)
     /// Recognitions taken from the queue and not yet sent: a client waiting for them is not idle.
     private let recognizing = Atomic<Int>(0)
+    /// The audio of the early final waiting for (or holding) a turn, for ``dispatch(_:atStreamEnd:)``
+    /// to tell the scheduler whether the final that just closed is the same work.
+    private let earlyInFlight = Mutex<LiveAudio?>(nil)
 
     init(id: UInt64, pool: InferencePool, scheduler: LiveScheduler, settings: LiveStreamSettings, metrics: ServerMetrics,
          format: any LiveWireFormat, options: TranscriptionOptions, logger: Logger) {
@@ -65,7 +68,7 @@ final class LiveConnection: Sendable {
         self.logger = logger
         let live = metrics.live
         outbox = LiveOutbox(maxPartials: settings.maxQueuedPartials, onSkip: { live.partialSkipped() })
-        queue = LiveRecognitionQueue(onSkip: { live.partialSkipped() })
+        queue = LiveRecognitionQueue(onSkip: { live.partialSkipped() }, onEarlyFinalDropped: { live.earlyFinal(.dropped) })
         optionsState = Mutex(options)
         lastActivity = Mutex(.now)
     }
@@ -108,12 +111,20 @@ final class LiveConnection: Sendable {
                 for text in try format.speechStarted(ms: ms, item: item) { outbox.send(text) }
             case .partial(let audio, let item):
                 queue.submit(LiveRecognitionJob(kind: .partial, audio: audio, item: item))
+            case .likelyClosed(let audio, let item):
+                queue.submit(LiveRecognitionJob(kind: .earlyFinal, audio: audio, item: item))
             case .closed(let audio, let item, let announce):
                 if announce {
                     for text in try format.speechStopped(startMs: audio.startMs, endMs: audio.endMs, item: item) { outbox.send(text) }
                 }
                 queue.submit(LiveRecognitionJob(kind: .final, audio: audio, item: item, decidedAt: atStreamEnd ? nil : .now,
                                                 decidedAtMs: atStreamEnd ? nil : Int64((Date().timeIntervalSince1970 * 1000).rounded())))
+                // After queueing it (a request registered later sees the final and gives way): the
+                // stream's partial or early final waiting for a turn must not hold the final up.
+                let same = earlyInFlight.withLock { e in
+                    e.map { $0.startMs == audio.startMs && $0.endMs == audio.endMs && $0.samples == audio.samples } ?? false
+                }
+                scheduler.finalArrived(stream: id, promote: same)
             }
         }
         let backlog = Double(queue.pendingSamples) / Double(LiveCutter.modelRate)
@@ -195,27 +206,54 @@ final class LiveConnection: Sendable {
     // MARK: - Tasks
 
     private func recognizer() async {
+        // The last early final's audio, options and result, until a final uses it or it goes stale.
+        var early: EarlyFinal?
+        defer { if early != nil { metrics.live.earlyFinal(.unused) } }
         while let job = await queue.next() {
             recognizing.add(1, ordering: .relaxed)
             defer { recognizing.subtract(1, ordering: .relaxed) }
             do {
-                switch job.kind {
-                case .partial:
-                    guard case .granted = try await scheduler.partial(stream: id) else {
-                        metrics.live.partialSkipped()
+                let options = self.options
+                let recognized: SegmentResult?
+                if job.kind == .final, let e = early, e.audio.samples == job.audio.samples, e.audio.startMs == job.audio.startMs,
+                   e.audio.endMs == job.audio.endMs, e.options == options {
+                    // Recognised while the VAD was still waiting for the end: the same samples,
+                    // so the same result as recognising them now.
+                    early = nil
+                    metrics.live.earlyFinal(.used)
+                    recognized = e.segment
+                } else {
+                    if job.kind != .partial, early != nil {
+                        early = nil
+                        metrics.live.earlyFinal(.unused)
+                    }
+                    let turn: LiveScheduler.Turn
+                    switch job.kind {
+                    case .partial: turn = try await scheduler.partial(stream: id, wanted: { [queue] in !queue.hasFinals })
+                    case .earlyFinal:
+                        earlyInFlight.withLock { $0 = job.audio }
+                        defer { earlyInFlight.withLock { $0 = nil } }
+                        turn = try await scheduler.earlyFinal(stream: id, wanted: { [queue] in !queue.hasFinals })
+                    case .final: turn = .granted(slots: try await scheduler.final())
+                    }
+                    guard case .granted(let slots) = turn else {
+                        if job.kind == .partial { metrics.live.partialSkipped() } else { metrics.live.earlyFinal(.dropped) }
                         continue
                     }
-                case .final:
-                    try await scheduler.final()
+                    do {
+                        defer { scheduler.release(slots: slots) }
+                        recognized = try await recognize(job, options: options, threads: slots * pool.transcriber.configuration.threads)
+                    }
                 }
-                let recognized: SegmentResult?
-                do {
-                    defer { scheduler.release() }
-                    recognized = try await recognize(job)
+                if job.kind == .earlyFinal {
+                    early = EarlyFinal(audio: job.audio, options: options, segment: recognized)
+                    continue
                 }
                 // Nil: too short to hold one feature frame (as the CLI, no event).
                 guard let segment = recognized else { continue }
                 switch job.kind {
+                case .earlyFinal:
+                    break
                 case .partial:
                     for text in try format.partial(segment, item: job.item) { outbox.sendPartial(text) }
                 case .final:
@@ -235,10 +273,17 @@ final class LiveConnection: Sendable {
         }
     }
 
-    /// The job's segment, recognised on the inference pool; nil for audio too short to recognise.
-    private func recognize(_ job: LiveRecognitionJob) async throws -> SegmentResult? {
-        let options = self.options
-        return try await pool.run { session, _ in try session.recognizeSegment(job.audio, options: options) }
+    /// An early final's result, kept for the final it may turn out to be.
+    private struct EarlyFinal {
+        var audio: LiveAudio
+        var options: TranscriptionOptions
+        var segment: SegmentResult?
+    }
+
+    /// The job's segment, recognised on the inference pool with a thread budget of `threads`;
+    /// nil for audio too short to recognise.
+    private func recognize(_ job: LiveRecognitionJob, options: TranscriptionOptions, threads: Int) async throws -> SegmentResult? {
+        try await pool.run { session, _ in try session.recognizeSegment(job.audio, options: options, threads: threads) }
     }
 
     private func writer(_ outbound: WebSocketOutboundWriter) async {

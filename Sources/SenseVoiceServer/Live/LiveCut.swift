@@ -11,4 +11,6 @@ enum LiveCut: Sendable {
     /// The VAD closed a segment; `announce: false` when the protocol already told the client (a
     /// realtime manual commit).
     case closed(LiveAudio, item: Int, announce: Bool = true)
+    /// Trailing silence says the open segment will likely close as `audio`: recognise it early.
+    case likelyClosed(LiveAudio, item: Int)
 }

@@ -16,9 +16,13 @@ struct LiveCutter: Sendable {
     private(set) var nextItem: Int
 
     /// - Throws: `SenseVoiceError(.invalidOption)` for a rate or options the segmenter refuses.
-    init(vad: FSMNVAD, clientRate: Int, options: TranscriptionOptions, partialIntervalMs: Int, startMs: Int = 0, firstItem: Int = 1) throws {
+    /// - Parameter partialWindowMs: how much of the open segment a partial recognises
+    ///   (``LiveOptions/partialWindowMs``). Likely ends are always announced, for early finals.
+    init(vad: FSMNVAD, clientRate: Int, options: TranscriptionOptions, partialIntervalMs: Int,
+         partialWindowMs: Int = LiveStreamSettings().partialWindowMs, startMs: Int = 0, firstItem: Int = 1) throws {
         segmenter = try LiveSegmenter(vad: vad, inputSampleRate: clientRate,
-                                      options: LiveOptions(transcription: options, partialIntervalMs: partialIntervalMs))
+                                      options: LiveOptions(transcription: options, partialIntervalMs: partialIntervalMs,
+                                                           partialWindowMs: partialWindowMs, announceLikelyEnds: true))
         self.startMs = startMs
         nextItem = firstItem
     }
@@ -49,6 +53,8 @@ struct LiveCutter: Sendable {
                 out.append(.partial(shifted(audio), item: nextItem - 1))
             case .segmentClosed(let audio):
                 out.append(.closed(shifted(audio), item: nextItem - 1))
+            case .segmentEndLikely(let audio):
+                out.append(.likelyClosed(shifted(audio), item: nextItem - 1))
             case .done:
                 break
             }

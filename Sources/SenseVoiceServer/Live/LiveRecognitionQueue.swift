@@ -10,6 +10,10 @@ struct LiveRecognitionJob: Sendable {
         case final
         /// The open segment so far: a preview, skipped when a newer one or a final comes first.
         case partial
+        /// The open segment as trailing silence says it will close, recognised before the VAD
+        /// decides; its result serves the final when the final has the same samples. Dropped when
+        /// a newer one or a final comes first.
+        case earlyFinal
     }
 
     var kind: Kind
@@ -26,12 +30,14 @@ struct LiveRecognitionJob: Sendable {
 /// The queue between a stream's reader (which cuts segments) and its recognizer task.
 ///
 /// Finals queue in order and are never dropped; a partial waits only while no final does, and a
-/// newer partial (or any final) replaces a waiting one, which counts as skipped. The audio held
-/// is bounded by the caller (``pendingSamples``, `--live-max-backlog-s`).
+/// newer partial (or any final) replaces a waiting one, which counts as skipped. An early final
+/// waits likewise (one at most, replaced by a newer one, dropped by a final) and is served before
+/// the partial. The audio held is bounded by the caller (``pendingSamples``, `--live-max-backlog-s`).
 final class LiveRecognitionQueue: Sendable {
     private struct State: ~Copyable {
         var finals: [LiveRecognitionJob] = []
         var partial: LiveRecognitionJob?
+        var earlyFinal: LiveRecognitionJob?
         var finished = false
         var waiter: CheckedContinuation<LiveRecognitionJob?, Never>?
     }
@@ -39,30 +45,50 @@ final class LiveRecognitionQueue: Sendable {
     private let state = Mutex(State())
     private let onSkip: @Sendable () -> Void
 
-    init(onSkip: @escaping @Sendable () -> Void) {
+    private let onEarlyFinalDropped: @Sendable () -> Void
+
+    /// - Parameters:
+    ///   - onSkip: told of each partial dropped.
+    ///   - onEarlyFinalDropped: told of each early final dropped before it ran.
+    init(onSkip: @escaping @Sendable () -> Void, onEarlyFinalDropped: @escaping @Sendable () -> Void = {}) {
         self.onSkip = onSkip
+        self.onEarlyFinalDropped = onEarlyFinalDropped
     }
 
     /// Samples waiting in finals (the stream's recognition backlog).
     var pendingSamples: Int { state.withLock { s in s.finals.reduce(0) { $0 + $1.audio.samples.count } } }
 
-    /// Queues a job; a final drops the waiting partial, a partial replaces it.
+    /// Whether a final is waiting (a partial or early final taken before it should give way).
+    var hasFinals: Bool { state.withLock { !$0.finals.isEmpty } }
+
+    /// Queues a job; a final drops the waiting partial and early final, a partial or early final
+    /// replaces the waiting one of its kind.
     func submit(_ job: LiveRecognitionJob) {
         var skipped = false
+        var dropped = false
         let waiter = state.withLock { s -> CheckedContinuation<LiveRecognitionJob?, Never>? in
             guard !s.finished else { return nil }
             if let waiter = s.waiter {
                 s.waiter = nil
                 return waiter
             }
-            if s.partial != nil {
+            if job.kind != .earlyFinal && s.partial != nil {
                 s.partial = nil
                 skipped = true
             }
-            if job.kind == .final { s.finals.append(job) } else { s.partial = job }
+            if job.kind != .partial && s.earlyFinal != nil {
+                s.earlyFinal = nil
+                dropped = true
+            }
+            switch job.kind {
+            case .final: s.finals.append(job)
+            case .partial: s.partial = job
+            case .earlyFinal: s.earlyFinal = job
+            }
             return nil
         }
         if skipped { onSkip() }
+        if dropped { onEarlyFinalDropped() }
         waiter?.resume(returning: job)
     }
 
@@ -72,6 +98,7 @@ final class LiveRecognitionQueue: Sendable {
             s.finished = true
             let skipped = s.partial != nil
             s.partial = nil
+            s.earlyFinal = nil
             defer { s.waiter = nil }
             return (s.waiter, skipped)
         }
@@ -84,14 +111,20 @@ final class LiveRecognitionQueue: Sendable {
         state.withLock { s in
             s.finals.removeAll()
             s.partial = nil
+            s.earlyFinal = nil
         }
     }
 
-    /// The next job (a final before a partial), waiting for one; nil once finished and drained.
+    /// The next job (a final, else the early final, else the partial), waiting for one; nil once
+    /// finished and drained.
     func next() async -> LiveRecognitionJob? {
         await withCheckedContinuation { (continuation: CheckedContinuation<LiveRecognitionJob?, Never>) in
             let job = state.withLock { s -> LiveRecognitionJob?? in
                 if !s.finals.isEmpty { return .some(s.finals.removeFirst()) }
+                if let early = s.earlyFinal {
+                    s.earlyFinal = nil
+                    return .some(early)
+                }
                 if let partial = s.partial {
                     s.partial = nil
                     return .some(partial)

@@ -17,10 +17,13 @@ public struct LiveStreamSettings: Sendable, Equatable {
     public var maxQueuedPartials: Int
     /// Default `partial_interval_ms` (0: no partials).
     public var partialIntervalMs: Int
+    /// How much of the open segment a partial recognises: its last this many ms (0: all of it).
+    /// Bounds a partial's cost, and so how long a final can wait behind one.
+    public var partialWindowMs: Int
 
     public init(maxStreams: Int = 32, maxStreamSeconds: Double = 4 * 3600, idleTimeout: Duration = .seconds(30),
                 maxFrameBytes: Int = 1 << 20, maxBacklogSeconds: Double = 120, maxQueuedPartials: Int = 1,
-                partialIntervalMs: Int = 1000) {
+                partialIntervalMs: Int = 1000, partialWindowMs: Int = 6000) {
         self.maxStreams = max(1, maxStreams)
         self.maxStreamSeconds = max(1, maxStreamSeconds)
         self.idleTimeout = idleTimeout
@@ -28,5 +31,6 @@ public struct LiveStreamSettings: Sendable, Equatable {
         self.maxBacklogSeconds = max(1, maxBacklogSeconds)
         self.maxQueuedPartials = max(1, maxQueuedPartials)
         self.partialIntervalMs = max(0, partialIntervalMs)
+        self.partialWindowMs = max(0, partialWindowMs)
     }
 }

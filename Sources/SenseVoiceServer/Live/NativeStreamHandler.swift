@@ -47,7 +47,7 @@ struct NativeStreamHandler: Sendable {
     /// Reads until `end`, a disconnect or a fatal error.
     func read(_ inbound: WebSocketInboundStream) async throws -> LiveConnection.ReaderEnd {
         var cutter = try LiveCutter(vad: vad, clientRate: parameters.sampleRate, options: parameters.options,
-                                    partialIntervalMs: parameters.partialIntervalMs)
+                                    partialIntervalMs: parameters.partialIntervalMs, partialWindowMs: connection.settings.partialWindowMs)
         let encoding = parameters.encoding
         for try await message in inbound.messages(maxSize: connection.settings.maxFrameBytes) {
             connection.touch()

@@ -47,9 +47,10 @@ struct RealtimeHandler: Sendable {
         var nextItem = 1
         connection.outbox.send(try sessionEvent("transcription_session.created", session))
 
+        // Deltas extend the item's text, so partials here recognise the whole open segment.
         func newCutter() throws -> LiveCutter {
             try LiveCutter(vad: vad, clientRate: session.sampleRate, options: connection.options, partialIntervalMs: partialIntervalMs,
-                           startMs: Int(streamMs.rounded()), firstItem: nextItem)
+                           partialWindowMs: 0, startMs: Int(streamMs.rounded()), firstItem: nextItem)
         }
         func closeCutter() throws -> Bool {
             guard var c = cutter else { return true }

@@ -9,6 +9,9 @@ extension ServerMetrics {
     /// - `sensevoice_live_final_latency_seconds` (histogram): from the VAD's end decision to the
     ///   final event written to the client;
     /// - `sensevoice_live_partials_skipped_total`: partials superseded before they ran or were sent;
+    /// - `sensevoice_live_early_finals_total{outcome}`: segments recognised while trailing silence
+    ///   ran, before the VAD decided their end: `used` (the final had the same samples and was sent
+    ///   at once), `unused` (speech went on or the end differed), `dropped` (superseded before it ran);
     /// - `sensevoice_live_audio_seconds_total`.
     var live: LiveMetrics { LiveMetrics(registry: registry) }
 }
@@ -39,6 +42,10 @@ struct LiveMetrics: Sendable {
         MetricNameDescriptor(namespace: "sensevoice", subsystem: "live", metricName: "partials_skipped", unitName: "total",
                              helpText: "Partial results skipped: superseded by a newer one before they ran or reached the client.")
     }
+    static var earlyFinals: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "sensevoice", subsystem: "live", metricName: "early_finals", unitName: "total",
+                             helpText: "Segments recognised before the VAD decided their end, by whether the final used the result.")
+    }
     static var audioSeconds: MetricNameDescriptor {
         MetricNameDescriptor(namespace: "sensevoice", subsystem: "live", metricName: "audio_seconds", unitName: "total",
                              helpText: "Seconds of audio received by live streams.")
@@ -63,6 +70,15 @@ struct LiveMetrics: Sendable {
 
     func partialSkipped() {
         registry.makeCounter(descriptor: Self.skipped).increment()
+    }
+
+    /// What became of an early final.
+    enum EarlyFinalOutcome: String {
+        case used, unused, dropped
+    }
+
+    func earlyFinal(_ outcome: EarlyFinalOutcome) {
+        registry.makeCounter(descriptor: Self.earlyFinals, labels: [("outcome", outcome.rawValue)]).increment()
     }
 
     func audio(seconds: Double) {
