@@ -16,16 +16,25 @@ extension InferencePool {
                            decoder: any AudioDecoding, cancellation: InferenceCancellation? = nil,
                            progress: (@Sendable (Double) -> Void)? = nil) async throws -> TranscriptionResult
     {
+        try await transcribe(file: displayName, options: options, cancellation: cancellation, progress: progress,
+                             whole: { try decoder.decode(path: path, displayName: displayName) },
+                             channel: { try decoder.decode(path: path, displayName: displayName, channel: $0) })
+    }
+
+    /// One recording's work on a pool thread: each channel on its own when `options.channels`
+    /// asks for it (`channel` decodes channel n), else the mix (`whole` decodes it).
+    func transcribe(file: String?, options: TranscriptionOptions, cancellation: InferenceCancellation?,
+                    progress: (@Sendable (Double) -> Void)?,
+                    whole: @escaping @Sendable () throws -> AudioBuffer,
+                    channel: @escaping @Sendable (Int) throws -> ChannelAudio) async throws -> TranscriptionResult
+    {
         try await run(cancellation: cancellation) { session, token in
             if options.channels != nil {
-                return try Self.decodeAndTranscribeChannels(session: session, token: token, file: displayName, options: options,
-                                                            progress: progress) {
-                    try decoder.decode(path: path, displayName: displayName, channel: $0)
-                }
+                return try Self.decodeAndTranscribeChannels(session: session, token: token, file: file, options: options,
+                                                            progress: progress, decode: channel)
             }
-            return try Self.decodeAndTranscribe(session: session, token: token, file: displayName, options: options, progress: progress) {
-                try decoder.decode(path: path, displayName: displayName)
-            }
+            return try Self.decodeAndTranscribe(session: session, token: token, file: file, options: options,
+                                                progress: progress, decode: whole)
         }
     }
 

@@ -223,17 +223,9 @@ extension InferencePool {
                            decoder: any AudioDecoding, cancellation: InferenceCancellation? = nil,
                            progress: (@Sendable (Double) -> Void)? = nil) async throws -> TranscriptionResult
     {
-        try await run(cancellation: cancellation) { session, token in
-            if options.channels != nil {
-                return try Self.decodeAndTranscribeChannels(session: session, token: token, file: filename, options: options,
-                                                            progress: progress) {
-                    try decoder.decode(data: data, filenameHint: filename, channel: $0)
-                }
-            }
-            return try Self.decodeAndTranscribe(session: session, token: token, file: filename, options: options, progress: progress) {
-                try decoder.decode(data: data, filenameHint: filename)
-            }
-        }
+        try await transcribe(file: filename, options: options, cancellation: cancellation, progress: progress,
+                             whole: { try decoder.decode(data: data, filenameHint: filename) },
+                             channel: { try decoder.decode(data: data, filenameHint: filename, channel: $0) })
     }
 }
 
