@@ -1,5 +1,5 @@
 // `--decoding`, `--beam-size`, `--hotwords`, `--hotwords-file`, `--hotword-score` (issue #16): the
-// option group of `transcribe` and `bench`.
+// option group of `transcribe`, `stream` and `bench`.
 
 import ArgumentParser
 import Foundation

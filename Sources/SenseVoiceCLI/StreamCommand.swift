@@ -78,6 +78,9 @@ struct StreamCommand: ParsableCommand {
     @OptionGroup(title: "Logging")
     var logging: LoggingOptions
 
+    @OptionGroup(title: "Decoding")
+    var decodingOptions: DecodingOptions
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if VADMode(rawValue: vadMode) == nil { throw ValidationError("--vad-mode must be dynamic or classic") }
@@ -96,10 +99,11 @@ struct StreamCommand: ParsableCommand {
             guard (1...PCMEncoding.maxSampleRate).contains(sampleRate) else {
                 throw SenseVoiceError(.invalidOption, "--sample-rate \(sampleRate) Hz is out of range; give the rate of the PCM on stdin, 1…\(PCMEncoding.maxSampleRate) Hz (e.g. 16000)")
             }
-            let transcription = TranscriptionOptions(language: try Language(parsing: recognition.language), useITN: recognition.itn,
+            var transcription = TranscriptionOptions(language: try Language(parsing: recognition.language), useITN: recognition.itn,
                                                      banEmotionUnknown: recognition.banEmotionUnknown, timestamps: recognition.timestamps,
                                                      vadMode: VADMode(rawValue: vadMode) ?? .dynamic,
                                                      maxSegmentMs: maxSegmentMs, mergeVAD: false)
+            transcription.beamSearch = try decodingOptions.beamSearch()
             options = LiveOptions(transcription: transcription, partialIntervalMs: partialIntervalMs, vadChunkMs: vadChunkMs)
             try options.validate()
             filter = try LiveEventFilter(events: onlyEvents, emotions: onlyEmotions)
@@ -113,6 +117,7 @@ struct StreamCommand: ParsableCommand {
             let source = try LiveAudioSource(source, sampleRate: sampleRate, encoding: pcm)
             let transcriber = try Transcriber(configuration: configuration)
             if !quiet { printError("loaded \(transcriber.modelDirectory) in \(String(format: "%.2f", transcriber.loadSeconds)) s") }
+            _ = try transcriber.decoder(for: options.transcription)  // hotwords the tokenizer cannot spell fail here, before any audio
             var live = try LiveSession(session: transcriber.makeSession(), inputSampleRate: source.sampleRate, options: options)
             let start = Date()
             var fed = 0

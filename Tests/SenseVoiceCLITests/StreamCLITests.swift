@@ -162,6 +162,30 @@ struct StreamCLITests {
         #expect(throws: SenseVoiceError.self) { try LiveEventFilter(events: "giggle", emotions: nil) }
     }
 
+    /// Hotwords reach live recognition: they change zh.wav's finals on the tiny model (a phrase
+    /// of tokens it nearly emits), and each final equals the offline beam-search transcription of
+    /// the same VAD segment with the same hotwords.
+    @Test func hotwordsBiasTheFinalsAsOfflineDoes() throws {
+        let models = try Self.models()
+        let clip = Fixtures.audio("zh.wav").path
+        let biasing = ["--hotwords", "涷嶬:5"]
+        func streamed(_ extra: [String]) throws -> [[String]] {
+            let out = try CLIRunner.run(["stream", clip, "--format", "jsonl", "--partial-interval-ms", "0"] + models + extra)
+            #expect(out.status == 0, "\(out.stderr)")
+            return Self.finals(try jsonLines(out.stdout))
+        }
+        let greedy = try streamed([])
+        let biased = try streamed(biasing)
+        #expect(!biased.isEmpty && biased.map { $0[2] } != greedy.map { $0[2] }, "hotwords changed nothing")
+        let offline = try CLIRunner.run(["transcribe", clip, "--format", "json"] + models + biasing)
+        #expect(offline.status == 0, "\(offline.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(offline.stdout.utf8)) as? [String: Any])
+        let segments = try #require(object["segments"] as? [[String: Any]])
+        #expect(biased == segments.map { ["\($0["start_ms"] ?? "")", "\($0["end_ms"] ?? "")", "\($0["raw"] ?? "")"] })
+        let unspellable = try CLIRunner.run(["stream", clip, "--hotwords", "🤖"] + models)
+        #expect(unspellable.status == 2 && unspellable.stdout.isEmpty, "\(unspellable.stderr)")
+    }
+
     @Test func badInputHasClearErrorsAndExitCodes() throws {
         let models = try Self.models()
         let odd = try CLIRunner.run(["stream", "-", "--format", "jsonl"] + models, stdin: Data([0, 0, 0]))
