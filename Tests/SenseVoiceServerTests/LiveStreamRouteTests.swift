@@ -68,6 +68,37 @@ struct LiveStreamRouteTests {
         }
     }
 
+    @Test("hotwords in the query bias the finals: each equals offline beam search with them, and they differ from greedy")
+    func hotwords() async throws {
+        let pcm = LiveClient.pcm16(try TestServer.clip("zh.wav"))
+        let query = "hotwords=" + "涷嶬:5".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        try await Self.withServer { port, _ in
+            let record = try await LiveClient.session(port: port, path: "/api/v1/stream?partial_interval_ms=0&\(query)") { out in
+                try await LiveClient.sendAudio(pcm, to: out)
+                try await out.write(.text(Self.end))
+            }
+            #expect(record.events("error").isEmpty, "\(record.texts)")
+            let finals = record.events("final")
+            #expect(!finals.isEmpty)
+            let pool = try LiveTestServer.requirePool()
+            var biasedOptions = TranscriptionOptions()
+            biasedOptions.beamSearch = try BeamSearchOptions.resolve(decoding: nil, beamSize: nil, hotwords: try Hotword.parse("涷嶬:5"),
+                                                                     hotwordScore: nil)
+            let options = biasedOptions
+            let samples = pcm.withUnsafeBytes { raw in raw.bindMemory(to: Int16.self).map { Float(Int16(littleEndian: $0)) / 32768 } }
+            var changed = false
+            for final in finals {
+                let start = try #require(final["start_ms"] as? Int), end = try #require(final["end_ms"] as? Int)
+                let cut = Array(samples[min(samples.count, start * 16)..<min(samples.count, end * 16)])
+                let biased = try await pool.run { session, _ in try session.recognize(cut, options: options) }
+                let greedy = try await pool.run { session, _ in try session.recognize(cut, options: TranscriptionOptions()) }
+                #expect(final["raw"] as? String == biased.raw, "segment \(start)–\(end) ms")
+                changed = changed || biased.raw != greedy.raw
+            }
+            #expect(changed, "the hotword changed no final")
+        }
+    }
+
     @Test("partial_interval_ms sends partials of the open segment while it is open")
     func partials() async throws {
         let pcm = try Self.audio(seconds: 8)
@@ -198,7 +229,7 @@ struct LiveStreamRouteTests {
             #expect(record.types.last == "done")
             #expect(!record.events("final").isEmpty)
 
-            for query in ["sample_rate=0", "sample_rate=96000", "encoding=mp3", "language=klingon", "partial_interval_ms=-5"] {
+            for query in ["sample_rate=0", "sample_rate=96000", "encoding=mp3", "language=klingon", "partial_interval_ms=-5", "decoding=viterbi"] {
                 let bad = try await LiveClient.session(port: port, path: "/api/v1/stream?\(query)") { _ in }
                 #expect(bad.closeCode == .policyViolation, "\(query)")
                 #expect(bad.types == ["error"], "\(query): \(bad.texts)")
