@@ -229,7 +229,8 @@ struct LiveStreamRouteTests {
             #expect(record.types.last == "done")
             #expect(!record.events("final").isEmpty)
 
-            for query in ["sample_rate=0", "sample_rate=96000", "encoding=mp3", "language=klingon", "partial_interval_ms=-5", "decoding=viterbi"] {
+            for query in ["sample_rate=0", "sample_rate=96000", "encoding=mp3", "language=klingon", "partial_interval_ms=-5", "decoding=viterbi",
+                          "hotwords=%F0%9F%A4%96"] {
                 let bad = try await LiveClient.session(port: port, path: "/api/v1/stream?\(query)") { _ in }
                 #expect(bad.closeCode == .policyViolation, "\(query)")
                 #expect(bad.types == ["error"], "\(query): \(bad.texts)")

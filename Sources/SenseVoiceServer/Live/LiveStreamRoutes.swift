@@ -144,6 +144,7 @@ public struct LiveStreamRoutes: Sendable {
         do {
             parameters = try NativeStreamHandler.Parameters(query: query, settings: settings,
                                                             denoise: denoise)
+            _ = try pool.transcriber.decoder(for: parameters.options)  // hotwords the tokenizer cannot spell: refused now
             if kind == .realtime, let intent = query["intent"], intent != "transcription" {
                 throw SenseVoiceError(.invalidOption, "intent '\(intent.prefix(40))' is not supported; this server runs transcription sessions (intent=transcription)")
             }
