@@ -60,6 +60,9 @@ struct StreamCommand: ParsableCommand {
     @OptionGroup(title: "Recognition")
     var recognition: RecognitionFlags
 
+    @OptionGroup(title: "Decoding")
+    var decodingOptions: DecodingOptions
+
     @Option(help: "Output format: text or jsonl.")
     var format: Format = .text
 
@@ -77,9 +80,6 @@ struct StreamCommand: ParsableCommand {
 
     @OptionGroup(title: "Logging")
     var logging: LoggingOptions
-
-    @OptionGroup(title: "Decoding")
-    var decodingOptions: DecodingOptions
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
