@@ -1,6 +1,6 @@
 // The live scheduler's priorities beyond finals-before-partials: early finals between the two, an
-// idle pool lent whole to a final, a stream's final never waiting behind its own partial, and no
-// final ever skipped however many partials crowd in.
+// idle pool lent whole to a final, running partials stopped for a final, a stream's final never
+// waiting behind its own partial, and no final ever skipped however many partials crowd in.
 
 import Synchronization
 @testable import SenseVoiceServer
@@ -74,6 +74,69 @@ struct LiveSchedulingPolicyTests {
         let got7 = try await next.value
         #expect(got7 == 2)
         scheduler.release(slots: 2)
+        #expect(scheduler.running == 0)
+    }
+
+    @Test("a final stops the running partials and, once they give their slots back, gets every slot")
+    func finalStopsRunningPartials() async throws {
+        let scheduler = LiveScheduler(slots: 2)
+        let stop1 = LiveStopSignal(), stop2 = LiveStopSignal()
+        let got1 = try await scheduler.partial(stream: 1, stop: stop1)
+        let got2 = try await scheduler.partial(stream: 2, stop: stop2)
+        #expect(got1 == .granted(slots: 1) && got2 == .granted(slots: 1))
+        #expect(!stop1.isRaised && !stop2.isRaised)
+        let final = Task { try await scheduler.final() }
+        try await Self.eventually { scheduler.waiting.finals == 1 }
+        #expect(stop1.isRaised && stop2.isRaised)
+        // One partial has stopped: the final still waits for the other's slot too.
+        scheduler.release(stop: stop1)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(scheduler.waiting.finals == 1)
+        scheduler.release(stop: stop2)
+        let slots = try await final.value
+        #expect(slots == 2)
+        scheduler.release(slots: 2)
+
+        // One partial running and one slot free: an early final stops it and waits for both slots.
+        let stop3 = LiveStopSignal()
+        _ = try await scheduler.partial(stream: 3, stop: stop3)
+        let early = Task { try await scheduler.earlyFinal(stream: 4) }
+        try await Self.eventually { scheduler.waitingEarlyFinals == 1 }
+        #expect(stop3.isRaised)
+        scheduler.release(stop: stop3)
+        let got3 = try await early.value
+        #expect(got3 == .granted(slots: 2))
+        scheduler.release(slots: 2)
+
+        // A partial asked for without a signal cannot be stopped: the final takes the free slot.
+        _ = try await scheduler.partial(stream: 5)
+        let got4 = try await scheduler.final()
+        #expect(got4 == 1)
+        scheduler.release()
+        scheduler.release()
+        #expect(scheduler.running == 0)
+    }
+
+    @Test("a stream's final on its way stops that stream's running partial only; a partial never stops a partial")
+    func finalArrivedStopsOwnPartial() async throws {
+        let scheduler = LiveScheduler(slots: 3)
+        let own = LiveStopSignal(), other = LiveStopSignal(), third = LiveStopSignal()
+        _ = try await scheduler.partial(stream: 1, stop: own)
+        _ = try await scheduler.partial(stream: 2, stop: other)
+        _ = try await scheduler.partial(stream: 3, stop: third)
+        #expect(!own.isRaised && !other.isRaised && !third.isRaised)
+        scheduler.finalArrived(stream: 1, promote: false)
+        #expect(own.isRaised && !other.isRaised && !third.isRaised)
+        scheduler.release(stop: own)
+        // Stream 1's final now finds one slot free beside two partials that keep running... until
+        // it asks, which stops them as any final does.
+        let final = Task { try await scheduler.final() }
+        try await Self.eventually { other.isRaised && third.isRaised }
+        scheduler.release(stop: other)
+        scheduler.release(stop: third)
+        let slots = try await final.value
+        #expect(slots == 3)
+        scheduler.release(slots: 3)
         #expect(scheduler.running == 0)
     }
 

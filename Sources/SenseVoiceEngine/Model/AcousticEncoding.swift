@@ -13,9 +13,12 @@ public protocol AcousticEncoding: AnyObject {
     ///   - batch: features `[T6ᵢ, inputSize]` per utterance (after LFR and CMVN).
     ///   - language: language prompt.
     ///   - useITN: text-norm prompt (`withitn` / `woitn`).
+    ///   - isCancelled: asked between steps of the pass (the CPU encoder: before each layer);
+    ///     true stops it with `SenseVoiceError(.cancelled)`. Nil: the pass always completes.
     /// - Returns: one `[T6ᵢ + 4, d]` encoder output per utterance, in order (4 prompt frames first).
-    /// - Throws: `SenseVoiceError` when the backend fails at run time (e.g. oneDNN out of memory).
-    func encode(batch: [Tensor], language: Language, useITN: Bool) throws -> [Tensor]
+    /// - Throws: `SenseVoiceError` when the backend fails at run time (e.g. oneDNN out of memory),
+    ///   `.cancelled` when `isCancelled` said so.
+    func encode(batch: [Tensor], language: Language, useITN: Bool, isCancelled: (() -> Bool)?) throws -> [Tensor]
 
     /// Runs the CTC head over one encoder output and hands its logits to `body`.
     ///
@@ -27,6 +30,12 @@ public protocol AcousticEncoding: AnyObject {
 }
 
 extension AcousticEncoding {
+    /// Encodes several utterances in one pass that always completes
+    /// (``encode(batch:language:useITN:isCancelled:)`` without a cancellation check).
+    public func encode(batch: [Tensor], language: Language, useITN: Bool) throws -> [Tensor] {
+        try encode(batch: batch, language: language, useITN: useITN, isCancelled: nil)
+    }
+
     /// Encodes one utterance: `[T6, inputSize]` → `[T6 + 4, d]`.
     public func encode(features: Tensor, language: Language, useITN: Bool) throws -> Tensor {
         try encode(batch: [features], language: language, useITN: useITN)[0]

@@ -37,10 +37,12 @@ public final class EncoderSession: AcousticEncoding {
     /// Runs the encoder over several utterances at once: their frames are stacked so every linear
     /// layer is one GEMM over all of them, while attention and the FSMN memory stay per utterance.
     /// Each result equals `encode(features:)` of that utterance alone.
+    /// - Parameter isCancelled: asked before each of the 70 layers; true stops the pass.
     /// - Returns: one `[T6ᵢ + 4, d]` output per input, in order.
-    /// - Throws: `SenseVoiceError` `.internalError` when oneDNN fails at run time (out of memory).
-    public func encode(batch: [Tensor], language: Language, useITN: Bool) throws -> [Tensor] {
-        let (out, spans) = try encodeStacked(batch: batch, language: language, useITN: useITN)
+    /// - Throws: `SenseVoiceError` `.internalError` when oneDNN fails at run time (out of memory),
+    ///   `.cancelled` when `isCancelled` said so.
+    public func encode(batch: [Tensor], language: Language, useITN: Bool, isCancelled: (() -> Bool)?) throws -> [Tensor] {
+        let (out, spans) = try encodeStacked(batch: batch, language: language, useITN: useITN, isCancelled: isCancelled)
         if spans.count == 1 { return [out] }
         let d = out.cols
         return spans.map { span in
@@ -51,7 +53,8 @@ public final class EncoderSession: AcousticEncoding {
     }
 
     /// The encoder over stacked utterances: `[Σ (T6ᵢ + 4), d]` and each utterance's row span.
-    func encodeStacked(batch: [Tensor], language: Language, useITN: Bool) throws -> (Tensor, [RowSpan]) {
+    func encodeStacked(batch: [Tensor], language: Language, useITN: Bool,
+                       isCancelled: (() -> Bool)? = nil) throws -> (Tensor, [RowSpan]) {
         let cfg = model.config.encoder
         let inSize = cfg.inputSize
         let d = cfg.outputSize
@@ -79,10 +82,14 @@ public final class EncoderSession: AcousticEncoding {
             for i in 0..<(span.rows * inSize) { xs[i] = xs[i] * s + pe.pointer[i] }
         }
 
-        for layer in model.encoders { try forward(layer, x: x, spans: spans, totalRows: total) }
+        func layer(_ weights: SANMLayerWeights) throws {
+            if isCancelled?() == true { throw SenseVoiceError(.cancelled, "the encoder pass was cancelled") }
+            try forward(weights, x: x, spans: spans, totalRows: total)
+        }
+        for weights in model.encoders { try layer(weights) }
         FastKernels.layerNorm(rows: total, cols: d, x: x, gamma: model.afterNormWeight.pointer,
                               beta: model.afterNormBias.pointer, eps: 1e-5, y: x, threads: threads)
-        for layer in model.tpEncoders { try forward(layer, x: x, spans: spans, totalRows: total) }
+        for weights in model.tpEncoders { try layer(weights) }
         let out = Tensor(shape: [total, d]) { out in
             FastKernels.layerNorm(rows: total, cols: d, x: x, gamma: model.tpNormWeight.pointer,
                                   beta: model.tpNormBias.pointer, eps: 1e-5, y: out.baseAddress!, threads: threads)

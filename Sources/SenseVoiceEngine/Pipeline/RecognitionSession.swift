@@ -144,15 +144,21 @@ public final class RecognitionSession {
     }
 
     /// ``recognize(_:options:)`` with a different thread budget for this call (more threads when
-    /// the caller knows the other cores are idle, e.g. a live final). The budget only splits
-    /// the same rows over more threads, so the result is the same.
-    /// - Throws: `SenseVoiceError` `.internalError` when the encoder fails at run time.
-    public func recognize(_ samples: [Float], options: TranscriptionOptions, threads: Int) throws -> SegmentRecognition {
-        guard threads != self.threads else { return try recognize(samples, options: options) }
-        let wider = widerEncoders[threads] ?? transcriber.acousticModel.makeEncoder(threads: threads)
-        widerEncoders[threads] = wider
+    /// the caller knows the other cores are idle, e.g. a live final), and a way to stop it early.
+    /// The budget only splits the same rows over more threads, so the result is the same.
+    /// - Parameter isCancelled: asked between encoder layers; true stops the call (a live partial
+    ///   giving its core to a final).
+    /// - Throws: `SenseVoiceError` `.internalError` when the encoder fails at run time, `.cancelled`
+    ///   when `isCancelled` said so.
+    public func recognize(_ samples: [Float], options: TranscriptionOptions, threads: Int,
+                          isCancelled: (() -> Bool)? = nil) throws -> SegmentRecognition {
+        var encoder = self.encoder
+        if threads != self.threads {
+            encoder = widerEncoders[threads] ?? transcriber.acousticModel.makeEncoder(threads: threads)
+            widerEncoders[threads] = encoder
+        }
         return try recognize(batch: [samples], options: options, decoder: try transcriber.decoder(for: options),
-                             observe: nil, encoder: wider)[0]
+                             observe: nil, encoder: encoder, isCancelled: isCancelled)[0]
     }
 
     /// Recognises several stretches of audio in one encoder pass (their frames share the GEMMs of
@@ -164,7 +170,8 @@ public final class RecognitionSession {
 
     /// Frontend → encoder → CTC → detokenise over a batch, telling `observe` each stage's time.
     private func recognize(batch: [[Float]], options: TranscriptionOptions, decoder: any CTCDecoding,
-                           observe: ((StageTiming) -> Void)?, encoder: (any AcousticEncoding)? = nil) throws -> [SegmentRecognition] {
+                           observe: ((StageTiming) -> Void)?, encoder: (any AcousticEncoding)? = nil,
+                           isCancelled: (() -> Bool)? = nil) throws -> [SegmentRecognition] {
         let encoder = encoder ?? self.encoder
         var features: [Tensor] = []
         var featuresSeconds: [Double] = []
@@ -176,7 +183,8 @@ public final class RecognitionSession {
         observe?(StageTiming(stage: .features, seconds: featuresSeconds.reduce(0, +), count: batch.count))
 
         let clock = Stopwatch()
-        let encodedBatch = try encoder.encode(batch: features, language: options.language, useITN: options.useITN)
+        let encodedBatch = try encoder.encode(batch: features, language: options.language, useITN: options.useITN,
+                                              isCancelled: isCancelled)
         let tokenizer = transcriber.tokenizer
         var banned: Set<Int> = []
         if options.banEmotionUnknown, let id = tokenizer.id(of: "<|EMO_UNKNOWN|>") { banned.insert(id) }

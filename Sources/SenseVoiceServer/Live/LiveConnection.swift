@@ -228,8 +228,9 @@ final class LiveConnection: Sendable {
                         metrics.live.earlyFinal(.unused)
                     }
                     let turn: LiveScheduler.Turn
+                    let stop = job.kind == .partial ? LiveStopSignal() : nil
                     switch job.kind {
-                    case .partial: turn = try await scheduler.partial(stream: id, wanted: { [queue] in !queue.hasFinals })
+                    case .partial: turn = try await scheduler.partial(stream: id, wanted: { [queue] in !queue.hasFinals }, stop: stop)
                     case .earlyFinal:
                         earlyInFlight.withLock { $0 = job.audio }
                         defer { earlyInFlight.withLock { $0 = nil } }
@@ -241,8 +242,13 @@ final class LiveConnection: Sendable {
                         continue
                     }
                     do {
-                        defer { scheduler.release(slots: slots) }
-                        recognized = try await recognize(job, options: options, threads: slots * pool.transcriber.configuration.threads)
+                        defer { scheduler.release(slots: slots, stop: stop) }
+                        recognized = try await recognize(job, options: options, threads: slots * pool.transcriber.configuration.threads,
+                                                         stop: stop)
+                    } catch let error as SenseVoiceError where error.code == .cancelled && stop?.isRaised == true {
+                        // A final wanted the core: this preview is skipped like a superseded one.
+                        metrics.live.partialSkipped()
+                        continue
                     }
                 }
                 if job.kind == .earlyFinal {
@@ -282,8 +288,12 @@ final class LiveConnection: Sendable {
 
     /// The job's segment, recognised on the inference pool with a thread budget of `threads`;
     /// nil for audio too short to recognise.
-    private func recognize(_ job: LiveRecognitionJob, options: TranscriptionOptions, threads: Int) async throws -> SegmentResult? {
-        try await pool.run { session, _ in try session.recognizeSegment(job.audio, options: options, threads: threads) }
+    /// - Parameter stop: when raised, the recognition stops at its next encoder layer (`.cancelled`).
+    private func recognize(_ job: LiveRecognitionJob, options: TranscriptionOptions, threads: Int,
+                           stop: LiveStopSignal?) async throws -> SegmentResult? {
+        try await pool.run { session, _ in
+            try session.recognizeSegment(job.audio, options: options, threads: threads, isCancelled: stop.map { s in { s.isRaised } })
+        }
     }
 
     private func writer(_ outbound: WebSocketOutboundWriter) async {

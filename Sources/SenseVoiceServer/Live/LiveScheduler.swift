@@ -1,5 +1,6 @@
 // Fair access of live streams to the inference pool: finals first, then early finals, then
-// partials; stale partials skipped; an idle pool lends all its cores to one final.
+// partials; stale partials skipped, running ones stopped for a final; an idle pool lends all its
+// cores to one final.
 
 import SenseVoiceEngine
 import Synchronization
@@ -19,6 +20,11 @@ import Synchronization
 /// A final or early final that finds every slot free and nobody waiting takes all the slots
 /// (``Turn/granted(slots:)``): its caller may run it on that many slots' worth of threads, since
 /// nothing else can start until it releases them.
+///
+/// Partials are also the work that gives way while it runs: a partial asked for with a
+/// ``LiveStopSignal`` has it raised as soon as a final or early final asks for a turn (or a final
+/// of its own stream is on its way), and stops at its next encoder layer. A final that then has
+/// only stopping partials ahead of it waits those few milliseconds and takes every slot.
 final class LiveScheduler: Sendable {
     /// What a caller is told when its wait ends.
     enum Turn: Sendable, Equatable {
@@ -45,6 +51,7 @@ final class LiveScheduler: Sendable {
     private struct Waiter {
         let id: UInt64
         let stream: UInt64
+        let stop: LiveStopSignal?
         let continuation: CheckedContinuation<Turn, any Error>
     }
 
@@ -53,6 +60,10 @@ final class LiveScheduler: Sendable {
         var nextID: UInt64 = 0
         /// One queue per ``Kind``, in arrival order; the last two hold at most one per stream.
         var queues: [[Waiter]] = Kind.allCases.map { _ in [] }
+        /// Partials running now (one slot each) that can be stopped, with their stream.
+        var stoppable: [(stream: UInt64, signal: LiveStopSignal)] = []
+        /// Slots held by running partials whose signal is raised (about to be released).
+        var stopping = 0
 
         var waiting: Int { queues.reduce(0) { $0 + $1.count } }
     }
@@ -91,26 +102,35 @@ final class LiveScheduler: Sendable {
     /// Waits for a turn for a partial of `stream`; ``Turn/skipped`` when a newer partial of the
     /// same stream arrived first.
     /// - Throws: `CancellationError` when the waiting task is cancelled.
-    /// - Parameter wanted: as for ``earlyFinal(stream:wanted:)``.
-    func partial(stream: UInt64, wanted: @escaping @Sendable () -> Bool = { true }) async throws -> Turn {
-        try await wait(.partial, stream: stream, wanted: wanted)
+    /// - Parameters:
+    ///   - wanted: as for ``earlyFinal(stream:wanted:)``.
+    ///   - stop: raised while the partial runs when a final or early final wants its slot; the
+    ///     caller stops its recognition then and passes the same signal to ``release(slots:stop:)``.
+    func partial(stream: UInt64, wanted: @escaping @Sendable () -> Bool = { true }, stop: LiveStopSignal? = nil) async throws -> Turn {
+        try await wait(.partial, stream: stream, wanted: wanted, stop: stop)
     }
 
     /// Ends a granted turn of `slots` slots and grants the next waiters (finals first).
-    func release(slots: Int = 1) {
+    /// - Parameter stop: the signal the turn was asked for with (partials).
+    func release(slots: Int = 1, stop: LiveStopSignal? = nil) {
         let next = state.withLock { s -> [(Waiter, Turn)] in
             s.running -= slots
+            if let stop, let i = s.stoppable.firstIndex(where: { $0.signal === stop }) {
+                s.stoppable.remove(at: i)
+                if stop.isRaised { s.stopping -= 1 }
+            }
             return Self.grantNext(&s, slots: self.slots)
         }
         for (waiter, turn) in next { waiter.continuation.resume(returning: turn) }
     }
 
     /// A final of `stream` is on its way (the stream runs one recognition at a time): its waiting
-    /// partial is skipped at once, so the final never waits behind it; its waiting early final
-    /// moves to the end of the finals queue when `promote` (it has the final's samples, so it is
-    /// the final's work) and is skipped otherwise.
+    /// partial is skipped at once and its running one stopped, so the final never waits behind
+    /// it; its waiting early final moves to the end of the finals queue when `promote` (it has the
+    /// final's samples, so it is the final's work) and is skipped otherwise.
     func finalArrived(stream: UInt64, promote: Bool) {
         let skipped = state.withLock { s -> [Waiter] in
+            Self.stopPartials(&s, of: stream)
             var out: [Waiter] = []
             let p = Kind.partial.rawValue, e = Kind.earlyFinal.rawValue
             if let i = s.queues[p].firstIndex(where: { $0.stream == stream }) { out.append(s.queues[p].remove(at: i)) }
@@ -123,20 +143,21 @@ final class LiveScheduler: Sendable {
         for waiter in skipped { waiter.continuation.resume(returning: .skipped) }
     }
 
-    private func wait(_ kind: Kind, stream: UInt64, wanted: @escaping @Sendable () -> Bool = { true }) async throws -> Turn {
+    private func wait(_ kind: Kind, stream: UInt64, wanted: @escaping @Sendable () -> Bool = { true },
+                      stop: LiveStopSignal? = nil) async throws -> Turn {
         let id = state.withLock { s in
             s.nextID += 1
             return s.nextID
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Turn, any Error>) in
-                let waiter = Waiter(id: id, stream: stream, continuation: continuation)
+                let waiter = Waiter(id: id, stream: stream, stop: kind == .partial ? stop : nil, continuation: continuation)
                 enum Action { case grant(Int), wait, supersede(Waiter), skip }
                 let action = state.withLock { s -> Action in
                     if kind != .final && !wanted() { return .skip }
-                    if s.running < slots && s.waiting == 0 {
-                        let n = kind == .partial || s.running > 0 ? 1 : slots
-                        s.running += n
+                    if kind != .partial { Self.stopPartials(&s) }
+                    if s.waiting == 0, let n = Self.grantSize(kind, &s, others: 0, slots: slots) {
+                        Self.start(waiter, kind: kind, slots: n, in: &s)
                         return .grant(n)
                     }
                     let q = kind.rawValue
@@ -176,12 +197,37 @@ final class LiveScheduler: Sendable {
     /// finds the pool idle and nobody else waiting gets every slot.
     private static func grantNext(_ s: inout State, slots: Int) -> [(Waiter, Turn)] {
         var granted: [(Waiter, Turn)] = []
-        while s.running < slots, let q = s.queues.firstIndex(where: { !$0.isEmpty }) {
+        while let q = s.queues.firstIndex(where: { !$0.isEmpty }), let kind = Kind(rawValue: q),
+              let n = grantSize(kind, &s, others: s.waiting - 1, slots: slots) {
             let waiter = s.queues[q].removeFirst()
-            let n = q != Kind.partial.rawValue && s.running == 0 && s.waiting == 0 ? slots : 1
-            s.running += n
+            start(waiter, kind: kind, slots: n, in: &s)
             granted.append((waiter, .granted(slots: n)))
         }
         return granted
+    }
+
+    /// The slots a waiter of `kind` first in line gets now, with `others` waiting behind it; nil
+    /// when it must wait. A partial gets one free slot. A final or early final gets every slot
+    /// when the pool is idle and nobody else waits, and waits while only stopping partials hold
+    /// slots (they release them within one encoder layer); otherwise it gets one free slot.
+    private static func grantSize(_ kind: Kind, _ s: inout State, others: Int, slots: Int) -> Int? {
+        guard s.running < slots else { return nil }
+        if kind == .partial || others > 0 { return 1 }
+        if s.running == 0 { return slots }
+        return s.stopping == s.running ? nil : 1
+    }
+
+    /// Counts a granted turn; a partial with a signal becomes stoppable.
+    private static func start(_ waiter: Waiter, kind: Kind, slots: Int, in s: inout State) {
+        s.running += slots
+        if kind == .partial, let stop = waiter.stop { s.stoppable.append((waiter.stream, stop)) }
+    }
+
+    /// Raises the signals of running partials (of `stream` only, when given) not raised yet.
+    private static func stopPartials(_ s: inout State, of stream: UInt64? = nil) {
+        for partial in s.stoppable where !partial.signal.isRaised && (stream == nil || partial.stream == stream) {
+            partial.signal.raise()
+            s.stopping += 1
+        }
     }
 }
