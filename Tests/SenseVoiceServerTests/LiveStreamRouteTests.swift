@@ -99,6 +99,32 @@ struct LiveStreamRouteTests {
         }
     }
 
+    @Test("max_segment_ms cuts long speech there, and each final still equals offline recognition of its cut")
+    func maxSegment() async throws {
+        let pcm = try Self.audio(seconds: 30)
+        try await Self.withServer { port, _ in
+            let record = try await LiveClient.session(port: port, path: "/api/v1/stream?partial_interval_ms=0&max_segment_ms=6000") { out in
+                try await LiveClient.sendAudio(pcm, to: out)
+                try await out.write(.text(Self.end))
+            }
+            #expect(record.events("error").isEmpty, "\(record.texts)")
+            let finals = record.events("final")
+            let pool = try LiveTestServer.requirePool()
+            let samples = pcm.withUnsafeBytes { raw in raw.bindMemory(to: Int16.self).map { Float(Int16(littleEndian: $0)) / 32768 } }
+            var longest = 0
+            for final in finals {
+                let start = try #require(final["start_ms"] as? Int), end = try #require(final["end_ms"] as? Int)
+                longest = max(longest, end - start)
+                let cut = Array(samples[min(samples.count, start * 16)..<min(samples.count, end * 16)])
+                let offline = try await pool.run { session, _ in try session.recognize(cut, options: TranscriptionOptions()) }
+                #expect(final["raw"] as? String == offline.raw, "segment \(start)–\(end) ms")
+            }
+            // The first 30 s hold an 18.7 s segment (0.9–19.6 s): cut into pieces of at most 6 s.
+            #expect(finals.count >= 4, "\(finals.map { ($0["start_ms"] ?? 0, $0["end_ms"] ?? 0) })")
+            #expect(longest > 5_000 && longest <= 6_020, "longest final \(longest) ms")
+        }
+    }
+
     @Test("partial_interval_ms sends partials of the open segment while it is open")
     func partials() async throws {
         let pcm = try Self.audio(seconds: 8)
@@ -230,7 +256,7 @@ struct LiveStreamRouteTests {
             #expect(!record.events("final").isEmpty)
 
             for query in ["sample_rate=0", "sample_rate=96000", "encoding=mp3", "language=klingon", "partial_interval_ms=-5", "decoding=viterbi",
-                          "hotwords=%F0%9F%A4%96"] {
+                          "hotwords=%F0%9F%A4%96", "max_segment_ms=10", "max_segment_ms=ten"] {
                 let bad = try await LiveClient.session(port: port, path: "/api/v1/stream?\(query)") { _ in }
                 #expect(bad.closeCode == .policyViolation, "\(query)")
                 #expect(bad.types == ["error"], "\(query): \(bad.texts)")

@@ -14,7 +14,7 @@ extension OptionParsing {
     }
 
     /// A numeric field; `nil` when absent or empty.
-    private static func number<T>(_ value: (String) -> String?, _ name: String, _ parse: (String) -> T?) throws -> T? {
+    static func number<T>(_ value: (String) -> String?, _ name: String, _ parse: (String) -> T?) throws -> T? {
         guard let raw = value(name)?.trimmingSpaces, !raw.isEmpty else { return nil }
         guard let parsed = parse(raw) else {
             throw SenseVoiceError(.invalidOption, "\(name) must be a number, not '\(raw.prefix(40))'")
