@@ -8,7 +8,7 @@ stream and waits for its last finals and `done` (bounded by --drain-seconds). Fi
 "VAD end decision → final event at this client" on the shared clock; the finals that close what
 was still open when a stream ended carry none (no VAD decision) and are not counted. Prints one JSON line:
 {streams, finals, p50_ms, p95_ms, max_ms, partials, errors, late_streams, cut_finals, p95_foreseeable_ms}:
-cut_finals counts the finals of segments cut at the VAD's maximum length (≥ 29.9 s), whose audio
+cut_finals counts the finals of segments cut at the VAD's maximum length (--max-segment-ms less 0.1 s), whose audio
 arrives with the decision so no recognition can start before it; p95_foreseeable_ms is the p95
 of the others.
 
@@ -31,7 +31,7 @@ def read_pcm16(path):
         return w.readframes(w.getnframes())
 
 
-async def one_stream(index, url, pcm, seconds, drain, results, rng):
+async def one_stream(index, url, pcm, seconds, drain, results, rng, max_segment_ms):
     import websockets
     frame = 3200  # 100 ms
     offset = rng.randrange(0, len(pcm) // frame) * frame
@@ -46,7 +46,7 @@ async def one_stream(index, url, pcm, seconds, drain, results, rng):
                 now = time.time() * 1000
                 if kind == "final" and "vad_decided_at_ms" in event:
                     latencies.append(now - event["vad_decided_at_ms"])
-                    cut.append(event.get("end_ms", 0) - event.get("start_ms", 0) >= 29900)
+                    cut.append(event.get("end_ms", 0) - event.get("start_ms", 0) >= max_segment_ms - 100)
                 elif kind == "partial":
                     partials += 1
                 elif kind == "error":
@@ -92,11 +92,11 @@ async def main_async(args):
     pcm = read_pcm16(args.audio)
     rng = random.Random(args.seed)
     results = []
-    query = f"partial_interval_ms={args.partial_interval_ms}&timing=true&language={args.language}"
+    query = f"partial_interval_ms={args.partial_interval_ms}&timing=true&language={args.language}&max_segment_ms={args.max_segment_ms}"
     url = f"ws://127.0.0.1:{args.port}/api/v1/stream?{query}"
     tasks = []
     for i in range(args.streams):
-        tasks.append(asyncio.create_task(one_stream(i, url, pcm, args.seconds, args.drain_seconds, results, random.Random(rng.random()))))
+        tasks.append(asyncio.create_task(one_stream(i, url, pcm, args.seconds, args.drain_seconds, results, random.Random(rng.random()), args.max_segment_ms)))
         await asyncio.sleep(args.stagger)  # connect gradually, like independent callers
     await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), args.seconds + args.drain_seconds + 60)
     latencies = [x for r in results for x in r["latencies"]]
@@ -123,6 +123,7 @@ def main():
     parser.add_argument("--drain-seconds", type=float, default=60)
     parser.add_argument("--partial-interval-ms", type=int, default=0)
     parser.add_argument("--language", default="auto")
+    parser.add_argument("--max-segment-ms", type=int, default=30000)
     parser.add_argument("--audio", required=True)
     parser.add_argument("--stagger", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=13)

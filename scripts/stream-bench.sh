@@ -6,7 +6,7 @@
 # decided) out of those run, and the server's CPU use. Bounded: each run lasts --seconds plus a drain.
 #
 # Usage: scripts/stream-bench.sh [--precision int8|fp32|bf16] [--streams "8 16 32 48"]
-#            [--partial-ms 1000|0] [--seconds 60] [--workers 2] [--model DIR]
+#            [--partial-ms 1000|0] [--max-segment-ms 30000] [--seconds 60] [--workers 2] [--model DIR]
 # Needs: the release binary (swift build -c release --product sensevoice, or $SENSEVOICE_BIN), the
 # FSMN-VAD model (.cache/models/fsmn-vad or $SENSEVOICE_TEST_VAD_MODEL), python3 with numpy (the
 # full-size model is written once to $SV_FULL_MODEL, default /tmp/sv-full) and websockets
@@ -14,12 +14,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-precision=int8 streams="8 16 32 48" partial_ms=1000 seconds=60 workers=2 model="${SV_FULL_MODEL:-/tmp/sv-full}"
+precision=int8 streams="8 16 32 48" partial_ms=1000 max_segment_ms=30000 seconds=60 workers=2 model="${SV_FULL_MODEL:-/tmp/sv-full}"
 while [[ $# -gt 0 ]]; do
     case $1 in
         --precision) precision=$2; shift 2 ;;
         --streams) streams=$2; shift 2 ;;
         --partial-ms) partial_ms=$2; shift 2 ;;
+        --max-segment-ms) max_segment_ms=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
         --workers) workers=$2; shift 2 ;;
         --model) model=$2; shift 2 ;;
@@ -56,17 +57,17 @@ early() { metric "sensevoice_live_early_finals_total{outcome=\"$1\"}"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 hz=$(getconf CLK_TCK)
 
-echo "| precision | partials | streams | finals | p50 ms | p95 ms | max ms | finals cut at 30 s | p95 ms of the others | partials sent | partials skipped | early finals used / run | server CPU (of 2 cores) | errors |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| precision | partials | max segment | streams | finals | p50 ms | p95 ms | max ms | finals cut at the maximum | p95 ms of the others | partials sent | partials skipped | early finals used / run | server CPU (of 2 cores) | errors |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in $streams; do
     skipped0=$(metric sensevoice_live_partials_skipped_total) used0=$(early used) unused0=$(early unused)
     ticks0=$(cpu_ticks) t0=$(date +%s.%N)
     result=$("$python" scripts/stream-bench-client.py --port "$port" --streams "$n" --seconds "$seconds" \
-        --partial-interval-ms "$partial_ms" --audio "$audio")
+        --partial-interval-ms "$partial_ms" --max-segment-ms "$max_segment_ms" --audio "$audio")
     ticks1=$(cpu_ticks) t1=$(date +%s.%N)
     skipped1=$(metric sensevoice_live_partials_skipped_total) used1=$(early used) unused1=$(early unused)
     "$python" - "$result" "$precision" "$partial_ms" "$skipped0" "$skipped1" "$ticks0" "$ticks1" "$t0" "$t1" "$hz" \
-        "$used0" "$used1" "$unused0" "$unused1" <<'PY'
+        "$used0" "$used1" "$unused0" "$unused1" "$max_segment_ms" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]); precision, partial_ms = sys.argv[2], int(sys.argv[3])
 skipped = float(sys.argv[5]) - float(sys.argv[4])
@@ -74,6 +75,6 @@ cpu = (float(sys.argv[7]) - float(sys.argv[6])) / float(sys.argv[10]) / (float(s
 used = float(sys.argv[12]) - float(sys.argv[11])
 run = used + float(sys.argv[14]) - float(sys.argv[13])
 errors = ", ".join(r["errors"]) + (f" ({r['late_streams']} streams late)" if r["late_streams"] else "")
-print(f"| {precision} | {'every %d ms' % partial_ms if partial_ms else 'off'} | {r['streams']} | {r['finals']} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} | {r['cut_finals']} | {r['p95_foreseeable_ms']} | {r['partials']} | {int(skipped)} | {int(used)} / {int(run)} | {cpu:.0%} | {errors or '—'} |")
+print(f"| {precision} | {'every %d ms' % partial_ms if partial_ms else 'off'} | {int(sys.argv[15]) / 1000:g} s | {r['streams']} | {r['finals']} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} | {r['cut_finals']} | {r['p95_foreseeable_ms']} | {r['partials']} | {int(skipped)} | {int(used)} / {int(run)} | {cpu:.0%} | {errors or '—'} |")
 PY
 done
