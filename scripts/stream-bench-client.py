@@ -2,7 +2,9 @@
 """Load client of scripts/stream-bench.sh: N simultaneous /api/v1/stream WebSockets on loopback.
 
 Each stream sends 16 kHz PCM16 of a WAV file (looped) paced at real time in 100 ms frames,
-starting at its own random offset (as independent callers would), for --seconds, then ends the
+starting at its own random offset and connecting at its own random moment in the first
+--spread-s seconds (as independent callers would: streams that all start together and start
+mid-speech would all reach the VAD's 30 s cut in the same second), for --seconds, then ends the
 stream and waits for its last finals and `done` (bounded by --drain-seconds). Finals carry
 `vad_decided_at_ms` (the stream is opened with timing=true), so the latency of each final is
 "VAD end decision → final event at this client" on the shared clock; the finals that close what
@@ -18,6 +20,7 @@ Needs the `websockets` package. Bounded: --streams ≤ 256, --seconds ≤ 600; l
 import argparse
 import asyncio
 import json
+import os
 import random
 import sys
 import time
@@ -47,6 +50,10 @@ async def one_stream(index, url, pcm, seconds, drain, results, rng, max_segment_
                 if kind == "final" and "vad_decided_at_ms" in event:
                     latencies.append(now - event["vad_decided_at_ms"])
                     cut.append(event.get("end_ms", 0) - event.get("start_ms", 0) >= max_segment_ms - 100)
+                    if os.environ.get("STREAM_BENCH_FINALS"):  # one line per final, for a closer look
+                        with open(os.environ["STREAM_BENCH_FINALS"], "a") as f:
+                            f.write(json.dumps({"stream": index, "start_ms": event.get("start_ms"), "end_ms": event.get("end_ms"),
+                                                "latency_ms": round(latencies[-1], 1)}) + "\n")
                 elif kind == "partial":
                     partials += 1
                 elif kind == "error":
@@ -95,10 +102,14 @@ async def main_async(args):
     query = f"partial_interval_ms={args.partial_interval_ms}&timing=true&language={args.language}&max_segment_ms={args.max_segment_ms}"
     url = f"ws://127.0.0.1:{args.port}/api/v1/stream?{query}"
     tasks = []
+    # Connect times from their own generator, so that the offsets stay those of the seed.
+    starts = sorted(random.Random(args.seed + 1).uniform(0, args.spread_s) for _ in range(args.streams))
+    t0 = time.monotonic()
     for i in range(args.streams):
+        delay = max(t0 + starts[i] - time.monotonic(), args.stagger if i else 0)
+        await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one_stream(i, url, pcm, args.seconds, args.drain_seconds, results, random.Random(rng.random()), args.max_segment_ms)))
-        await asyncio.sleep(args.stagger)  # connect gradually, like independent callers
-    await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), args.seconds + args.drain_seconds + 60)
+    await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), args.seconds + args.drain_seconds + args.spread_s + 60)
     latencies = [x for r in results for x in r["latencies"]]
     foreseeable = [x for r in results for x, c in zip(r["latencies"], r["cut"]) if not c]
     out = {
@@ -125,7 +136,8 @@ def main():
     parser.add_argument("--language", default="auto")
     parser.add_argument("--max-segment-ms", type=int, default=30000)
     parser.add_argument("--audio", required=True)
-    parser.add_argument("--stagger", type=float, default=0.05)
+    parser.add_argument("--stagger", type=float, default=0.05, help="least gap between two connects")
+    parser.add_argument("--spread-s", type=float, default=10, help="connects spread at random over this many seconds")
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
     if not (1 <= args.streams <= 256) or not (0 < args.seconds <= 600):

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Live-stream load test on loopback: for each N, N simultaneous /api/v1/stream WebSockets of
-# long_mixed.wav paced at real time (each from its own random offset) into the full-size synthetic
+# long_mixed.wav paced at real time (each from its own random offset, connecting at its own random
+# moment in the first --spread-s seconds) into the full-size synthetic
 # model; reports p50/p95 final latency (VAD end decision → final event at the client), partials
 # received and skipped, early finals used (finals sent from a recognition run before the VAD
 # decided) out of those run, and the server's CPU use. Bounded: each run lasts --seconds plus a drain.
 #
 # Usage: scripts/stream-bench.sh [--precision int8|fp32|bf16] [--streams "8 16 32 48"]
-#            [--partial-ms 1000|0] [--max-segment-ms 30000] [--seconds 60] [--workers 2] [--model DIR]
+#            [--partial-ms 1000|0] [--max-segment-ms 30000] [--spread-s 10] [--seconds 60] [--workers 2] [--model DIR]
 # Needs: the release binary (swift build -c release --product sensevoice, or $SENSEVOICE_BIN), the
 # FSMN-VAD model (.cache/models/fsmn-vad or $SENSEVOICE_TEST_VAD_MODEL), python3 with numpy (the
 # full-size model is written once to $SV_FULL_MODEL, default /tmp/sv-full) and websockets
@@ -14,13 +15,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-precision=int8 streams="8 16 32 48" partial_ms=1000 max_segment_ms=30000 seconds=60 workers=2 model="${SV_FULL_MODEL:-/tmp/sv-full}"
+precision=int8 streams="8 16 32 48" partial_ms=1000 max_segment_ms=30000 spread_s=10 seconds=60 workers=2 model="${SV_FULL_MODEL:-/tmp/sv-full}"
 while [[ $# -gt 0 ]]; do
     case $1 in
         --precision) precision=$2; shift 2 ;;
         --streams) streams=$2; shift 2 ;;
         --partial-ms) partial_ms=$2; shift 2 ;;
         --max-segment-ms) max_segment_ms=$2; shift 2 ;;
+        --spread-s) spread_s=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
         --workers) workers=$2; shift 2 ;;
         --model) model=$2; shift 2 ;;
@@ -63,7 +65,7 @@ for n in $streams; do
     skipped0=$(metric sensevoice_live_partials_skipped_total) used0=$(early used) unused0=$(early unused)
     ticks0=$(cpu_ticks) t0=$(date +%s.%N)
     result=$("$python" scripts/stream-bench-client.py --port "$port" --streams "$n" --seconds "$seconds" \
-        --partial-interval-ms "$partial_ms" --max-segment-ms "$max_segment_ms" --audio "$audio")
+        --partial-interval-ms "$partial_ms" --max-segment-ms "$max_segment_ms" --spread-s "$spread_s" --audio "$audio")
     ticks1=$(cpu_ticks) t1=$(date +%s.%N)
     skipped1=$(metric sensevoice_live_partials_skipped_total) used1=$(early used) unused1=$(early unused)
     "$python" - "$result" "$precision" "$partial_ms" "$skipped0" "$skipped1" "$ticks0" "$ticks1" "$t0" "$t1" "$hz" \

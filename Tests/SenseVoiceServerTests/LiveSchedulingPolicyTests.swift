@@ -128,6 +128,12 @@ struct LiveSchedulingPolicyTests {
         scheduler.finalArrived(stream: 1, promote: false)
         #expect(own.isRaised && !other.isRaised && !third.isRaised)
         scheduler.release(stop: own)
+        // An early final on its way stops its own stream's partial too (and only that one).
+        let fourth = LiveStopSignal()
+        _ = try await scheduler.partial(stream: 4, stop: fourth)
+        scheduler.earlyFinalArrived(stream: 4)
+        #expect(fourth.isRaised && !other.isRaised && !third.isRaised)
+        scheduler.release(stop: fourth)
         // Stream 1's final now finds one slot free beside two partials that keep running... until
         // it asks, which stops them as any final does.
         let final = Task { try await scheduler.final() }

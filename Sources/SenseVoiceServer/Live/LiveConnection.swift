@@ -113,6 +113,8 @@ final class LiveConnection: Sendable {
                 queue.submit(LiveRecognitionJob(kind: .partial, audio: audio, item: item))
             case .likelyClosed(let audio, let item):
                 queue.submit(LiveRecognitionJob(kind: .earlyFinal, audio: audio, item: item))
+                // The stream runs one recognition at a time: its partial must not hold this up.
+                scheduler.earlyFinalArrived(stream: id)
             case .closed(let audio, let item, let announce):
                 if announce {
                     for text in try format.speechStopped(startMs: audio.startMs, endMs: audio.endMs, item: item) { outbox.send(text) }

@@ -143,6 +143,17 @@ final class LiveScheduler: Sendable {
         for waiter in skipped { waiter.continuation.resume(returning: .skipped) }
     }
 
+    /// An early final of `stream` is on its way: its waiting partial is skipped and its running one
+    /// stopped, as for a final (the early final has little time before the VAD decides).
+    func earlyFinalArrived(stream: UInt64) {
+        let skipped = state.withLock { s -> Waiter? in
+            Self.stopPartials(&s, of: stream)
+            let p = Kind.partial.rawValue
+            return s.queues[p].firstIndex(where: { $0.stream == stream }).map { s.queues[p].remove(at: $0) }
+        }
+        skipped?.continuation.resume(returning: .skipped)
+    }
+
     private func wait(_ kind: Kind, stream: UInt64, wanted: @escaping @Sendable () -> Bool = { true },
                       stop: LiveStopSignal? = nil) async throws -> Turn {
         let id = state.withLock { s in
