@@ -22,8 +22,8 @@ import Synchronization
 /// nothing else can start until it releases them.
 ///
 /// Partials are also the work that gives way while it runs: a partial asked for with a
-/// ``LiveStopSignal`` has it raised as soon as a final or early final asks for a turn (or a final
-/// of its own stream is on its way), and stops at its next encoder layer. A final that then has
+/// ``LiveStopSignal`` has it raised as soon as a final or early final asks for a turn (or one of
+/// its own stream is on its way), and stops at its next encoder layer. A final that then has
 /// only stopping partials ahead of it waits those few milliseconds and takes every slot.
 final class LiveScheduler: Sendable {
     /// What a caller is told when its wait ends.
