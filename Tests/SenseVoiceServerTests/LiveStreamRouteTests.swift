@@ -22,6 +22,23 @@ struct LiveStreamRouteTests {
 
     static let end = #"{"type":"end"}"#
 
+    /// Streams `pcm` to `/api/v1/stream?query`, then ends the stream; what the client received.
+    static func stream(_ pcm: [UInt8], port: Int, query: String) async throws -> LiveSessionRecord {
+        try await LiveClient.session(port: port, path: "/api/v1/stream?\(query)") { out in
+            try await LiveClient.sendAudio(pcm, to: out)
+            try await out.write(.text(Self.end))
+        }
+    }
+
+    /// Offline recognition of the samples of `pcm` that `final` covers.
+    static func offline(_ final: [String: Any], of pcm: [UInt8],
+                        options: TranscriptionOptions = TranscriptionOptions()) async throws -> SegmentRecognition {
+        let samples = pcm.withUnsafeBytes { raw in raw.bindMemory(to: Int16.self).map { Float(Int16(littleEndian: $0)) / 32768 } }
+        let start = try #require(final["start_ms"] as? Int), end = try #require(final["end_ms"] as? Int)
+        let cut = Array(samples[min(samples.count, start * 16)..<min(samples.count, end * 16)])
+        return try await LiveTestServer.requirePool().run { session, _ in try session.recognize(cut, options: options) }
+    }
+
     /// Runs `body` against a live (port-bound) test server on the VAD pool.
     static func withServer(_ configure: (inout ServerConfiguration) -> Void = { _ in },
                            _ body: @escaping @Sendable (Int, ServerEnvironment) async throws -> Void) async throws {
@@ -35,10 +52,7 @@ struct LiveStreamRouteTests {
     func finalsMatchOffline() async throws {
         let pcm = try Self.audio(seconds: 50)
         try await Self.withServer { port, env in
-            let record = try await LiveClient.session(port: port, path: "/api/v1/stream?language=auto&partial_interval_ms=0") { out in
-                try await LiveClient.sendAudio(pcm, to: out)
-                try await out.write(.text(Self.end))
-            }
+            let record = try await Self.stream(pcm, port: port, query: "language=auto&partial_interval_ms=0")
             #expect(record.closeCode == .normalClosure, "\(record.types)")
             #expect(record.types.last == "done")
             #expect(record.events("error").isEmpty, "\(record.texts)")
@@ -46,15 +60,12 @@ struct LiveStreamRouteTests {
             #expect(finals.count >= 2)
             #expect(record.events("speech_started").count == finals.count)
             #expect(record.events("partial").isEmpty)
-            let pool = try LiveTestServer.requirePool()
-            let samples = pcm.withUnsafeBytes { raw in raw.bindMemory(to: Int16.self).map { Float(Int16(littleEndian: $0)) / 32768 } }
             var previousEnd = 0
             for final in finals {
                 let start = try #require(final["start_ms"] as? Int), end = try #require(final["end_ms"] as? Int)
                 #expect(start >= previousEnd && end > start)
                 previousEnd = end
-                let cut = Array(samples[min(samples.count, start * 16)..<min(samples.count, end * 16)])
-                let offline = try await pool.run { session, _ in try session.recognize(cut, options: TranscriptionOptions()) }
+                let offline = try await Self.offline(final, of: pcm)
                 #expect(final["raw"] as? String == offline.raw, "segment \(start)–\(end) ms")
                 #expect(final["text"] as? String == offline.parsed.text)
                 #expect(final["events"] is [String])
@@ -73,26 +84,18 @@ struct LiveStreamRouteTests {
         let pcm = LiveClient.pcm16(try TestServer.clip("zh.wav"))
         let query = "hotwords=" + "涷嶬:5".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         try await Self.withServer { port, _ in
-            let record = try await LiveClient.session(port: port, path: "/api/v1/stream?partial_interval_ms=0&\(query)") { out in
-                try await LiveClient.sendAudio(pcm, to: out)
-                try await out.write(.text(Self.end))
-            }
+            let record = try await Self.stream(pcm, port: port, query: "partial_interval_ms=0&\(query)")
             #expect(record.events("error").isEmpty, "\(record.texts)")
             let finals = record.events("final")
             #expect(!finals.isEmpty)
-            let pool = try LiveTestServer.requirePool()
             var biasedOptions = TranscriptionOptions()
             biasedOptions.beamSearch = try BeamSearchOptions.resolve(decoding: nil, beamSize: nil, hotwords: try Hotword.parse("涷嶬:5"),
                                                                      hotwordScore: nil)
-            let options = biasedOptions
-            let samples = pcm.withUnsafeBytes { raw in raw.bindMemory(to: Int16.self).map { Float(Int16(littleEndian: $0)) / 32768 } }
             var changed = false
             for final in finals {
-                let start = try #require(final["start_ms"] as? Int), end = try #require(final["end_ms"] as? Int)
-                let cut = Array(samples[min(samples.count, start * 16)..<min(samples.count, end * 16)])
-                let biased = try await pool.run { session, _ in try session.recognize(cut, options: options) }
-                let greedy = try await pool.run { session, _ in try session.recognize(cut, options: TranscriptionOptions()) }
-                #expect(final["raw"] as? String == biased.raw, "segment \(start)–\(end) ms")
+                let biased = try await Self.offline(final, of: pcm, options: biasedOptions)
+                let greedy = try await Self.offline(final, of: pcm)
+                #expect(final["raw"] as? String == biased.raw, "segment \(final["start_ms"] ?? "?")–\(final["end_ms"] ?? "?") ms")
                 changed = changed || biased.raw != greedy.raw
             }
             #expect(changed, "the hotword changed no final")
@@ -103,20 +106,14 @@ struct LiveStreamRouteTests {
     func maxSegment() async throws {
         let pcm = try Self.audio(seconds: 30)
         try await Self.withServer { port, _ in
-            let record = try await LiveClient.session(port: port, path: "/api/v1/stream?partial_interval_ms=0&max_segment_ms=6000") { out in
-                try await LiveClient.sendAudio(pcm, to: out)
-                try await out.write(.text(Self.end))
-            }
+            let record = try await Self.stream(pcm, port: port, query: "partial_interval_ms=0&max_segment_ms=6000")
             #expect(record.events("error").isEmpty, "\(record.texts)")
             let finals = record.events("final")
-            let pool = try LiveTestServer.requirePool()
-            let samples = pcm.withUnsafeBytes { raw in raw.bindMemory(to: Int16.self).map { Float(Int16(littleEndian: $0)) / 32768 } }
             var longest = 0
             for final in finals {
                 let start = try #require(final["start_ms"] as? Int), end = try #require(final["end_ms"] as? Int)
                 longest = max(longest, end - start)
-                let cut = Array(samples[min(samples.count, start * 16)..<min(samples.count, end * 16)])
-                let offline = try await pool.run { session, _ in try session.recognize(cut, options: TranscriptionOptions()) }
+                let offline = try await Self.offline(final, of: pcm)
                 #expect(final["raw"] as? String == offline.raw, "segment \(start)–\(end) ms")
             }
             // The first 30 s hold an 18.7 s segment (0.9–19.6 s): cut into pieces of at most 6 s.
