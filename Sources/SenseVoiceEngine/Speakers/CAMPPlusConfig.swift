@@ -8,59 +8,22 @@ import SenseVoiceTensor
 /// The layer counts are fixed by the architecture (an FCM head of 32 channels with two residual
 /// stages, dense blocks of 12/24/16 layers with kernel 3 and dilations 1/2/2); every width comes
 /// from the file, so a model with other widths loads without code changes.
-public struct CAMPPlusConfig: Sendable, Equatable, YAMLConfigFile {
+public struct CAMPPlusConfig: Sendable, Equatable {
     /// Mel bins per frame (`feat_dim`).
-    public var featDim: Int
+    public var featDim = 80
     /// Size of the output embedding (`embedding_size`).
-    public var embeddingSize: Int
+    public var embeddingSize = 192
     /// Channels each dense layer adds (`growth_rate`).
-    public var growthRate: Int
+    public var growthRate = 32
     /// Bottleneck width of a dense layer, as a multiple of `growthRate` (`bn_size`).
-    public var bnSize: Int
+    public var bnSize = 4
     /// Channels of the first TDNN layer (`init_channels`).
-    public var initChannels: Int
+    public var initChannels = 128
 
     /// Channels of the FCM head (fixed in the architecture).
     public static let headChannels = 32
     /// Layers per dense block, their kernel and dilation (fixed in the architecture).
     public static let blocks: [(layers: Int, kernel: Int, dilation: Int)] = [(12, 3, 1), (24, 3, 2), (16, 3, 2)]
-
-    public init(featDim: Int = 80, embeddingSize: Int = 192, growthRate: Int = 32, bnSize: Int = 4, initChannels: Int = 128) {
-        self.featDim = featDim
-        self.embeddingSize = embeddingSize
-        self.growthRate = growthRate
-        self.bnSize = bnSize
-        self.initChannels = initChannels
-    }
-
-    public static let fileDescription = "speaker model config"
-
-    /// Parses `config.yaml` text; `path` names the file in errors.
-    public init(yaml text: String, path: String = "config.yaml") throws {
-        var reader = try ConfigReader(yaml: text, source: path, model: "CAMPPlus", "expected CAMPPlus (the cam++ speaker model)")
-        let mc = reader.section(reader.root, "model_conf")
-        let s = "model_conf"
-        self.init(featDim: reader.int(mc, "feat_dim", in: s, default: 80, .positive),
-                  embeddingSize: reader.int(mc, "embedding_size", in: s, default: 192, .positive),
-                  growthRate: reader.int(mc, "growth_rate", in: s, default: 32, .positive),
-                  bnSize: reader.int(mc, "bn_size", in: s, default: 4, .positive),
-                  initChannels: reader.int(mc, "init_channels", in: s, default: 128, .positive))
-        let configStr = reader.string(mc, "config_str", in: s, default: "batchnorm-relu")
-        if configStr != "batchnorm-relu" {
-            reader.report("model_conf.config_str \(configStr) is not supported (only batchnorm-relu)")
-        }
-        let level = reader.string(mc, "output_level", in: s, default: "segment")
-        if level != "segment" {
-            reader.report("model_conf.output_level \(level) is not supported (only segment)")
-        }
-        if reader.problems.isEmpty, featDim % 8 != 0 {
-            reader.report("model_conf.feat_dim \(featDim) must be a multiple of 8 (the head halves it three times)")
-        }
-        if reader.problems.isEmpty, (bnSize * growthRate) % 2 != 0 {
-            reader.report("model_conf.bn_size × growth_rate must be even (the context layer halves it)")
-        }
-        try reader.finish("CAM++ config")
-    }
 
     /// Channels the head hands the TDNN layer: 32 · featDim/8.
     public var headOutputChannels: Int { Self.headChannels * (featDim / 8) }
@@ -77,5 +40,38 @@ public struct CAMPPlusConfig: Sendable, Equatable, YAMLConfigFile {
         }
         list.append(c)
         return list
+    }
+}
+
+// In an extension, so that the struct keeps its synthesised memberwise initialiser (with the defaults above).
+extension CAMPPlusConfig: YAMLConfigFile {
+    public static let fileDescription = "speaker model config"
+
+    /// Parses `config.yaml` text; `path` names the file in errors. Missing keys keep the defaults above.
+    public init(yaml text: String, path: String = "config.yaml") throws {
+        self.init()
+        var reader = try ConfigReader(yaml: text, source: path, model: "CAMPPlus", "expected CAMPPlus (the cam++ speaker model)")
+        let mc = reader.section(reader.root, "model_conf")
+        let s = "model_conf"
+        featDim = reader.int(mc, "feat_dim", in: s, default: featDim, .positive)
+        embeddingSize = reader.int(mc, "embedding_size", in: s, default: embeddingSize, .positive)
+        growthRate = reader.int(mc, "growth_rate", in: s, default: growthRate, .positive)
+        bnSize = reader.int(mc, "bn_size", in: s, default: bnSize, .positive)
+        initChannels = reader.int(mc, "init_channels", in: s, default: initChannels, .positive)
+        let configStr = reader.string(mc, "config_str", in: s, default: "batchnorm-relu")
+        if configStr != "batchnorm-relu" {
+            reader.report("model_conf.config_str \(configStr) is not supported (only batchnorm-relu)")
+        }
+        let level = reader.string(mc, "output_level", in: s, default: "segment")
+        if level != "segment" {
+            reader.report("model_conf.output_level \(level) is not supported (only segment)")
+        }
+        if reader.problems.isEmpty, featDim % 8 != 0 {
+            reader.report("model_conf.feat_dim \(featDim) must be a multiple of 8 (the head halves it three times)")
+        }
+        if reader.problems.isEmpty, (bnSize * growthRate) % 2 != 0 {
+            reader.report("model_conf.bn_size × growth_rate must be even (the context layer halves it)")
+        }
+        try reader.finish("CAM++ config")
     }
 }
