@@ -10,15 +10,15 @@ import SenseVoiceTensor
 /// from the file, so a model with other widths loads without code changes.
 public struct CAMPPlusConfig: Sendable, Equatable {
     /// Mel bins per frame (`feat_dim`).
-    public var featDim = 80
+    public var featDim: Int
     /// Size of the output embedding (`embedding_size`).
-    public var embeddingSize = 192
+    public var embeddingSize: Int
     /// Channels each dense layer adds (`growth_rate`).
-    public var growthRate = 32
+    public var growthRate: Int
     /// Bottleneck width of a dense layer, as a multiple of `growthRate` (`bn_size`).
-    public var bnSize = 4
+    public var bnSize: Int
     /// Channels of the first TDNN layer (`init_channels`).
-    public var initChannels = 128
+    public var initChannels: Int
 
     /// Channels of the FCM head (fixed in the architecture).
     public static let headChannels = 32
@@ -43,21 +43,21 @@ public struct CAMPPlusConfig: Sendable, Equatable {
     }
 }
 
-// In an extension, so that the struct keeps its synthesised memberwise initialiser (with the defaults above).
+// In an extension, so that the struct keeps its synthesised memberwise initialiser.
 extension CAMPPlusConfig: YAMLConfigFile {
     public static let fileDescription = "speaker model config"
 
-    /// Parses `config.yaml` text; `path` names the file in errors. Missing keys keep the defaults above.
+    /// Parses `config.yaml` text; `path` names the file in errors. Missing keys take the defaults of
+    /// FunASR's `CAMPPlus` (80, 192, 32, 4, 128).
     public init(yaml text: String, path: String = "config.yaml") throws {
-        self.init()
         var reader = try ConfigReader(yaml: text, source: path, model: "CAMPPlus", "expected CAMPPlus (the cam++ speaker model)")
         let mc = reader.section(reader.root, "model_conf")
         let s = "model_conf"
-        featDim = reader.int(mc, "feat_dim", in: s, default: featDim, .positive)
-        embeddingSize = reader.int(mc, "embedding_size", in: s, default: embeddingSize, .positive)
-        growthRate = reader.int(mc, "growth_rate", in: s, default: growthRate, .positive)
-        bnSize = reader.int(mc, "bn_size", in: s, default: bnSize, .positive)
-        initChannels = reader.int(mc, "init_channels", in: s, default: initChannels, .positive)
+        self.init(featDim: reader.int(mc, "feat_dim", in: s, default: 80, .positive),
+                  embeddingSize: reader.int(mc, "embedding_size", in: s, default: 192, .positive),
+                  growthRate: reader.int(mc, "growth_rate", in: s, default: 32, .positive),
+                  bnSize: reader.int(mc, "bn_size", in: s, default: 4, .positive),
+                  initChannels: reader.int(mc, "init_channels", in: s, default: 128, .positive))
         let configStr = reader.string(mc, "config_str", in: s, default: "batchnorm-relu")
         if configStr != "batchnorm-relu" {
             reader.report("model_conf.config_str \(configStr) is not supported (only batchnorm-relu)")
