@@ -1,4 +1,4 @@
-// The loop of the store's housekeeping (lease reaper, retention sweeper): one pass now, then one per interval until shutdown.
+// The loop of the job store's housekeeping (lease reaper, retention sweeper): a pass now, then one per interval.
 
 public import ServiceLifecycle
 

@@ -140,8 +140,10 @@ public struct CAMPPlusModel: Sendable {
                     norm2: try bn("\(p).nonlinear2.batchnorm", bnC),
                     local: Convolution(conv1d: try t("\(p).cam_layer.linear_local.weight"),
                                        padding: (shape.kernel - 1) / 2 * shape.dilation, dilation: shape.dilation),
-                    context1: (Convolution(conv1d: try t("\(p).cam_layer.linear1.weight")), try t("\(p).cam_layer.linear1.bias").array),
-                    context2: (Convolution(conv1d: try t("\(p).cam_layer.linear2.weight")), try t("\(p).cam_layer.linear2.bias").array),
+                    context1: (Convolution(conv1d: try t("\(p).cam_layer.linear1.weight")),
+                               try t("\(p).cam_layer.linear1.bias").array),
+                    context2: (Convolution(conv1d: try t("\(p).cam_layer.linear2.weight")),
+                               try t("\(p).cam_layer.linear2.bias").array),
                     inChannels: cin))
             }
             let total = widths[b] + shape.layers * g
