@@ -253,7 +253,6 @@ void sv_to_bf16(const float *x, uint16_t *y, size_t count) {
     for (size_t i = 0; i < count; i++) y[i] = bf16_round(x[i]);
 }
 
-/// Symmetric s8 quantisation of each row of x[m, k]: q = round(x · 127 / max|x|), scale = max|x| / 127.
 /// Whether every element of x[m, k] is ≥ 0 (post-ReLU inputs quantise to u8 with twice the resolution).
 static int all_nonnegative(const float *x, size_t count) {
     for (size_t i = 0; i < count; i++) if (x[i] < 0) return 0;
@@ -270,67 +269,15 @@ static int all_nonnegative_avx512(const float *x, size_t count) {
     return 1;
 }
 
-/// u8 quantisation of non-negative rows: q = round(x · 255 / max x), scale = max x / 255.
+/// Quantisation of each row of x[m, k] to `levels` steps of its largest magnitude a:
+/// q = round(x · levels / a), scale = a / levels. `levels` 127: symmetric s8 (`q` holds int8_t);
+/// 255: u8 of non-negative rows (`q` holds uint8_t, twice the resolution).
 __attribute__((target("avx512f,avx512bw")))
-static void quantize_rows_u8_avx512(const float *x, int m, int k, uint8_t *q, float *scale) {
+static void quantize_rows_avx512(const float *x, int m, int k, int levels, void *q, float *scale) {
+    int u8 = levels == 255;
     for (int r = 0; r < m; r++) {
         const float *xr = x + (size_t)r * k;
-        uint8_t *qr = q + (size_t)r * k;
-        __m512 vmax = _mm512_setzero_ps();
-        int c = 0;
-        for (; c + 16 <= k; c += 16) vmax = _mm512_max_ps(vmax, _mm512_loadu_ps(xr + c));
-        float amax = _mm512_reduce_max_ps(vmax);
-        for (; c < k; c++) if (xr[c] > amax) amax = xr[c];
-        float inv = amax > 0 ? 255.0f / amax : 0;
-        scale[r] = amax / 255.0f;
-        __m512 vinv = _mm512_set1_ps(inv);
-        for (c = 0; c + 16 <= k; c += 16) {
-            __m512i qi = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(xr + c), vinv));
-            _mm_storeu_si128((__m128i *)(qr + c), _mm512_cvtusepi32_epi8(qi));
-        }
-        for (; c < k; c++) {
-            float v = nearbyintf(xr[c] * inv);
-            qr[c] = (uint8_t)(v > 255 ? 255 : v);
-        }
-    }
-}
-
-static void quantize_rows_u8_scalar(const float *x, int m, int k, uint8_t *q, float *scale) {
-    for (int r = 0; r < m; r++) {
-        const float *xr = x + (size_t)r * k;
-        float amax = 0;
-        for (int c = 0; c < k; c++) if (xr[c] > amax) amax = xr[c];
-        float inv = amax > 0 ? 255.0f / amax : 0;
-        scale[r] = amax / 255.0f;
-        for (int c = 0; c < k; c++) {
-            float v = nearbyintf(xr[c] * inv);
-            q[(size_t)r * k + c] = (uint8_t)(v > 255 ? 255 : v);
-        }
-    }
-}
-
-static void quantize_rows_scalar(const float *x, int m, int k, int8_t *q, float *scale) {
-    for (int r = 0; r < m; r++) {
-        const float *xr = x + (size_t)r * k;
-        int8_t *qr = q + (size_t)r * k;
-        float amax = 0;
-        for (int c = 0; c < k; c++) { float a = fabsf(xr[c]); if (a > amax) amax = a; }
-        float inv = amax > 0 ? 127.0f / amax : 0;
-        scale[r] = amax / 127.0f;
-        for (int c = 0; c < k; c++) {
-            float v = nearbyintf(xr[c] * inv);
-            if (v > 127) v = 127;
-            if (v < -127) v = -127;
-            qr[c] = (int8_t)v;
-        }
-    }
-}
-
-__attribute__((target("avx512f,avx512bw")))
-static void quantize_rows_avx512(const float *x, int m, int k, int8_t *q, float *scale) {
-    for (int r = 0; r < m; r++) {
-        const float *xr = x + (size_t)r * k;
-        int8_t *qr = q + (size_t)r * k;
+        int8_t *qr = (int8_t *)q + (size_t)r * k;
         __m512 vmax = _mm512_setzero_ps();
         int c = 0;
         for (; c + 16 <= k; c += 16) vmax = _mm512_max_ps(vmax, _mm512_abs_ps(_mm512_loadu_ps(xr + c)));
@@ -339,17 +286,36 @@ static void quantize_rows_avx512(const float *x, int m, int k, int8_t *q, float 
             vmax = _mm512_max_ps(vmax, _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, xr + c)));
         }
         float amax = _mm512_reduce_max_ps(vmax);
-        float inv = amax > 0 ? 127.0f / amax : 0;
-        scale[r] = amax / 127.0f;
+        float inv = amax > 0 ? (float)levels / amax : 0;
+        scale[r] = amax / (float)levels;
         __m512 vinv = _mm512_set1_ps(inv);
         for (c = 0; c + 16 <= k; c += 16) {
             __m512i qi = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(xr + c), vinv));
-            _mm_storeu_si128((__m128i *)(qr + c), _mm512_cvtsepi32_epi8(qi));
+            _mm_storeu_si128((__m128i *)(qr + c), u8 ? _mm512_cvtusepi32_epi8(qi) : _mm512_cvtsepi32_epi8(qi));
         }
         if (c < k) {
             __mmask16 mk = (__mmask16)((1u << (k - c)) - 1);
             __m512i qi = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_maskz_loadu_ps(mk, xr + c), vinv));
-            _mm512_mask_cvtsepi32_storeu_epi8(qr + c, mk, qi);
+            if (u8) _mm512_mask_cvtusepi32_storeu_epi8(qr + c, mk, qi);
+            else _mm512_mask_cvtsepi32_storeu_epi8(qr + c, mk, qi);
+        }
+    }
+}
+
+static void quantize_rows_scalar(const float *x, int m, int k, int levels, void *q, float *scale) {
+    for (int r = 0; r < m; r++) {
+        const float *xr = x + (size_t)r * k;
+        float amax = 0;
+        for (int c = 0; c < k; c++) { float a = fabsf(xr[c]); if (a > amax) amax = a; }
+        float inv = amax > 0 ? (float)levels / amax : 0;
+        scale[r] = amax / (float)levels;
+        for (int c = 0; c < k; c++) {
+            float v = nearbyintf(xr[c] * inv);
+            if (v > levels) v = (float)levels;
+            if (v < -levels) v = (float)-levels;
+            size_t i = (size_t)r * k + c;
+            if (levels == 255) ((uint8_t *)q)[i] = (uint8_t)v;
+            else ((int8_t *)q)[i] = (int8_t)v;
         }
     }
 }
@@ -426,8 +392,8 @@ sv_linear *sv_linear_create(int precision, int n, int k, const float *w, const f
         l->w = aligned_alloc(64, (count + 63) & ~(size_t)63);
         l->col_scale = aligned_alloc(64, (((size_t)n * 4) + 63) & ~(size_t)63);
         if (l->w && l->col_scale) {
-            if (g_has_bw) quantize_rows_avx512(w, n, k, (int8_t *)l->w, l->col_scale);
-            else quantize_rows_scalar(w, n, k, (int8_t *)l->w, l->col_scale);
+            if (g_has_bw) quantize_rows_avx512(w, n, k, 127, l->w, l->col_scale);
+            else quantize_rows_scalar(w, n, k, 127, l->w, l->col_scale);
         }
     }
     if (bias) {
@@ -501,13 +467,10 @@ int sv_linear_forward(const sv_linear *l, int m, const float *x, float *y) {
         // read in place
     } else if (l->prec == SV_PREC_BF16) {
         sv_to_bf16(x, src, count);
-    } else if (u8src) {
-        if (g_has_bw) quantize_rows_u8_avx512(x, m, l->k, src, rs);
-        else quantize_rows_u8_scalar(x, m, l->k, src, rs);
     } else if (g_has_bw) {
-        quantize_rows_avx512(x, m, l->k, src, rs);
+        quantize_rows_avx512(x, m, l->k, u8src ? 255 : 127, src, rs);
     } else {
-        quantize_rows_scalar(x, m, l->k, src, rs);
+        quantize_rows_scalar(x, m, l->k, u8src ? 255 : 127, src, rs);
     }
 
     dnnl_memory_desc_t smd, wmd, bmd, dmd, pmd;

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +94,17 @@ static void set_message(char *buf, size_t size, const char *fmt_text, int averr)
     } else {
         snprintf(buf, size, "%s", fmt_text);
     }
+}
+
+/// `set_message` of a printf-style text (shortened to 191 bytes).
+__attribute__((format(printf, 4, 5)))
+static void set_messagef(char *buf, size_t size, int averr, const char *format, ...) {
+    char text[192];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(text, sizeof text, format, args);
+    va_end(args);
+    set_message(buf, size, text, averr);
 }
 
 // MARK: - Custom I/O
@@ -202,18 +214,12 @@ static int svff_open_common(svff_decoder *d, char *message, size_t message_size)
         return SVFF_ERR_UNRECOGNIZED;
     }
     if (score < SVFF_MIN_PROBE_SCORE) {
-        char text[160];
-        snprintf(text, sizeof text,
-                 "not a recognised audio or video format (at best it faintly resembles '%s')",
-                 iformat->name);
-        set_message(message, message_size, text, 0);
+        set_messagef(message, message_size, 0,
+                     "not a recognised audio or video format (at best it faintly resembles '%s')", iformat->name);
         return SVFF_ERR_UNRECOGNIZED;
     }
     if (av_match_list(iformat->name, svff_format_whitelist, ',') <= 0) {
-        char text[160];
-        snprintf(text, sizeof text, "the format '%s' is not a self-contained audio or video file",
-                 iformat->name);
-        set_message(message, message_size, text, 0);
+        set_messagef(message, message_size, 0, "the format '%s' is not a self-contained audio or video file", iformat->name);
         return SVFF_ERR_FORMAT_REJECTED;
     }
 
@@ -224,9 +230,7 @@ static int svff_open_common(svff_decoder *d, char *message, size_t message_size)
     av_dict_free(&opts);
     if (r < 0) {
         if (r == AVERROR(ENOMEM)) goto nomem;
-        char text[160];
-        snprintf(text, sizeof text, "the '%s' header is invalid or truncated", iformat->name);
-        set_message(message, message_size, text, r);
+        set_messagef(message, message_size, r, "the '%s' header is invalid or truncated", iformat->name);
         return SVFF_ERR_INVALID_HEADER;
     }
     return svff_open_decoder(d, message, message_size);
@@ -253,9 +257,7 @@ static int svff_open_decoder(svff_decoder *d, char *message, size_t message_size
                 break;
             }
         }
-        char text[160];
-        snprintf(text, sizeof text, "the audio codec '%s' is not supported by this FFmpeg build", name);
-        set_message(message, message_size, text, 0);
+        set_messagef(message, message_size, 0, "the audio codec '%s' is not supported by this FFmpeg build", name);
         return SVFF_ERR_NO_DECODER;
     }
     if (r < 0 || !codec) {
@@ -270,10 +272,8 @@ static int svff_open_decoder(svff_decoder *d, char *message, size_t message_size
     const AVCodecParameters *par = st->codecpar;
     if (par->ch_layout.nb_channels < 0 || par->ch_layout.nb_channels > SVFF_MAX_CHANNELS ||
         par->sample_rate < 0 || par->sample_rate > SVFF_MAX_SAMPLE_RATE) {
-        char text[160];
-        snprintf(text, sizeof text, "the audio stream declares %d channels at %d Hz, which is not plausible",
-                 par->ch_layout.nb_channels, par->sample_rate);
-        set_message(message, message_size, text, 0);
+        set_messagef(message, message_size, 0, "the audio stream declares %d channels at %d Hz, which is not plausible",
+                     par->ch_layout.nb_channels, par->sample_rate);
         return SVFF_ERR_INVALID_PARAMS;
     }
     snprintf(d->codec_name, sizeof d->codec_name, "%s", codec->name);
@@ -290,9 +290,7 @@ static int svff_open_decoder(svff_decoder *d, char *message, size_t message_size
     r = avcodec_open2(d->codec, codec, NULL);
     if (r < 0) {
         if (r == AVERROR(ENOMEM)) goto nomem;
-        char text[160];
-        snprintf(text, sizeof text, "could not start the '%s' audio decoder", codec->name);
-        set_message(message, message_size, text, r);
+        set_messagef(message, message_size, r, "could not start the '%s' audio decoder", codec->name);
         return SVFF_ERR_DECODE;
     }
     d->packet = av_packet_alloc();
@@ -367,15 +365,11 @@ static int svff_mix(svff_decoder *d, const AVFrame *frame, int *count) {
     int n = frame->nb_samples;
     int ch = frame->ch_layout.nb_channels;
     if (ch <= 0 || ch > SVFF_MAX_CHANNELS) {
-        char text[128];
-        snprintf(text, sizeof text, "the decoder produced %d channels, which is not plausible", ch);
-        set_message(d->message, sizeof d->message, text, 0);
+        set_messagef(d->message, sizeof d->message, 0, "the decoder produced %d channels, which is not plausible", ch);
         return SVFF_ERR_INVALID_PARAMS;
     }
     if (d->channel >= ch) {
-        char text[128];
-        snprintf(text, sizeof text, "channel %d was asked for, but the decoder produced %d channels", d->channel + 1, ch);
-        set_message(d->message, sizeof d->message, text, 0);
+        set_messagef(d->message, sizeof d->message, 0, "channel %d was asked for, but the decoder produced %d channels", d->channel + 1, ch);
         return SVFF_ERR_INVALID_PARAMS;
     }
     // The channels summed: all of them, or the selected one.
@@ -466,9 +460,7 @@ int svff_read(svff_decoder *d, const float **samples, int *count, int *sample_ra
             int rate = d->frame->sample_rate;
             if (rate <= 0 || rate > SVFF_MAX_SAMPLE_RATE) {
                 av_frame_unref(d->frame);
-                char text[128];
-                snprintf(text, sizeof text, "the decoder produced a sample rate of %d Hz, which is not plausible", rate);
-                set_message(d->message, sizeof d->message, text, 0);
+                set_messagef(d->message, sizeof d->message, 0, "the decoder produced a sample rate of %d Hz, which is not plausible", rate);
                 return SVFF_ERR_INVALID_PARAMS;
             }
             int n = 0;

@@ -8,10 +8,4 @@ public struct ChannelAudio: Sendable, Equatable {
     public var channel: Int
     /// The input's channel count (0 when a compressed stream did not state it).
     public var channelCount: Int
-
-    public init(audio: AudioBuffer, channel: Int, channelCount: Int) {
-        self.audio = audio
-        self.channel = channel
-        self.channelCount = channelCount
-    }
 }

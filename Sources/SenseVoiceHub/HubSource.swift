@@ -13,13 +13,6 @@ public struct HubFile: Sendable, Hashable, Codable {
     public var sha256: String?
     /// The git object id (SHA-1 of `blob <size>\0` + content), which Hugging Face lists for files not in LFS.
     public var gitBlobID: String?
-
-    public init(path: String, size: Int64?, sha256: String?, gitBlobID: String? = nil) {
-        self.path = path
-        self.size = size
-        self.sha256 = sha256
-        self.gitBlobID = gitBlobID
-    }
 }
 
 /// A repository's files at one revision.

@@ -2,29 +2,26 @@
 
 public import Foundation
 public import Logging
-public import ServiceLifecycle
 
-/// Every `interval`, re-queues running jobs whose lease has expired (their worker died or hung),
-/// or fails them after ``JobWorkerConfiguration/maxAttempts`` claims; runs once at start, so jobs
-/// of a killed process are picked up as soon as their leases end.
-public struct LeaseReaper: Service {
+/// Re-queues running jobs whose lease has expired (their worker died or hung), or fails them after
+/// ``JobWorkerConfiguration/maxAttempts`` claims. As a service (``service(every:)``) it runs once
+/// at start, so jobs of a killed process are picked up as soon as their leases end.
+public struct LeaseReaper: Sendable {
     public let store: any JobStore
     public let maxAttempts: Int
-    public let interval: Duration
     public let wake: WakeSignal
     public let logger: Logger
 
-    public init(store: any JobStore, maxAttempts: Int, interval: Duration, wake: WakeSignal,
-                logger: Logger = Logger(label: "sensevoice.jobs")) {
+    public init(store: any JobStore, maxAttempts: Int, wake: WakeSignal, logger: Logger = Logger(label: "sensevoice.jobs")) {
         self.store = store
         self.maxAttempts = maxAttempts
-        self.interval = interval
         self.wake = wake
         self.logger = logger
     }
 
-    public func run() async throws {
-        await repeatUntilShutdown(every: interval) { await reapOnce() }
+    /// The service that reaps at once and then every `interval`.
+    public func service(every interval: Duration) -> PeriodicService {
+        PeriodicService(every: interval) { await reapOnce() }
     }
 
     /// One pass: re-queue or fail jobs with expired leases.

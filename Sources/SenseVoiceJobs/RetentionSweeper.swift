@@ -2,29 +2,27 @@
 
 public import Foundation
 public import Logging
-public import ServiceLifecycle
 
-/// Every `interval`, deletes jobs finished more than `retention` ago with their audio, and audio
-/// files older than an hour that belong to no job (a crash between storing an upload and
-/// recording its job).
-public struct RetentionSweeper: Service {
+/// Deletes jobs finished more than `retention` ago with their audio, and audio files older than an
+/// hour that belong to no job (a crash between storing an upload and recording its job); as a
+/// service (``service(every:)``), once a minute by default.
+public struct RetentionSweeper: Sendable {
     public let store: any JobStore
     public let blobs: any AudioBlobStore
     public let retention: TimeInterval
-    public let interval: Duration
     public let logger: Logger
 
-    public init(store: any JobStore, blobs: any AudioBlobStore, retention: TimeInterval, interval: Duration = .seconds(60),
+    public init(store: any JobStore, blobs: any AudioBlobStore, retention: TimeInterval,
                 logger: Logger = Logger(label: "sensevoice.jobs")) {
         self.store = store
         self.blobs = blobs
         self.retention = retention
-        self.interval = interval
         self.logger = logger
     }
 
-    public func run() async throws {
-        await repeatUntilShutdown(every: interval) { await sweepOnce() }
+    /// The service that sweeps at once and then every `interval`.
+    public func service(every interval: Duration = .seconds(60)) -> PeriodicService {
+        PeriodicService(every: interval) { await sweepOnce() }
     }
 
     /// One pass.

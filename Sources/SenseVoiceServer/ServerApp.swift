@@ -93,11 +93,11 @@ public enum ServerApp {
         }
         services += env.storeServices
         if sweepsRetention {
-            services.append(RetentionSweeper(store: env.store, blobs: env.blobs, retention: env.configuration.retention, logger: env.logger))
+            services.append(RetentionSweeper(store: env.store, blobs: env.blobs, retention: env.configuration.retention, logger: env.logger)
+                .service())
         }
-        services.append(LeaseReaper(store: env.store, maxAttempts: workerConfiguration.maxAttempts,
-                                    interval: .milliseconds(Int64(max(500, env.configuration.lease * 500))),
-                                    wake: env.wake, logger: env.logger))
+        services.append(LeaseReaper(store: env.store, maxAttempts: workerConfiguration.maxAttempts, wake: env.wake, logger: env.logger)
+            .service(every: .milliseconds(Int64(max(500, env.configuration.lease * 500)))))
         if env.configuration.runsJobWorkers {
             services.append(JobWorkerService(store: env.store, blobs: env.blobs,
                                              processor: TranscriptionJobProcessor(host: env.host, decoding: decoding),

@@ -12,25 +12,12 @@ public struct ServerEnvironment: Sendable {
     public var host: ModelHost
     public var store: any JobStore
     public var blobs: any AudioBlobStore
-    public var wake: WakeSignal
-    public var metrics: ServerMetrics
-    public var shutdown: ShutdownFlag
-    public var logger: Logger
+    public var wake = WakeSignal()
+    public var metrics = ServerMetrics()
+    public var shutdown = ShutdownFlag()
+    public var logger = Logger(label: "sensevoice.server")
     /// Services the job store needs while the server runs (PostgreSQL: the NOTIFY listener).
     public var storeServices: [any Service] = []
-
-    public init(configuration: ServerConfiguration, host: ModelHost, store: any JobStore, blobs: any AudioBlobStore,
-                wake: WakeSignal = WakeSignal(), metrics: ServerMetrics = ServerMetrics(), shutdown: ShutdownFlag = ShutdownFlag(),
-                logger: Logger = Logger(label: "sensevoice.server")) {
-        self.configuration = configuration
-        self.host = host
-        self.store = store
-        self.blobs = blobs
-        self.wake = wake
-        self.metrics = metrics
-        self.shutdown = shutdown
-        self.logger = logger
-    }
 
     /// Opens the embedded stores in `--data-dir`: `jobs.sqlite` (WAL) and `audio/`.
     /// - Throws: `JobError(.storage)` when the folder is not writable.
@@ -63,10 +50,8 @@ public struct ServerEnvironment: Sendable {
         return try await JobBackend.with(configuration.jobDatabase, blobDirectory: configuration.blobDirectory,
                                          defaultAudioDirectory: configuration.audioDirectory,
                                          maxDatabaseAudioBytes: configuration.maxDatabaseAudioBytes, wake: wake, logger: logger) { backend in
-            var env = ServerEnvironment(configuration: configuration, host: host, store: backend.store, blobs: backend.blobs,
-                                        wake: wake, logger: logger)
-            env.storeServices = backend.services
-            return try await body(env)
+            try await body(ServerEnvironment(configuration: configuration, host: host, store: backend.store, blobs: backend.blobs,
+                                             wake: wake, logger: logger, storeServices: backend.services))
         }
     }
 

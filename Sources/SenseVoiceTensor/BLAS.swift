@@ -17,39 +17,24 @@ public enum BLAS {
     /// Below this many multiply-adds a product runs on the calling thread alone.
     public static let parallelMinMACs = 1 << 20
 
-    /// `C[m, n] = alpha · A[m, k] · B[n, k]ᵀ + beta · C` — the PyTorch `Linear` product
-    /// (`B` is a weight stored `[out, in]`). Leading dimensions are given in elements.
-    public static func gemmNT(m: Int, n: Int, k: Int,
-                              a: UnsafePointer<Float>, lda: Int,
-                              b: UnsafePointer<Float>, ldb: Int,
-                              c: UnsafeMutablePointer<Float>, ldc: Int,
-                              alpha: Float = 1, beta: Float = 0) {
-        sgemm(CblasTrans, m, n, k, a, lda, b, ldb, c, ldc, alpha, beta)
-    }
-
-    /// `C[m, n] = alpha · A[m, k] · B[k, n] + beta · C` (both operands row-major, untransposed).
-    public static func gemmNN(m: Int, n: Int, k: Int,
-                              a: UnsafePointer<Float>, lda: Int,
-                              b: UnsafePointer<Float>, ldb: Int,
-                              c: UnsafeMutablePointer<Float>, ldc: Int,
-                              alpha: Float = 1, beta: Float = 0) {
-        sgemm(CblasNoTrans, m, n, k, a, lda, b, ldb, c, ldc, alpha, beta)
-    }
-
-    /// One single-threaded row-major `cblas_sgemm` with `B` as given or transposed.
-    private static func sgemm(_ transB: CBLAS_TRANSPOSE, _ m: Int, _ n: Int, _ k: Int,
-                              _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-                              _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float) {
+    /// `C[m, n] = alpha · A[m, k] · B[k, n] + beta · C`, or with `bTransposed`
+    /// `alpha · A[m, k] · B[n, k]ᵀ + beta · C` — the PyTorch `Linear` product (`B` a weight stored
+    /// `[out, in]`). Row-major, leading dimensions in elements; one single-threaded `cblas_sgemm`.
+    public static func gemm(m: Int, n: Int, k: Int,
+                            a: UnsafePointer<Float>, lda: Int,
+                            b: UnsafePointer<Float>, ldb: Int, bTransposed: Bool = false,
+                            c: UnsafeMutablePointer<Float>, ldc: Int,
+                            alpha: Float = 1, beta: Float = 0) {
         guard m > 0, n > 0 else { return }
         _ = singleThreaded
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, transB, Int32(m), Int32(n), Int32(k),
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, bTransposed ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k),
                     alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// ``gemmNT(m:n:k:a:lda:b:ldb:c:ldc:alpha:beta:)`` with the `n` output columns split in blocks of
-    /// 16 over up to `threads` threads (each a single-threaded `sgemm` over its columns). `finish`,
-    /// when given, runs on the same thread right after each block's product, on its columns
-    /// `lo..<hi` while they are still in cache (bias, activation, residual).
+    /// ``gemm(m:n:k:a:lda:b:ldb:bTransposed:c:ldc:alpha:beta:)`` of a transposed `B`, with the `n`
+    /// output columns split in blocks of 16 over up to `threads` threads (each a single-threaded
+    /// `sgemm` over its columns). `finish`, when given, runs on the same thread right after each
+    /// block's product, on its columns `lo..<hi` while they are still in cache (bias, activation, residual).
     public static func gemmNTColumns(m: Int, n: Int, k: Int,
                                      a: UnsafePointer<Float>, lda: Int,
                                      b: UnsafePointer<Float>, ldb: Int,
@@ -61,8 +46,8 @@ public enum BLAS {
         Parallel.rows(blocks, cols: m * k * 16, minWork: parallelMinMACs, threads: threads) { lo, hi in
             let c0 = lo * 16, c1 = min(hi * 16, n)
             guard c0 < c1 else { return }
-            gemmNT(m: m, n: c1 - c0, k: k, a: a, lda: lda, b: b + c0 * ldb, ldb: ldb,
-                   c: c + c0, ldc: ldc, alpha: alpha, beta: beta)
+            gemm(m: m, n: c1 - c0, k: k, a: a, lda: lda, b: b + c0 * ldb, ldb: ldb, bTransposed: true,
+                 c: c + c0, ldc: ldc, alpha: alpha, beta: beta)
             finish?(c0, c1)
         }
     }

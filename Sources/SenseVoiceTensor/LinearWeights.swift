@@ -106,8 +106,8 @@ public struct LinearWeights: Sendable {
                                          epilogue: epilogue.offset(rows: lo, ldy: n))
             } else if let float32 {
                 // Nothing was written to this block's memory beyond y: OpenBLAS computes it instead.
-                BLAS.gemmNT(m: hi - lo, n: n, k: k, a: x + lo * k, lda: k, b: float32.weight.pointer, ldb: k,
-                            c: y + lo * n, ldc: n)
+                BLAS.gemm(m: hi - lo, n: n, k: k, a: x + lo * k, lda: k, b: float32.weight.pointer, ldb: k, bTransposed: true,
+                          c: y + lo * n, ldc: n)
                 FastKernels.finishLinear(rows: hi - lo, columns: 0..<n, y: y + lo * n, ldy: n,
                                          bias: float32.bias?.pointer, epilogue: epilogue.offset(rows: lo, ldy: n))
             } else {

@@ -203,7 +203,7 @@ struct JobWorkerServiceTests {
         let job = try await f.submit(["ok"])[0]
         // A worker that "died" right after claiming: its lease ends one second from now.
         _ = try await f.store.claim(owner: "dead-process/0", lease: 1, now: Date())
-        let reaper = LeaseReaper(store: f.store, maxAttempts: 3, interval: .milliseconds(200), wake: f.wake)
+        let reaper = LeaseReaper(store: f.store, maxAttempts: 3, wake: f.wake).service(every: .milliseconds(200))
         try await withServices([reaper, f.service()]) {
             let done = try await f.waitFor(job.id) { $0?.state == .succeeded }
             #expect(done?.attempts == 2)

@@ -388,102 +388,55 @@ private struct ModelProtoContents {
     var encoding = SentencePieceEncoder.Spec()
 
     init(parsing bytes: [UInt8]) throws {
-        var reader = ProtobufReader(bytes: bytes, range: 0..<bytes.count)
         pieces.reserveCapacity(bytes.count / 16)
-        while !reader.atEnd {
-            let (field, wire, at) = try reader.key()
-            switch field {
-            case 1:
-                try reader.expect(wire, .lengthDelimited, field: "ModelProto.pieces", at: at)
-                pieces.append(try Self.parsePiece(reader.subReader()))
-            case 2:
-                try reader.expect(wire, .lengthDelimited, field: "ModelProto.trainer_spec", at: at)
-                try parseTrainer(reader.subReader())
-            case 3:
-                try reader.expect(wire, .lengthDelimited, field: "ModelProto.normalizer_spec", at: at)
-                try parseNormalizer(reader.subReader())
-            default:
-                try reader.skip(wire, at: at)
+        try ProtobufReader(bytes: bytes, range: 0..<bytes.count).forEachField { reader, field in
+            switch field.number {
+            case 1: pieces.append(try Self.parsePiece(reader.message(field, "ModelProto.pieces")))
+            case 2: try parseTrainer(reader.message(field, "ModelProto.trainer_spec"))
+            case 3: try parseNormalizer(reader.message(field, "ModelProto.normalizer_spec"))
+            default: try reader.skip(field)
             }
         }
     }
 
-    private static func parsePiece(_ sub: ProtobufReader) throws -> Piece {
-        var reader = sub
+    private static func parsePiece(_ message: ProtobufReader) throws -> Piece {
         var result = Piece()
-        while !reader.atEnd {
-            let (field, wire, at) = try reader.key()
-            switch field {
-            case 1:
-                try reader.expect(wire, .lengthDelimited, field: "SentencePiece.piece", at: at)
-                let range = try reader.lengthDelimited()
-                guard let s = String(validating: reader.bytes[range], as: UTF8.self) else {
-                    throw ProtobufError(offset: range.lowerBound, problem: "piece string is not UTF-8")
-                }
-                result.piece = s
-            case 2:
-                try reader.expect(wire, .fixed32, field: "SentencePiece.score", at: at)
-                result.score = Float(bitPattern: try reader.fixed32())
+        try message.forEachField { reader, field in
+            switch field.number {
+            case 1: result.piece = try reader.string(field, "SentencePiece.piece")
+            case 2: result.score = Float(bitPattern: try reader.fixed32(field, "SentencePiece.score"))
             case 3:
-                try reader.expect(wire, .varint, field: "SentencePiece.type", at: at)
-                let raw = try reader.varint()
+                let raw = try reader.varint(field, "SentencePiece.type")
                 guard raw <= 6, let type = SentencePieceModel.PieceType(rawValue: Int(raw)) else {
-                    throw ProtobufError(offset: at, problem: "unknown piece type \(raw)")
+                    throw ProtobufError(offset: field.offset, problem: "unknown piece type \(raw)")
                 }
                 result.type = type
-            default:
-                try reader.skip(wire, at: at)
+            default: try reader.skip(field)
             }
         }
         return result
     }
 
-    private mutating func parseTrainer(_ sub: ProtobufReader) throws {
-        var reader = sub
-        while !reader.atEnd {
-            let (field, wire, at) = try reader.key()
-            switch field {
-            case 3:
-                try reader.expect(wire, .varint, field: "TrainerSpec.model_type", at: at)
-                encoding.modelType = Int(truncatingIfNeeded: try reader.varint())
-            case 24:
-                try reader.expect(wire, .varint, field: "TrainerSpec.treat_whitespace_as_suffix", at: at)
-                encoding.treatWhitespaceAsSuffix = try reader.varint() != 0
-            case 35:
-                try reader.expect(wire, .varint, field: "TrainerSpec.byte_fallback", at: at)
-                byteFallback = try reader.varint() != 0
-            case 44:
-                try reader.expect(wire, .lengthDelimited, field: "TrainerSpec.unk_surface", at: at)
-                let range = try reader.lengthDelimited()
-                guard let s = String(validating: reader.bytes[range], as: UTF8.self) else {
-                    throw ProtobufError(offset: range.lowerBound, problem: "unk_surface is not UTF-8")
-                }
-                unknownSurface = s
-            default:
-                try reader.skip(wire, at: at)
+    private mutating func parseTrainer(_ message: ProtobufReader) throws {
+        try message.forEachField { reader, field in
+            switch field.number {
+            case 3: encoding.modelType = Int(truncatingIfNeeded: try reader.varint(field, "TrainerSpec.model_type"))
+            case 24: encoding.treatWhitespaceAsSuffix = try reader.bool(field, "TrainerSpec.treat_whitespace_as_suffix")
+            case 35: byteFallback = try reader.bool(field, "TrainerSpec.byte_fallback")
+            case 44: unknownSurface = try reader.string(field, "TrainerSpec.unk_surface")
+            default: try reader.skip(field)
             }
         }
     }
 
-    private mutating func parseNormalizer(_ sub: ProtobufReader) throws {
-        var reader = sub
-        while !reader.atEnd {
-            let (field, wire, at) = try reader.key()
-            switch field {
-            case 2:
-                try reader.expect(wire, .lengthDelimited, field: "NormalizerSpec.precompiled_charsmap", at: at)
-                encoding.precompiledCharsMap = Array(reader.bytes[try reader.lengthDelimited()])
-            case 3:
-                try reader.expect(wire, .varint, field: "NormalizerSpec.add_dummy_prefix", at: at)
-                normalizer.addDummyPrefix = try reader.varint() != 0
-            case 4:
-                try reader.expect(wire, .varint, field: "NormalizerSpec.remove_extra_whitespaces", at: at)
-                normalizer.removeExtraWhitespaces = try reader.varint() != 0
-            case 5:
-                try reader.expect(wire, .varint, field: "NormalizerSpec.escape_whitespaces", at: at)
-                normalizer.escapeWhitespaces = try reader.varint() != 0
-            default:
-                try reader.skip(wire, at: at)
+    private mutating func parseNormalizer(_ message: ProtobufReader) throws {
+        try message.forEachField { reader, field in
+            switch field.number {
+            case 2: encoding.precompiledCharsMap = try reader.payload(field, "NormalizerSpec.precompiled_charsmap")
+            case 3: normalizer.addDummyPrefix = try reader.bool(field, "NormalizerSpec.add_dummy_prefix")
+            case 4: normalizer.removeExtraWhitespaces = try reader.bool(field, "NormalizerSpec.remove_extra_whitespaces")
+            case 5: normalizer.escapeWhitespaces = try reader.bool(field, "NormalizerSpec.escape_whitespaces")
+            default: try reader.skip(field)
             }
         }
     }
@@ -524,8 +477,22 @@ private struct ProtobufReader {
         }
     }
 
+    /// A field's key: its number, wire type and offset.
+    struct Field {
+        let number: Int
+        let wire: Wire
+        let offset: Int
+    }
+
+    /// Reads the message field by field: `body` reads the value of each field it knows with the
+    /// typed readers below (which check the wire type) and skips the others.
+    func forEachField(_ body: (inout ProtobufReader, Field) throws -> Void) throws {
+        var reader = self
+        while !reader.atEnd { try body(&reader, try reader.key()) }
+    }
+
     /// Reads a field key: field number, wire type and the key's offset.
-    mutating func key() throws -> (field: Int, wire: Wire, at: Int) {
+    mutating func key() throws -> Field {
         let at = position
         let raw = try varint()
         let field = raw >> 3
@@ -535,7 +502,7 @@ private struct ProtobufReader {
         guard let wire = Wire(rawValue: Int(raw & 7)) else {
             throw ProtobufError(offset: at, problem: "invalid wire type \(raw & 7)")
         }
-        return (Int(field), wire, at)
+        return Field(number: Int(field), wire: wire, offset: at)
     }
 
     /// Reads a length prefix and returns the byte range of the payload, moving past it.
@@ -550,11 +517,6 @@ private struct ProtobufReader {
         return range
     }
 
-    /// A reader over the next length-delimited payload.
-    mutating func subReader() throws -> ProtobufReader {
-        ProtobufReader(bytes: bytes, range: try lengthDelimited())
-    }
-
     mutating func fixed32() throws -> UInt32 {
         guard end - position >= 4 else { throw ProtobufError(offset: position, problem: "truncated fixed32") }
         var value: UInt32 = 0
@@ -564,8 +526,8 @@ private struct ProtobufReader {
     }
 
     /// Skips a field's value. Groups (deprecated, never in SentencePiece models) are rejected.
-    mutating func skip(_ wire: Wire, at: Int) throws {
-        switch wire {
+    mutating func skip(_ field: Field) throws {
+        switch field.wire {
         case .varint: _ = try varint()
         case .fixed64:
             guard end - position >= 8 else { throw ProtobufError(offset: position, problem: "truncated fixed64") }
@@ -573,14 +535,53 @@ private struct ProtobufReader {
         case .lengthDelimited: _ = try lengthDelimited()
         case .fixed32: _ = try fixed32()
         case .startGroup, .endGroup:
-            throw ProtobufError(offset: at, problem: "unsupported group wire type")
+            throw ProtobufError(offset: field.offset, problem: "unsupported group wire type")
         }
     }
 
+    /// The varint value of `field`; `name` (`Message.field`) names it when the wire type is wrong.
+    mutating func varint(_ field: Field, _ name: String) throws -> UInt64 {
+        try expect(field, .varint, name)
+        return try varint()
+    }
+
+    /// The boolean value of `field`.
+    mutating func bool(_ field: Field, _ name: String) throws -> Bool {
+        try varint(field, name) != 0
+    }
+
+    /// The fixed32 value of `field`.
+    mutating func fixed32(_ field: Field, _ name: String) throws -> UInt32 {
+        try expect(field, .fixed32, name)
+        return try fixed32()
+    }
+
+    /// The bytes of length-delimited `field`.
+    mutating func payload(_ field: Field, _ name: String) throws -> [UInt8] {
+        try expect(field, .lengthDelimited, name)
+        return Array(bytes[try lengthDelimited()])
+    }
+
+    /// The UTF-8 string of length-delimited `field`.
+    mutating func string(_ field: Field, _ name: String) throws -> String {
+        try expect(field, .lengthDelimited, name)
+        let range = try lengthDelimited()
+        guard let s = String(validating: bytes[range], as: UTF8.self) else {
+            throw ProtobufError(offset: range.lowerBound, problem: "\(name) is not UTF-8")
+        }
+        return s
+    }
+
+    /// A reader over the embedded message `field`.
+    mutating func message(_ field: Field, _ name: String) throws -> ProtobufReader {
+        try expect(field, .lengthDelimited, name)
+        return ProtobufReader(bytes: bytes, range: try lengthDelimited())
+    }
+
     /// Throws unless a known field arrived with its declared wire type.
-    func expect(_ wire: Wire, _ expected: Wire, field: String, at: Int) throws {
-        guard wire == expected else {
-            throw ProtobufError(offset: at, problem: "\(field) has wire type \(wire.rawValue), expected \(expected.rawValue)")
+    private func expect(_ field: Field, _ expected: Wire, _ name: String) throws {
+        guard field.wire == expected else {
+            throw ProtobufError(offset: field.offset, problem: "\(name) has wire type \(field.wire.rawValue), expected \(expected.rawValue)")
         }
     }
 }

@@ -44,12 +44,6 @@ public enum TokenTimestamps {
         public var piece: String
         public var start: Double
         public var end: Double
-
-        public init(piece: String, start: Double, end: Double) {
-            self.piece = piece
-            self.start = start
-            self.end = end
-        }
     }
 
     /// Words with their times in ms from the start of the utterance, for decoded `tokenIds`

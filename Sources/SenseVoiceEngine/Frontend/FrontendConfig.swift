@@ -11,21 +11,21 @@ import Foundation
 /// FunASR C++, llama.cpp) extracts features without dither so results are deterministic.
 public struct FrontendConfig: Sendable, Equatable {
     /// Sample rate of the input in Hz (`fs`).
-    public var sampleRate: Int = 16000
+    public var sampleRate: Int
     /// Analysis window: `hamming`, `povey`, `hanning`, `rectangular` or `blackman` (`window`).
-    public var window: String = "hamming"
+    public var window: String
     /// Number of triangular mel filters (`n_mels`).
-    public var numMelBins: Int = 80
+    public var numMelBins: Int
     /// Frame length in milliseconds (`frame_length`).
-    public var frameLengthMs: Double = 25.0
+    public var frameLengthMs: Double
     /// Frame shift in milliseconds (`frame_shift`).
-    public var frameShiftMs: Double = 10.0
+    public var frameShiftMs: Double
     /// Number of fbank frames stacked into one LFR frame (`lfr_m`).
-    public var lfrM: Int = 7
+    public var lfrM: Int
     /// LFR hop in fbank frames (`lfr_n`).
-    public var lfrN: Int = 6
+    public var lfrN: Int
     /// Dither amount (`dither`); ignored, features are always computed with dither 0.
-    public var dither: Double = 0.0
+    public var dither: Double
 
     /// Window types the fbank implements (torchaudio / Kaldi names).
     public static let supportedWindows = ["hamming", "povey", "hanning", "rectangular", "blackman"]

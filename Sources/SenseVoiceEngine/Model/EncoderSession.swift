@@ -186,11 +186,11 @@ public final class EncoderSession: AcousticEncoding {
             let n = pair.span.rows, j = pair.head
             let q = qkv + pair.span.offset * 3 * d
             let s = scores + pair.scores
-            BLAS.gemmNT(m: n, n: n, k: dk, a: q + j * dk, lda: 3 * d, b: q + d + j * dk, ldb: 3 * d,
-                        c: s, ldc: n, alpha: scale)
+            BLAS.gemm(m: n, n: n, k: dk, a: q + j * dk, lda: 3 * d, b: q + d + j * dk, ldb: 3 * d, bTransposed: true,
+                      c: s, ldc: n, alpha: scale)
             FastKernels.softmaxRows(s, rows: n, cols: n, threads: threads)
-            BLAS.gemmNN(m: n, n: dk, k: n, a: s, lda: n, b: q + 2 * d + j * dk, ldb: 3 * d,
-                        c: ctx + pair.span.offset * d + j * dk, ldc: d)
+            BLAS.gemm(m: n, n: dk, k: n, a: s, lda: n, b: q + 2 * d + j * dk, ldb: 3 * d,
+                      c: ctx + pair.span.offset * d + j * dk, ldc: d)
         }
         // Pair i covers cost [start_i, start_i + n_i²) of the total; thread t of w takes the pairs
         // whose cost starts in [t·total/w, (t+1)·total/w).

@@ -8,7 +8,7 @@ import SenseVoiceTensor
 /// The layer counts are fixed by the architecture (an FCM head of 32 channels with two residual
 /// stages, dense blocks of 12/24/16 layers with kernel 3 and dilations 1/2/2); every width comes
 /// from the file, so a model with other widths loads without code changes.
-public struct CAMPPlusConfig: Sendable, Equatable, YAMLConfigFile {
+public struct CAMPPlusConfig: Sendable, Equatable {
     /// Mel bins per frame (`feat_dim`).
     public var featDim: Int
     /// Size of the output embedding (`embedding_size`).
@@ -25,17 +25,30 @@ public struct CAMPPlusConfig: Sendable, Equatable, YAMLConfigFile {
     /// Layers per dense block, their kernel and dilation (fixed in the architecture).
     public static let blocks: [(layers: Int, kernel: Int, dilation: Int)] = [(12, 3, 1), (24, 3, 2), (16, 3, 2)]
 
-    public init(featDim: Int = 80, embeddingSize: Int = 192, growthRate: Int = 32, bnSize: Int = 4, initChannels: Int = 128) {
-        self.featDim = featDim
-        self.embeddingSize = embeddingSize
-        self.growthRate = growthRate
-        self.bnSize = bnSize
-        self.initChannels = initChannels
+    /// Channels the head hands the TDNN layer: 32 · featDim/8.
+    public var headOutputChannels: Int { Self.headChannels * (featDim / 8) }
+    /// Bottleneck channels of each dense layer.
+    public var bottleneckChannels: Int { bnSize * growthRate }
+    /// Channels entering each dense block and each transit layer's output, in order; the last is
+    /// the width the statistics pooling sees.
+    public var blockInputChannels: [Int] {
+        var c = initChannels
+        var list: [Int] = []
+        for b in Self.blocks {
+            list.append(c)
+            c = (c + b.layers * growthRate) / 2
+        }
+        list.append(c)
+        return list
     }
+}
 
+// In an extension, so that the struct keeps its synthesised memberwise initialiser.
+extension CAMPPlusConfig: YAMLConfigFile {
     public static let fileDescription = "speaker model config"
 
-    /// Parses `config.yaml` text; `path` names the file in errors.
+    /// Parses `config.yaml` text; `path` names the file in errors. Missing keys take the defaults of
+    /// FunASR's `CAMPPlus` (80, 192, 32, 4, 128).
     public init(yaml text: String, path: String = "config.yaml") throws {
         var reader = try ConfigReader(yaml: text, source: path, model: "CAMPPlus", "expected CAMPPlus (the cam++ speaker model)")
         let mc = reader.section(reader.root, "model_conf")
@@ -60,22 +73,5 @@ public struct CAMPPlusConfig: Sendable, Equatable, YAMLConfigFile {
             reader.report("model_conf.bn_size × growth_rate must be even (the context layer halves it)")
         }
         try reader.finish("CAM++ config")
-    }
-
-    /// Channels the head hands the TDNN layer: 32 · featDim/8.
-    public var headOutputChannels: Int { Self.headChannels * (featDim / 8) }
-    /// Bottleneck channels of each dense layer.
-    public var bottleneckChannels: Int { bnSize * growthRate }
-    /// Channels entering each dense block and each transit layer's output, in order; the last is
-    /// the width the statistics pooling sees.
-    public var blockInputChannels: [Int] {
-        var c = initChannels
-        var list: [Int] = []
-        for b in Self.blocks {
-            list.append(c)
-            c = (c + b.layers * growthRate) / 2
-        }
-        list.append(c)
-        return list
     }
 }

@@ -35,10 +35,9 @@ public struct CAMPPlusModel: Sendable {
         let linear1: Convolution
         let norm2: FoldedBatchNorm
         let local: Convolution
-        let context1: Convolution
-        let context1Bias: [Float]
-        let context2: Convolution
-        let context2Bias: [Float]
+        /// The context-aware mask's two layers (`cam_layer.linear1`, `linear2`), each with its bias.
+        let context1: (conv: Convolution, bias: [Float])
+        let context2: (conv: Convolution, bias: [Float])
         let inChannels: Int
     }
 
@@ -49,17 +48,14 @@ public struct CAMPPlusModel: Sendable {
         let transit: Convolution
     }
 
-    let headConv1: Convolution
-    let headBN1: FoldedBatchNorm
+    /// Each convolution with the batch norm after it (as ``ResidualBlock/shortcut``).
+    let head1: (conv: Convolution, bn: FoldedBatchNorm)
     let headBlocks: [ResidualBlock]
-    let headConv2: Convolution
-    let headBN2: FoldedBatchNorm
-    let tdnn: Convolution
-    let tdnnBN: FoldedBatchNorm
+    let head2: (conv: Convolution, bn: FoldedBatchNorm)
+    let tdnn: (conv: Convolution, bn: FoldedBatchNorm)
     let blocks: [Block]
     let outBN: FoldedBatchNorm
-    let dense: Convolution
-    let denseBN: FoldedBatchNorm
+    let dense: (conv: Convolution, bn: FoldedBatchNorm)
 
     /// Frames of the segment pooling inside each context-aware mask (FunASR's `seg_len`).
     static let segmentLength = 100
@@ -112,8 +108,7 @@ public struct CAMPPlusModel: Sendable {
         }
         self.config = config
         let hc = CAMPPlusConfig.headChannels
-        headConv1 = Convolution(conv2d: try t("head.conv1.weight"), strideH: 1, padding: 1)
-        headBN1 = try bn("head.bn1", hc)
+        head1 = (Convolution(conv2d: try t("head.conv1.weight"), strideH: 1, padding: 1), try bn("head.bn1", hc))
         var head: [ResidualBlock] = []
         for (stage, index, stride) in Self.headBlockLayout {
             let p = "head.layer\(stage).\(index)"
@@ -128,10 +123,9 @@ public struct CAMPPlusModel: Sendable {
                                       bn2: try bn("\(p).bn2", hc), shortcut: shortcut))
         }
         headBlocks = head
-        headConv2 = Convolution(conv2d: try t("head.conv2.weight"), strideH: 2, padding: 1)
-        headBN2 = try bn("head.bn2", hc)
-        tdnn = Convolution(conv1d: try t("xvector.tdnn.linear.weight"), stride: 2, padding: 2)
-        tdnnBN = try bn("xvector.tdnn.nonlinear.batchnorm", config.initChannels)
+        head2 = (Convolution(conv2d: try t("head.conv2.weight"), strideH: 2, padding: 1), try bn("head.bn2", hc))
+        tdnn = (Convolution(conv1d: try t("xvector.tdnn.linear.weight"), stride: 2, padding: 2),
+                try bn("xvector.tdnn.nonlinear.batchnorm", config.initChannels))
         let widths = config.blockInputChannels
         let g = config.growthRate, bnC = config.bottleneckChannels
         var blocks: [Block] = []
@@ -146,10 +140,10 @@ public struct CAMPPlusModel: Sendable {
                     norm2: try bn("\(p).nonlinear2.batchnorm", bnC),
                     local: Convolution(conv1d: try t("\(p).cam_layer.linear_local.weight"),
                                        padding: (shape.kernel - 1) / 2 * shape.dilation, dilation: shape.dilation),
-                    context1: Convolution(conv1d: try t("\(p).cam_layer.linear1.weight")),
-                    context1Bias: try t("\(p).cam_layer.linear1.bias").array,
-                    context2: Convolution(conv1d: try t("\(p).cam_layer.linear2.weight")),
-                    context2Bias: try t("\(p).cam_layer.linear2.bias").array,
+                    context1: (Convolution(conv1d: try t("\(p).cam_layer.linear1.weight")),
+                               try t("\(p).cam_layer.linear1.bias").array),
+                    context2: (Convolution(conv1d: try t("\(p).cam_layer.linear2.weight")),
+                               try t("\(p).cam_layer.linear2.bias").array),
                     inChannels: cin))
             }
             let total = widths[b] + shape.layers * g
@@ -159,8 +153,8 @@ public struct CAMPPlusModel: Sendable {
         }
         self.blocks = blocks
         outBN = try bn("xvector.out_nonlinear.batchnorm", widths.last!)
-        dense = Convolution(conv1d: try t("xvector.dense.linear.weight"))
-        denseBN = try bn("xvector.dense.nonlinear.batchnorm", config.embeddingSize, affine: false)
+        dense = (Convolution(conv1d: try t("xvector.dense.linear.weight")),
+                 try bn("xvector.dense.nonlinear.batchnorm", config.embeddingSize, affine: false))
     }
 
     /// The head's residual blocks: (stage, index in stage, mel-axis stride).
@@ -224,7 +218,7 @@ public struct CAMPPlusModel: Sendable {
         features.withUnsafeBufferPointer { f in
             for t in 0..<frames { for m in 0..<height { x[m * frames + t] = f[t * height + m] } }
         }
-        (x, height) = Self.convolved(x, height: height, frames: frames, conv: headConv1, bn: headBN1, channels: hc)
+        (x, height) = Self.convolved(x, height: height, frames: frames, head1, channels: hc)
         for block in headBlocks {
             let hOut = block.conv1.outputHeight(height)
             let n = hOut * frames
@@ -251,16 +245,16 @@ public struct CAMPPlusModel: Sendable {
             x = b
             height = hOut
         }
-        (x, height) = Self.convolved(x, height: height, frames: frames, conv: headConv2, bn: headBN2, channels: hc)
+        (x, height) = Self.convolved(x, height: height, frames: frames, head2, channels: hc)
         // [hc, F/8, T] is already the [hc·F/8, T] the TDNN layer reads.
         precondition(hc * height == config.headOutputChannels)
-        let length = tdnn.outputLength(frames)
+        let length = tdnn.conv.outputLength(frames)
         var channels = config.initChannels
         var h = [Float](repeating: 0, count: channels * length)
         x.withUnsafeBufferPointer { xb in
             h.withUnsafeMutableBufferPointer { hb in
-                tdnn.run1D(xb.baseAddress!, length: frames, into: hb.baseAddress!)
-                tdnnBN.apply(hb.baseAddress!, into: hb.baseAddress!, count: length, relu: true)
+                tdnn.conv.run1D(xb.baseAddress!, length: frames, into: hb.baseAddress!)
+                tdnn.bn.apply(hb.baseAddress!, into: hb.baseAddress!, count: length, relu: true)
             }
         }
         for block in blocks {
@@ -302,8 +296,8 @@ public struct CAMPPlusModel: Sendable {
         var embedding = [Float](repeating: 0, count: config.embeddingSize)
         stats.withUnsafeBufferPointer { sb in
             embedding.withUnsafeMutableBufferPointer { eb in
-                dense.run1D(sb.baseAddress!, length: 1, into: eb.baseAddress!)
-                denseBN.apply(eb.baseAddress!, into: eb.baseAddress!, count: 1, relu: false)
+                dense.conv.run1D(sb.baseAddress!, length: 1, into: eb.baseAddress!)
+                dense.bn.apply(eb.baseAddress!, into: eb.baseAddress!, count: 1, relu: false)
             }
         }
         return embedding
@@ -345,17 +339,17 @@ public struct CAMPPlusModel: Sendable {
                 var mask = [Float](repeating: 0, count: g * segments)
                 context.withUnsafeBufferPointer { cb in
                     hidden.withUnsafeMutableBufferPointer { hb in
-                        layer.context1.run1D(cb.baseAddress!, length: segments, into: hb.baseAddress!)
+                        layer.context1.conv.run1D(cb.baseAddress!, length: segments, into: hb.baseAddress!)
                         for o in 0..<(bnC / 2) {
                             for s in 0..<segments {
-                                hb[o * segments + s] = max(hb[o * segments + s] + layer.context1Bias[o], 0)
+                                hb[o * segments + s] = max(hb[o * segments + s] + layer.context1.bias[o], 0)
                             }
                         }
                         mask.withUnsafeMutableBufferPointer { mb in
-                            layer.context2.run1D(hb.baseAddress!, length: segments, into: mb.baseAddress!)
+                            layer.context2.conv.run1D(hb.baseAddress!, length: segments, into: mb.baseAddress!)
                             for o in 0..<g {
                                 for s in 0..<segments {
-                                    let v = mb[o * segments + s] + layer.context2Bias[o]
+                                    let v = mb[o * segments + s] + layer.context2.bias[o]
                                     mb[o * segments + s] = 1 / (1 + Foundation.exp(-v))
                                 }
                             }
@@ -371,8 +365,9 @@ public struct CAMPPlusModel: Sendable {
     }
 
     /// One 2-D convolution of the head, its batch norm and ReLU: `channels` × (new height) × `frames`.
-    private static func convolved(_ x: [Float], height: Int, frames: Int, conv: Convolution, bn: FoldedBatchNorm,
+    private static func convolved(_ x: [Float], height: Int, frames: Int, _ layer: (conv: Convolution, bn: FoldedBatchNorm),
                                   channels: Int) -> ([Float], Int) {
+        let (conv, bn) = layer
         let hOut = conv.outputHeight(height)
         var y = [Float](repeating: 0, count: channels * hOut * frames)
         x.withUnsafeBufferPointer { xb in

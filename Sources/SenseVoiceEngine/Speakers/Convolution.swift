@@ -65,15 +65,12 @@ struct Convolution: Sendable {
         let ldy = ldy ?? tOut
         if kernelW == 1, stride == 1, padW == 0 {
             weight.withUnsafeBufferPointer { w in
-                BLAS.gemmNN(m: outChannels, n: tOut, k: inChannels, a: w.baseAddress!, lda: inChannels,
-                            b: x, ldb: length, c: y, ldc: ldy)
+                BLAS.gemm(m: outChannels, n: tOut, k: inChannels, a: w.baseAddress!, lda: inChannels,
+                          b: x, ldb: length, c: y, ldc: ldy)
             }
             return
         }
-        let rows = inChannels * kernelW
-        var cols = [Float](repeating: 0, count: rows * tOut)
-        cols.withUnsafeMutableBufferPointer { cb in
-            let c = cb.baseAddress!
+        multiplyLowered(rows: inChannels * kernelW, columns: tOut, into: y, ldy: ldy) { c in
             for ci in 0..<inChannels {
                 for k in 0..<kernelW {
                     let row = c + (ci * kernelW + k) * tOut
@@ -85,10 +82,6 @@ struct Convolution: Sendable {
                     }
                 }
             }
-            weight.withUnsafeBufferPointer { w in
-                BLAS.gemmNN(m: outChannels, n: tOut, k: rows, a: w.baseAddress!, lda: rows,
-                            b: c, ldb: tOut, c: y, ldc: ldy)
-            }
         }
     }
 
@@ -96,11 +89,8 @@ struct Convolution: Sendable {
     func run2D(_ x: UnsafePointer<Float>, height: Int, width: Int, into y: UnsafeMutablePointer<Float>) {
         let hOut = outputHeight(height)
         let wOut = width + 2 * padW - (kernelW - 1)
-        let rows = inChannels * kernelH * kernelW
         let n = hOut * wOut
-        var cols = [Float](repeating: 0, count: rows * n)
-        cols.withUnsafeMutableBufferPointer { cb in
-            let c = cb.baseAddress!
+        multiplyLowered(rows: inChannels * kernelH * kernelW, columns: n, into: y, ldy: n) { c in
             for ci in 0..<inChannels {
                 for kh in 0..<kernelH {
                     for kw in 0..<kernelW {
@@ -120,8 +110,19 @@ struct Convolution: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// `y[out, n] = weight[out, rows] · cols[rows, n]` (row stride `ldy`), where `fill` writes the
+    /// lowered input `cols` (im2col; it starts zeroed, so padding needs no writes).
+    private func multiplyLowered(rows: Int, columns n: Int, into y: UnsafeMutablePointer<Float>, ldy: Int,
+                                 _ fill: (UnsafeMutablePointer<Float>) -> Void) {
+        var cols = [Float](repeating: 0, count: rows * n)
+        cols.withUnsafeMutableBufferPointer { cb in
+            let c = cb.baseAddress!
+            fill(c)
             weight.withUnsafeBufferPointer { w in
-                BLAS.gemmNN(m: outChannels, n: n, k: rows, a: w.baseAddress!, lda: rows, b: c, ldb: n, c: y, ldc: n)
+                BLAS.gemm(m: outChannels, n: n, k: rows, a: w.baseAddress!, lda: rows, b: c, ldb: n, c: y, ldc: ldy)
             }
         }
     }

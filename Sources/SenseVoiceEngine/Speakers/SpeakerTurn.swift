@@ -8,12 +8,6 @@ public struct SpeakerTurn: Sendable, Equatable {
     public var end: Double
     public var speaker: Int
 
-    public init(start: Double, end: Double, speaker: Int) {
-        self.start = start
-        self.end = end
-        self.speaker = speaker
-    }
-
     /// Pieces shorter than this (seconds) take a neighbour's speaker when smoothing.
     public static let minimumDuration = 0.7
 

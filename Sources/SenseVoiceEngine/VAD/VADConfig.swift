@@ -58,41 +58,41 @@ public struct VADConfig: Sendable, Equatable {
     /// `model_conf`: the per-frame decision, window detector and segmenter settings (spec §6.3–§6.6).
     public struct Decision: Sendable, Equatable {
         /// Sample rate in Hz (`sample_rate`).
-        public var sampleRate: Int = 16000
+        public var sampleRate = 16000
         /// `detect_mode`: 1 = several utterances per file (the only mode implemented).
-        public var detectMode: Int = 1
+        public var detectMode = 1
         /// `snr_mode`: 0 = SNR is decibel minus the running noise average (the only mode implemented).
-        public var snrMode: Int = 0
+        public var snrMode = 0
         /// `max_end_silence_time` in ms; the classic end threshold is this minus `speechToSilTimeThresMs`.
-        public var maxEndSilenceTimeMs: Int = 800
+        public var maxEndSilenceTimeMs = 800
         /// `window_size_ms` of the window detector.
-        public var windowSizeMs: Int = 200
+        public var windowSizeMs = 200
         /// `sil_to_speech_time_thres` in ms.
-        public var silToSpeechTimeThresMs: Int = 150
+        public var silToSpeechTimeThresMs = 150
         /// `speech_to_sil_time_thres` in ms.
-        public var speechToSilTimeThresMs: Int = 150
+        public var speechToSilTimeThresMs = 150
         /// `speech_2_noise_ratio`: multiplies ln p_sil in the decision.
-        public var speech2NoiseRatio: Double = 1.0
+        public var speech2NoiseRatio = 1.0
         /// `lookback_time_start_point` in ms.
-        public var lookbackTimeStartPointMs: Int = 200
+        public var lookbackTimeStartPointMs = 200
         /// `lookahead_time_end_point` in ms.
-        public var lookaheadTimeEndPointMs: Int = 100
+        public var lookaheadTimeEndPointMs = 100
         /// `max_single_segment_time` in ms (the model default; callers may override it).
-        public var maxSingleSegmentTimeMs: Int = 60000
+        public var maxSingleSegmentTimeMs = 60000
         /// `snr_thres` in dB.
-        public var snrThres: Double = -100.0
+        public var snrThres = -100.0
         /// `noise_frame_num_used_for_snr`: the running noise average's length.
-        public var noiseFrameNumUsedForSnr: Int = 100
+        public var noiseFrameNumUsedForSnr = 100
         /// `decibel_thres` in dB.
-        public var decibelThres: Double = -100.0
+        public var decibelThres = -100.0
         /// `speech_noise_thres`: θ of the classic decision.
-        public var speechNoiseThres: Double = 0.6
+        public var speechNoiseThres = 0.6
         /// `sil_pdf_ids`: the output classes that mean silence.
-        public var silPdfIds: [Int] = [0]
+        public var silPdfIds = [0]
         /// `frame_in_ms`: the decision frame hop.
-        public var frameInMs: Int = 10
+        public var frameInMs = 10
         /// `frame_length_ms`: the decibel window.
-        public var frameLengthMs: Int = 25
+        public var frameLengthMs = 25
 
         public init() {}
     }

@@ -1,7 +1,7 @@
 // Loading the CAM++ folder: widths from config.yaml, clear errors for missing and corrupt models.
 
 import Foundation
-import SenseVoiceEngine
+@testable import SenseVoiceEngine
 import SenseVoiceTestSupport
 import Testing
 

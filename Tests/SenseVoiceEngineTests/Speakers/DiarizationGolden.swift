@@ -1,7 +1,7 @@
 // Loads ../shared/fixtures/golden/diarization (funasr's CAM++ diarization stages) and tiny-campplus.
 
 import Foundation
-import SenseVoiceEngine
+@testable import SenseVoiceEngine
 import SenseVoiceTestSupport
 import Testing
 

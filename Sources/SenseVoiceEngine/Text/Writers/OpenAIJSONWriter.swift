@@ -77,7 +77,8 @@ public struct OpenAIJSONWriter: TranscriptWriting {
         var end: Double
         var text: String
         var tokens: [Int]
-        var temperature: Double
+        /// Decoding is deterministic: always 0.
+        var temperature = 0.0
         var avg_logprob: Double
         var compression_ratio: Double
         var no_speech_prob: Double
@@ -99,7 +100,7 @@ public struct OpenAIJSONWriter: TranscriptWriting {
     func verbose(_ r: TranscriptionResult) -> Verbose {
         let segments = r.segments.enumerated().map { index, s in
             Segment(id: index, seek: s.startMs / 10, start: Self.seconds(s.startMs), end: Self.seconds(s.endMs), text: s.text,
-                    tokens: s.tokenIds ?? [], temperature: 0, avg_logprob: s.avgLogProb ?? 0,
+                    tokens: s.tokenIds ?? [], avg_logprob: s.avgLogProb ?? 0,
                     compression_ratio: TextCompression.ratio(s.text),
                     no_speech_prob: s.language == "nospeech" ? 1 : 0,
                     language: s.language, emotion: s.emotion, events: s.events,
