@@ -117,19 +117,24 @@ struct RealtimeSessionOptionsTests {
         }
     }
 
-    @Test("an update applies to items committed after it; committed ones keep their settings; omitted fields keep their values")
+    @Test("an update applies to items committed after it (buffered audio included); committed ones keep theirs; omitted fields keep their values")
     func midSession() async throws {
         let pcm = try Self.zhPCM()
         try await LiveStreamRouteTests.withServer { port, _ in
             let record = try await LiveClient.session(port: port, path: RealtimeRouteTests.path,
-                                                      closeWhen: RealtimeRouteTests.allCompleted(items: 2), timeout: .seconds(120)) { out in
+                                                      closeWhen: RealtimeRouteTests.allCompleted(items: 3), timeout: .seconds(120)) { out in
                 try await out.write(.text(Self.update(#"{"input_audio_sample_rate":16000,"turn_detection":null}"#)))
                 try await RealtimeRouteTests.sendAppends(pcm, to: out)
                 try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
-                // At once, while item 1 may still wait for recognition; its audio was committed greedy.
                 try await RealtimeRouteTests.sendAppends(pcm, to: out)
+                try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
+                // At once, while item 2 waits behind item 1 for recognition: it was committed greedy.
+                // Item 3's first half is in the buffer before the update, its second half after.
+                let half = pcm.count / 4 * 2
                 try await out.write(.text(Self.update(#"{"input_audio_transcription":{"hotwords":["\#(Self.hotword)"],"hotword_score":3}}"#)))
+                try await RealtimeRouteTests.sendAppends(Array(pcm[..<half]), to: out)
                 try await out.write(.text(Self.update(#"{"input_audio_transcription":{"beam_size":8}}"#)))
+                try await RealtimeRouteTests.sendAppends(Array(pcm[half...]), to: out)
                 try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
             }
             #expect(record.events("error").isEmpty, "\(record.texts)")
@@ -141,15 +146,18 @@ struct RealtimeSessionOptionsTests {
             #expect(echoes.last?["hotword_score"] as? Double == 3)
 
             let completed = record.events(Self.completedType)
-            try #require(completed.count == 2, "\(record.types)")
+            try #require(completed.count == 3, "\(record.types)")
             let samples = Self.samples(pcm)
             let greedy = try await Self.offline(samples, options: TranscriptionOptions())
             var biased = try Self.biasedOptions()
             biased.beamSearch?.hotwordScore = 3
             let withHotword = try await Self.offline(samples, options: biased)
             #expect(greedy != withHotword, "the hotword must change the clip's transcript for this test to tell the items apart")
-            #expect(completed[0]["transcript"] as? String == greedy)
-            #expect(completed[1]["transcript"] as? String == withHotword)
+            let decodedAs = completed.map { event -> String in
+                let text = event["transcript"] as? String
+                return text == greedy ? "greedy" : text == withHotword ? "hotword" : "neither"
+            }
+            #expect(decodedAs == ["greedy", "greedy", "hotword"])
         }
     }
 
