@@ -80,6 +80,43 @@ struct RealtimeSessionOptionsTests {
         }
     }
 
+    @Test("OpenAI's keywords (GA session.update) are hotwords with the session's hotword_score; echoed apart from hotwords")
+    func keywords() async throws {
+        let pcm = try Self.zhPCM()
+        try await LiveStreamRouteTests.withServer { port, _ in
+            let record = try await LiveClient.session(port: port, path: RealtimeRouteTests.path,
+                                                      closeWhen: RealtimeRouteTests.allCompleted(items: 1), timeout: .seconds(120)) { out in
+                try await out.write(.text(#"{"type":"session.update","session":{"audio":{"input":{"transcription":{"keywords":["x", ""]}}}}}"#))
+                try await out.write(.text(#"{"type":"session.update","session":{"type":"transcription","audio":{"input":{"format":{"type":"audio/pcm","rate":16000},"transcription":{"model":"sensevoice","keywords":["涷嶬"],"hotword_score":5}}}}}"#))
+                try await RealtimeRouteTests.sendAppends(pcm, to: out)
+                try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
+            }
+            #expect(Self.errors(record).map { $0["param"] as? String } == ["session.audio.input.transcription.keywords"], "\(record.texts)")
+            let updated = try #require(record.events("session.updated").first?["session"] as? [String: Any])
+            let echo = try #require(((updated["audio"] as? [String: Any])?["input"] as? [String: Any])?["transcription"] as? [String: Any])
+            #expect(echo["keywords"] as? [String] == ["涷嶬"])
+            #expect(echo["hotwords"] as? [String] == [])
+            #expect(echo["decoding"] as? String == "beam")
+            #expect(echo["hotword_score"] as? Double == 5)
+
+            var options = TranscriptionOptions()
+            options.beamSearch = BeamSearchOptions(hotwords: [Hotword(phrase: "涷嶬")], hotwordScore: 5)
+            let biased = options
+            let samples = Self.samples(pcm)
+            let completed = record.events(Self.completedType)
+            #expect(!completed.isEmpty)
+            var changed = false
+            for event in completed {
+                let start = try #require(event["start_ms"] as? Int), end = try #require(event["end_ms"] as? Int)
+                let withKeyword = try await Self.offline(samples, startMs: start, endMs: end, options: biased)
+                #expect(event["transcript"] as? String == withKeyword, "item \(start)–\(end) ms")
+                let greedy = try await Self.offline(samples, startMs: start, endMs: end, options: TranscriptionOptions())
+                changed = changed || withKeyword != greedy
+            }
+            #expect(changed, "the keyword changed no transcript")
+        }
+    }
+
     @Test("refused decoding fields and an unspellable hotword: error events naming the field; the session keeps its settings")
     func refused() async throws {
         let pcm = try Self.zhPCM()

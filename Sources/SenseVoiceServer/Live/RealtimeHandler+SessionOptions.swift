@@ -20,22 +20,39 @@ extension RealtimeHandler {
     static let noiseReductionTypes = ["near_field", "far_field"]
 
     /// Merges the decoding fields `transcription` names into the session's (a field left out keeps
-    /// its value, `null` clears it) and resolves them into beam-search options.
+    /// its value, `null` clears it) and resolves them into beam-search options. OpenAI's own
+    /// `keywords` (plain phrases, no `:score`) join the hotwords with the default score.
     /// - Throws: ``FieldError`` naming the field (the whole object when several were named).
     static func applyDecoding(_ transcription: [String: Any], to session: inout Session, path: String) throws {
         var fields = session.decodingFields
+        var keywords = session.keywords
         var named: [String] = []
         for key in decodingFieldNames where transcription.keys.contains(key) {
             named.append(key)
             fields[key] = try fieldText(transcription[key] as Any, param: "\(path).\(key)")
         }
+        if let value = transcription["keywords"] {
+            named.append("keywords")
+            keywords = try phrases(value, param: "\(path).keywords")
+        }
         guard !named.isEmpty else { return }
         do {
-            session.beamSearch = try OptionParsing.beamSearch { fields[$0] }
+            session.beamSearch = try OptionParsing.beamSearch({ fields[$0] }, adding: keywords.map { Hotword(phrase: $0) })
         } catch let error as SenseVoiceError {
             throw FieldError(error: error, param: named.count == 1 ? "\(path).\(named[0])" : path)
         }
         session.decodingFields = fields
+        session.keywords = keywords
+    }
+
+    /// OpenAI's `keywords`: null or an array of strings, each one phrase as written.
+    private static func phrases(_ value: Any, param: String) throws -> [String] {
+        if value is NSNull { return [] }
+        let words = (value as? [Any])?.map { ($0 as? String)?.trimmingSpaces ?? "" }
+        guard let words, !words.contains(where: \.isEmpty) else {
+            throw FieldError(error: SenseVoiceError(.invalidOption, "\(param) must be an array of non-empty strings"), param: param)
+        }
+        return words
     }
 
     /// A JSON value as the text of a request field: a string as it is, a number in decimal, an
@@ -109,11 +126,15 @@ extension RealtimeHandler {
             echo["decoding"] = "beam"
             echo["beam_size"] = beam.beamSize
             echo["hotword_score"] = beam.hotwordScore
-            echo["hotwords"] = beam.hotwords.map { h in h.score.map { "\(h.phrase):\(Self.number($0))" } ?? h.phrase }
+            // The `hotwords` field's phrases; the keywords come last and are echoed on their own.
+            echo["hotwords"] = beam.hotwords.dropLast(session.keywords.count).map { h in
+                h.score.map { "\(h.phrase):\(Self.number($0))" } ?? h.phrase
+            }
         } else {
             echo["decoding"] = "greedy"
             echo["hotwords"] = [String]()
         }
+        echo["keywords"] = session.keywords
         return echo
     }
 

@@ -19,7 +19,8 @@ import WSCore
 /// parameter, and OpenAI's `input_audio_noise_reduction` mapped onto it; the denoiser cannot
 /// change once audio was sent. The transcription settings take `decoding`, `beam_size`,
 /// `hotwords` (an array of `phrase` or `phrase:score`) and `hotword_score`, read as the native
-/// route reads them; a hotword the tokenizer cannot spell refuses the update. A refused update
+/// route reads them, and OpenAI's `keywords` (phrases favoured with the default score); a
+/// hotword the tokenizer cannot spell refuses the update. A refused update
 /// gets an `error` event (with `param` naming the field when one is to blame) and changes nothing.
 /// Decoding settings apply to every item committed after the update (the open one included);
 /// an item already committed keeps the settings it was committed with.
@@ -47,7 +48,9 @@ struct RealtimeHandler: Sendable {
         var noiseReduction: String?
         /// The decoding fields as last set (``decodingFieldNames``), as request field text.
         var decodingFields: [String: String] = [:]
-        /// What they resolve to; nil: greedy decoding.
+        /// OpenAI's `keywords`, as last set: hotwords with the default score.
+        var keywords: [String] = []
+        /// What they resolve to (keywords included); nil: greedy decoding.
         var beamSearch: BeamSearchOptions?
     }
 
