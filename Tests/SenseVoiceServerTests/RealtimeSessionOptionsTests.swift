@@ -39,8 +39,40 @@ struct RealtimeSessionOptionsTests {
         return try await pool.run { session, _ in try session.recognize(samples, options: options) }.parsed.text
     }
 
+    /// Each completed transcript equals offline recognition of its cut with `options`, and at least
+    /// one differs from greedy decoding (so the biasing did something).
+    static func expectBiased(_ record: LiveSessionRecord, pcm: [UInt8], options: TranscriptionOptions,
+                             sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let completed = record.events(completedType)
+        #expect(!completed.isEmpty, "\(record.types)", sourceLocation: sourceLocation)
+        let samples = samples(pcm)
+        var changed = false
+        for event in completed {
+            let start = try #require(event["start_ms"] as? Int, sourceLocation: sourceLocation)
+            let end = try #require(event["end_ms"] as? Int, sourceLocation: sourceLocation)
+            let biased = try await offline(samples, startMs: start, endMs: end, options: options)
+            let greedy = try await offline(samples, startMs: start, endMs: end, options: TranscriptionOptions())
+            #expect(event["transcript"] as? String == biased, "item \(start)–\(end) ms", sourceLocation: sourceLocation)
+            changed = changed || biased != greedy
+        }
+        #expect(changed, "the biasing changed no transcript", sourceLocation: sourceLocation)
+    }
+
     static func errors(_ record: LiveSessionRecord) -> [[String: Any]] {
         record.events("error").compactMap { $0["error"] as? [String: Any] }
+    }
+
+    /// A realtime session on `port`, closed by the client once `items` items are transcribed.
+    static func session(port: Int, items: Int,
+                        send: @escaping @Sendable (WebSocketOutboundWriter) async throws -> Void) async throws -> LiveSessionRecord {
+        try await LiveClient.session(port: port, path: RealtimeRouteTests.path, closeWhen: RealtimeRouteTests.allCompleted(items: items),
+                                     timeout: .seconds(120), send: send)
+    }
+
+    /// Appends `pcm` in 150 ms events (at 16 kHz), then commits it.
+    static func appendAndCommit(_ pcm: [UInt8], to out: WebSocketOutboundWriter) async throws {
+        try await RealtimeRouteTests.sendAppends(pcm, to: out)
+        try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
     }
 
     static func update(_ session: String, eventID: String? = nil) -> String {
@@ -51,11 +83,9 @@ struct RealtimeSessionOptionsTests {
     func hotwords() async throws {
         let pcm = try Self.zhPCM()
         try await LiveStreamRouteTests.withServer { port, _ in
-            let record = try await LiveClient.session(port: port, path: RealtimeRouteTests.path,
-                                                      closeWhen: RealtimeRouteTests.allCompleted(items: 1), timeout: .seconds(120)) { out in
+            let record = try await Self.session(port: port, items: 1) { out in
                 try await out.write(.text(Self.update(#"{"input_audio_sample_rate":16000,"input_audio_transcription":{"model":"sensevoice","hotwords":["\#(Self.hotword)"]}}"#)))
-                try await RealtimeRouteTests.sendAppends(pcm, to: out)
-                try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
+                try await Self.appendAndCommit(pcm, to: out)
             }
             #expect(record.events("error").isEmpty, "\(record.texts)")
             let echo = try #require((record.events("transcription_session.updated").first?["session"] as? [String: Any])?["input_audio_transcription"] as? [String: Any])
@@ -64,19 +94,7 @@ struct RealtimeSessionOptionsTests {
             #expect(echo["beam_size"] as? Int == BeamSearchOptions.defaultBeamSize)
             #expect(echo["hotword_score"] as? Double == BeamSearchOptions.defaultHotwordScore)
 
-            let completed = record.events(Self.completedType)
-            #expect(!completed.isEmpty)
-            let samples = Self.samples(pcm)
-            let biased = try Self.biasedOptions()
-            var changed = false
-            for event in completed {
-                let start = try #require(event["start_ms"] as? Int), end = try #require(event["end_ms"] as? Int)
-                let withHotword = try await Self.offline(samples, startMs: start, endMs: end, options: biased)
-                let greedy = try await Self.offline(samples, startMs: start, endMs: end, options: TranscriptionOptions())
-                #expect(event["transcript"] as? String == withHotword, "item \(start)–\(end) ms")
-                changed = changed || withHotword != greedy
-            }
-            #expect(changed, "the hotword changed no transcript")
+            try await Self.expectBiased(record, pcm: pcm, options: try Self.biasedOptions())
         }
     }
 
@@ -84,12 +102,10 @@ struct RealtimeSessionOptionsTests {
     func keywords() async throws {
         let pcm = try Self.zhPCM()
         try await LiveStreamRouteTests.withServer { port, _ in
-            let record = try await LiveClient.session(port: port, path: RealtimeRouteTests.path,
-                                                      closeWhen: RealtimeRouteTests.allCompleted(items: 1), timeout: .seconds(120)) { out in
+            let record = try await Self.session(port: port, items: 1) { out in
                 try await out.write(.text(#"{"type":"session.update","session":{"audio":{"input":{"transcription":{"keywords":["x", ""]}}}}}"#))
                 try await out.write(.text(#"{"type":"session.update","session":{"type":"transcription","audio":{"input":{"format":{"type":"audio/pcm","rate":16000},"transcription":{"model":"sensevoice","keywords":["涷嶬"],"hotword_score":5}}}}}"#))
-                try await RealtimeRouteTests.sendAppends(pcm, to: out)
-                try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
+                try await Self.appendAndCommit(pcm, to: out)
             }
             #expect(Self.errors(record).map { $0["param"] as? String } == ["session.audio.input.transcription.keywords"], "\(record.texts)")
             let updated = try #require(record.events("session.updated").first?["session"] as? [String: Any])
@@ -101,19 +117,7 @@ struct RealtimeSessionOptionsTests {
 
             var options = TranscriptionOptions()
             options.beamSearch = BeamSearchOptions(hotwords: [Hotword(phrase: "涷嶬")], hotwordScore: 5)
-            let biased = options
-            let samples = Self.samples(pcm)
-            let completed = record.events(Self.completedType)
-            #expect(!completed.isEmpty)
-            var changed = false
-            for event in completed {
-                let start = try #require(event["start_ms"] as? Int), end = try #require(event["end_ms"] as? Int)
-                let withKeyword = try await Self.offline(samples, startMs: start, endMs: end, options: biased)
-                #expect(event["transcript"] as? String == withKeyword, "item \(start)–\(end) ms")
-                let greedy = try await Self.offline(samples, startMs: start, endMs: end, options: TranscriptionOptions())
-                changed = changed || withKeyword != greedy
-            }
-            #expect(changed, "the keyword changed no transcript")
+            try await Self.expectBiased(record, pcm: pcm, options: options)
         }
     }
 
@@ -121,8 +125,7 @@ struct RealtimeSessionOptionsTests {
     func refused() async throws {
         let pcm = try Self.zhPCM()
         try await LiveStreamRouteTests.withServer { port, _ in
-            let record = try await LiveClient.session(port: port, path: RealtimeRouteTests.path,
-                                                      closeWhen: RealtimeRouteTests.allCompleted(items: 1), timeout: .seconds(120)) { out in
+            let record = try await Self.session(port: port, items: 1) { out in
                 try await out.write(.text(Self.update(#"{"input_audio_sample_rate":16000,"turn_detection":null,"input_audio_transcription":{"hotwords":["\#(Self.hotword)"]}}"#)))
                 // Each refused whole: the language en in the first must not stick either.
                 try await out.write(.text(Self.update(#"{"input_audio_transcription":{"language":"en","hotwords":["🤖"]}}"#, eventID: "evt_robot")))
@@ -131,8 +134,7 @@ struct RealtimeSessionOptionsTests {
                 try await out.write(.text(Self.update(#"{"input_audio_transcription":{"hotword_score":"lots"}}"#)))
                 try await out.write(.text(Self.update(#"{"input_audio_transcription":{"hotwords":[7]}}"#)))
                 try await out.write(.text(#"{"type":"session.update","session":{"audio":{"input":{"transcription":{"decoding":"greedy"}}}}}"#))
-                try await RealtimeRouteTests.sendAppends(pcm, to: out)
-                try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
+                try await Self.appendAndCommit(pcm, to: out)
             }
             let errors = Self.errors(record)
             let base = "session.input_audio_transcription"
@@ -158,13 +160,10 @@ struct RealtimeSessionOptionsTests {
     func midSession() async throws {
         let pcm = try Self.zhPCM()
         try await LiveStreamRouteTests.withServer { port, _ in
-            let record = try await LiveClient.session(port: port, path: RealtimeRouteTests.path,
-                                                      closeWhen: RealtimeRouteTests.allCompleted(items: 3), timeout: .seconds(120)) { out in
+            let record = try await Self.session(port: port, items: 3) { out in
                 try await out.write(.text(Self.update(#"{"input_audio_sample_rate":16000,"turn_detection":null}"#)))
-                try await RealtimeRouteTests.sendAppends(pcm, to: out)
-                try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
-                try await RealtimeRouteTests.sendAppends(pcm, to: out)
-                try await out.write(.text(#"{"type":"input_audio_buffer.commit"}"#))
+                try await Self.appendAndCommit(pcm, to: out)
+                try await Self.appendAndCommit(pcm, to: out)
                 // At once, while item 2 waits behind item 1 for recognition: it was committed greedy.
                 // Item 3's first half is in the buffer before the update, its second half after.
                 let half = pcm.count / 4 * 2
@@ -202,8 +201,7 @@ struct RealtimeSessionOptionsTests {
     func noiseReduction() async throws {
         let pcm = try Self.zhPCM()
         try await LiveStreamRouteTests.withServer { port, _ in
-            let record = try await LiveClient.session(port: port, path: RealtimeRouteTests.path,
-                                                      closeWhen: RealtimeRouteTests.allCompleted(items: 1), timeout: .seconds(120)) { out in
+            let record = try await Self.session(port: port, items: 1) { out in
                 try await out.write(.text(Self.update(#"{"input_audio_noise_reduction":{"type":"far_field"}}"#)))
                 try await out.write(.text(Self.update(#"{"input_audio_noise_reduction":{"type":"studio"}}"#)))
                 try await out.write(.text(Self.update(#"{"input_audio_noise_reduction":"loud"}"#)))
