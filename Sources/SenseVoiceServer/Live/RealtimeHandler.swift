@@ -20,8 +20,8 @@ import WSCore
 /// change once audio was sent. The transcription settings take `decoding`, `beam_size`,
 /// `hotwords` (an array of `phrase` or `phrase:score`) and `hotword_score`, read as the native
 /// route reads them, and OpenAI's `keywords` (phrases favoured with the default score); a
-/// hotword the tokenizer cannot spell refuses the update. A refused update
-/// gets an `error` event (with `param` naming the field when one is to blame) and changes nothing.
+/// hotword the tokenizer cannot spell refuses the update. A refused update gets an `error` event
+/// (with `param` naming the field when one is to blame) and changes nothing.
 /// Decoding settings apply to every item committed after the update (the open one included);
 /// an item already committed keeps the settings it was committed with.
 /// Closing the socket ends the session (there is no "end" event in this protocol).
