@@ -5,7 +5,8 @@
                      line, then a summary line {"ok", "deltas", "text"}; ok when every event is a
                      delta but the last, which is transcript.text.done whose text is the deltas joined.
   realtime           a transcription session over /v1/realtime?intent=transcription
-                     (client.realtime.connect): session.update, then the file as base64 PCM16 24 kHz
+                     (client.realtime.connect): session.update (with near_field noise reduction and
+                     beam decoding, which session.updated must echo), then the file as base64 PCM16 24 kHz
                      in 100 ms appends paced --speed times real time, then waits for the completed
                      transcriptions; prints every server event type and a summary line
                      {"ok", "completed", "transcripts"}.
@@ -78,7 +79,7 @@ def realtime(args, openai):
         return SKIP
     pcm = read_pcm16(args.file, 24000)
     chunk = 2 * 2400  # 100 ms at 24 kHz
-    types, completed = [], []
+    types, completed, updated = [], [], []
     lock = threading.Condition()
     with realtime_resource.connect(extra_query={"intent": "transcription"}) as connection:
         def read():
@@ -88,6 +89,8 @@ def realtime(args, openai):
                         types.append(event.type)
                         if event.type == "conversation.item.input_audio_transcription.completed":
                             completed.append(event.transcript)
+                        if event.type == "session.updated":
+                            updated.append(event.model_dump() if hasattr(event, "model_dump") else dict(event))
                         if event.type == "error":
                             print("server error:", event.model_dump() if hasattr(event, "model_dump") else event)
                         lock.notify_all()
@@ -102,7 +105,10 @@ def realtime(args, openai):
         connection.send({"type": "session.update", "session": {
             "type": "transcription",
             "audio": {"input": {"format": {"type": "audio/pcm", "rate": 24000},
-                                "transcription": {"model": "sensevoice-small", "language": "en"},
+                                # decoding/beam_size are this server's extension fields
+                                "transcription": {"model": "sensevoice-small", "language": "en",
+                                                  "decoding": "beam", "beam_size": 4},
+                                "noise_reduction": {"type": "near_field"},
                                 "turn_detection": {"type": "server_vad"}}}}})
         start = time.monotonic()
         for i, offset in enumerate(range(0, len(pcm), chunk)):
@@ -121,7 +127,11 @@ def realtime(args, openai):
     reader.join(timeout=5)
     for t in types:
         print(t)
+    echoed = (updated[0].get("session") or {}).get("audio", {}).get("input", {}) if updated else {}
+    print("session.updated audio.input:", json.dumps(echoed, ensure_ascii=False))
     ok = (types[:1] == ["transcription_session.created"] and "session.updated" in types
+          and (echoed.get("noise_reduction") or {}).get("type") == "near_field"
+          and (echoed.get("transcription") or {}).get("decoding") == "beam"
           and len(completed) > 0 and len(completed) == types.count("input_audio_buffer.committed")
           and "input_audio_buffer.speech_started" in types and "error" not in types)
     print(json.dumps({"ok": ok, "completed": len(completed), "transcripts": completed, "openai": openai.__version__},

@@ -45,7 +45,8 @@ final class LiveConnection: Sendable {
     let logger: Logger
     let outbox: LiveOutbox
     let queue: LiveRecognitionQueue
-    /// Decoding options (language, ITN); the realtime protocol may change them mid-stream.
+    /// Decoding options (language, ITN, hotwords); the realtime protocol may change them
+    /// mid-stream, for what is cut after the change (``dispatch(_:atStreamEnd:)`` stamps each job).
     private let optionsState: Mutex<TranscriptionOptions>
     private let lastActivity: Mutex<ContinuousClock.Instant>
     private let receivedSamples = Atomic<Int>(0)
@@ -105,14 +106,15 @@ final class LiveConnection: Sendable {
     ///   closed it): no VAD decision, so no latency is measured for their finals.
     /// - Returns: false when the recognition backlog is over its limit (the stream was failed).
     func dispatch(_ cuts: [LiveCut], atStreamEnd: Bool = false) throws -> Bool {
+        let options = self.options
         for cut in cuts {
             switch cut {
             case .started(let ms, let item):
                 for text in try format.speechStarted(ms: ms, item: item) { outbox.send(text) }
             case .partial(let audio, let item):
-                queue.submit(LiveRecognitionJob(kind: .partial, audio: audio, item: item))
+                queue.submit(LiveRecognitionJob(kind: .partial, audio: audio, item: item, options: options))
             case .likelyClosed(let audio, let item):
-                queue.submit(LiveRecognitionJob(kind: .earlyFinal, audio: audio, item: item))
+                queue.submit(LiveRecognitionJob(kind: .earlyFinal, audio: audio, item: item, options: options))
                 // The stream runs one recognition at a time: its partial must not hold this up.
                 scheduler.earlyFinalArrived(stream: id)
             case .closed(let audio, let item, let announce):
@@ -120,7 +122,8 @@ final class LiveConnection: Sendable {
                     for text in try format.speechStopped(startMs: audio.startMs, endMs: audio.endMs, item: item) { outbox.send(text) }
                 }
                 queue.submit(LiveRecognitionJob(kind: .final, audio: audio, item: item, decidedAt: atStreamEnd ? nil : .now,
-                                                decidedAtMs: atStreamEnd ? nil : Int64((Date().timeIntervalSince1970 * 1000).rounded())))
+                                                decidedAtMs: atStreamEnd ? nil : Int64((Date().timeIntervalSince1970 * 1000).rounded()),
+                                                options: options))
                 // After queueing it (a request registered later sees the final and gives way): the
                 // stream's partial or early final waiting for a turn must not hold the final up.
                 let same = earlyInFlight.withLock { e in
@@ -215,7 +218,7 @@ final class LiveConnection: Sendable {
             recognizing.add(1, ordering: .relaxed)
             defer { recognizing.subtract(1, ordering: .relaxed) }
             do {
-                let options = self.options
+                let options = job.options ?? self.options
                 let recognized: SegmentResult?
                 if job.kind == .final, let e = early, e.audio.samples == job.audio.samples, e.audio.startMs == job.audio.startMs,
                    e.audio.endMs == job.audio.endMs, e.options == options {

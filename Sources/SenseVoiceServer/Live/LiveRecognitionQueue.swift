@@ -25,6 +25,9 @@ struct LiveRecognitionJob: Sendable {
     var decidedAt: ContinuousClock.Instant?
     /// The same moment as Unix time in ms (reported to clients that ask for `timing`).
     var decidedAtMs: Int64?
+    /// The stream's decoding options when the stretch was cut (a realtime session update applies
+    /// to what is cut after it); nil: the stream's options when the job runs.
+    var options: TranscriptionOptions? = nil
 }
 
 /// The queue between a stream's reader (which cuts segments) and its recognizer task.

@@ -169,7 +169,7 @@ public struct LiveStreamRoutes: Sendable {
             // Realtime deltas only append, so partials (which may revise words) are opt-in here.
             let handler = RealtimeHandler(connection: connection, format: realtimeFormat, vad: vad,
                                           partialIntervalMs: query["partial_interval_ms"] == nil ? 0 : parameters.partialIntervalMs,
-                                          serverDenoise: denoise)
+                                          serverDenoise: denoise, query: query)
             end = await connection.run(outbound: outbound) { try await handler.read(inbound) }
         }
         metrics.live.closed(protocol: format.name, outcome: end.outcome)

@@ -119,7 +119,12 @@ final class RealtimeFormat: LiveWireFormat {
     func done(durationMs: Int) throws -> [String] { [] }
 
     func error(code: String, message: String, eventID clientEventID: String?) -> String {
-        (try? json(RealtimeError(event_id: eventID(), error: .init(code: code, message: message, event_id: clientEventID))))
+        error(code: code, message: message, param: nil, eventID: clientEventID)
+    }
+
+    /// An `error` event whose `param` names the field of the client event that was refused.
+    func error(code: String, message: String, param: String?, eventID clientEventID: String?) -> String {
+        (try? json(RealtimeError(event_id: eventID(), error: .init(code: code, message: message, param: param, event_id: clientEventID))))
             ?? #"{"type":"error","error":{"type":"server_error","code":"internal_error","message":"error"}}"#
     }
 

@@ -15,8 +15,15 @@ import WSCore
 /// (the default) the streaming FSMN-VAD cuts the audio into items; `commit` closes the open
 /// speech at once. With `turn_detection: null` audio waits in the buffer until `commit`, which
 /// makes one item of it. Malformed events get an `error` event and the session goes on.
-/// This server's extension: `session.denoise` (off, afftdn, rnnoise), like the `denoise` query
-/// parameter; it cannot change once audio was sent.
+/// This server's extensions: `session.denoise` (off, afftdn, rnnoise), like the `denoise` query
+/// parameter, and OpenAI's `input_audio_noise_reduction` mapped onto it; the denoiser cannot
+/// change once audio was sent. The transcription settings take `decoding`, `beam_size`,
+/// `hotwords` (an array of `phrase` or `phrase:score`) and `hotword_score`, read as the native
+/// route reads them, and OpenAI's `keywords` (phrases favoured with the default score); a
+/// hotword the tokenizer cannot spell refuses the update. A refused update gets an `error` event
+/// (with `param` naming the field when one is to blame) and changes nothing.
+/// Decoding settings apply to every item committed after the update (the open one included);
+/// an item already committed keeps the settings it was committed with.
 /// Closing the socket ends the session (there is no "end" event in this protocol).
 struct RealtimeHandler: Sendable {
     let connection: LiveConnection
@@ -25,6 +32,8 @@ struct RealtimeHandler: Sendable {
     let partialIntervalMs: Int
     /// `serve --denoise` (what `session.denoise: "rnnoise"` runs).
     var serverDenoise: DenoiseMethod = .off
+    /// The upgrade request's query: its decoding fields are the session's starting ones.
+    var query: [String: String] = [:]
 
     /// The session's settings.
     struct Session {
@@ -33,12 +42,25 @@ struct RealtimeHandler: Sendable {
         var language = "auto"
         /// The denoiser (the `denoise` query parameter, else the server's `--denoise`).
         var denoise: DenoiseMethod = .off
+        /// What `input_audio_noise_reduction: null` comes back to: the denoiser the session started with.
+        var startDenoise: DenoiseMethod = .off
+        /// `input_audio_noise_reduction.type` as the client last set it; nil: null.
+        var noiseReduction: String?
+        /// The decoding fields as last set (``decodingFieldNames``), as request field text.
+        var decodingFields: [String: String] = [:]
+        /// OpenAI's `keywords`, as last set: hotwords with the default score.
+        var keywords: [String] = []
+        /// What they resolve to (keywords included); nil: greedy decoding.
+        var beamSearch: BeamSearchOptions?
     }
 
     /// Reads until the client closes or a fatal error.
     func read(_ inbound: WebSocketInboundStream) async throws -> LiveConnection.ReaderEnd {
         var session = Session()
         session.denoise = connection.options.denoise ?? .off
+        session.startDenoise = session.denoise
+        session.decodingFields = query.filter { Self.decodingFieldNames.contains($0.key) }
+        session.beamSearch = connection.options.beamSearch
         var cutter: LiveCutter?
         /// Manual-commit audio at the session rate, and the stream time it started at.
         var buffer: [Float] = []
@@ -83,15 +105,21 @@ struct RealtimeHandler: Sendable {
                     if updated.denoise != session.denoise && hasAudio {
                         throw SenseVoiceError(.invalidOption, "denoise cannot change once audio was sent; open a new session")
                     }
+                    var options = connection.options
+                    options.language = try Language(parsing: updated.language)
+                    options.denoise = updated.denoise
+                    options.beamSearch = updated.beamSearch
+                    if updated.beamSearch != session.beamSearch {
+                        try checkHotwords(options, transcriptionPath: Self.transcriptionPath(ga: type == "session.update"))
+                    }
                     if updated.serverVAD != session.serverVAD || updated.sampleRate != session.sampleRate || updated.denoise != session.denoise {
                         guard try closeCutter() else { return .closing }
                     }
                     session = updated
-                    var options = connection.options
-                    options.language = try Language(parsing: session.language)
-                    options.denoise = session.denoise
                     connection.options = options
                     connection.outbox.send(try sessionEvent(type == "session.update" ? "session.updated" : "transcription_session.updated", session))
+                } catch let error as FieldError {
+                    connection.outbox.send(format.error(code: error.error.code.rawValue, message: error.error.message, param: error.param, eventID: eventID))
                 } catch let error as SenseVoiceError {
                     connection.sendError(code: error.code.rawValue, message: error.message, eventID: eventID)
                 }
@@ -167,19 +195,15 @@ struct RealtimeHandler: Sendable {
     // MARK: - Session events
 
     /// Applies a `transcription_session.update` (beta) or `session.update` (GA) body.
-    /// - Throws: `SenseVoiceError(.invalidOption)` for formats and rates this server cannot take.
+    /// - Throws: `SenseVoiceError(.invalidOption)` for formats and rates this server cannot take;
+    ///   ``FieldError`` for bad decoding or noise-reduction fields.
     static func apply(_ body: Any?, to session: Session, ga: Bool, serverDenoise: DenoiseMethod = .off) throws -> Session {
         var s = session
         guard let body = body as? [String: Any] else {
             throw SenseVoiceError(.invalidOption, "\(ga ? "session.update" : "transcription_session.update") needs a \"session\" object")
         }
-        if let denoise = body["denoise"] {
-            guard let name = denoise as? String else {
-                throw SenseVoiceError(.invalidOption, "session.denoise must be a string: off, afftdn or rnnoise")
-            }
-            s.denoise = try DenoiseMethod.request(name, serverDefault: serverDenoise, field: "session.denoise")
-        }
         var transcription: [String: Any]?
+        var noiseReduction: Any?
         var turnDetection: Any?? = .none
         if ga {
             let input = (body["audio"] as? [String: Any])?["input"] as? [String: Any]
@@ -194,6 +218,7 @@ struct RealtimeHandler: Sendable {
             }
             transcription = input?["transcription"] as? [String: Any]
             if let input, input.keys.contains("turn_detection") { turnDetection = .some(input["turn_detection"]) }
+            noiseReduction = input?["noise_reduction"]
         } else {
             if let format = body["input_audio_format"] {
                 guard format as? String == "pcm16" else {
@@ -203,6 +228,20 @@ struct RealtimeHandler: Sendable {
             if let rate = body["input_audio_sample_rate"] { s.sampleRate = try rateValue(rate) }
             transcription = body["input_audio_transcription"] as? [String: Any]
             if body.keys.contains("turn_detection") { turnDetection = .some(body["turn_detection"]) }
+            noiseReduction = body["input_audio_noise_reduction"]
+        }
+        if let noiseReduction {
+            try applyNoiseReduction(noiseReduction, to: &s, serverDenoise: serverDenoise, path: noiseReductionPath(ga: ga))
+        }
+        // Our own field, after OpenAI's: it names the method exactly.
+        if let denoise = body["denoise"] {
+            guard let name = denoise as? String else {
+                throw SenseVoiceError(.invalidOption, "session.denoise must be a string: off, afftdn or rnnoise")
+            }
+            s.denoise = try DenoiseMethod.request(name, serverDefault: serverDenoise, field: "session.denoise")
+        }
+        if let transcription {
+            try applyDecoding(transcription, to: &s, path: transcriptionPath(ga: ga))
         }
         if let language = transcription?["language"] as? String, !language.isEmpty {
             _ = try Language(parsing: language)
@@ -236,13 +275,15 @@ struct RealtimeHandler: Sendable {
         if type == "session.updated" {
             body = ["type": "transcription", "id": "sess_\(connection.id)", "object": "realtime.transcription_session",
                     "audio": ["input": ["format": ["type": "audio/pcm", "rate": session.sampleRate],
-                                        "transcription": ["model": "sensevoice-small", "language": session.language],
+                                        "transcription": Self.transcriptionEcho(session),
+                                        "noise_reduction": Self.noiseReductionEcho(session),
                                         "turn_detection": detection]],
                     "denoise": session.denoise.name]
         } else {
             body = ["id": "sess_\(connection.id)", "object": "realtime.transcription_session", "input_audio_format": "pcm16",
                     "input_audio_sample_rate": session.sampleRate,
-                    "input_audio_transcription": ["model": "sensevoice-small", "language": session.language],
+                    "input_audio_transcription": Self.transcriptionEcho(session),
+                    "input_audio_noise_reduction": Self.noiseReductionEcho(session),
                     "turn_detection": detection, "denoise": session.denoise.name]
         }
         let event: [String: Any] = ["event_id": format.eventID(), "type": type, "session": body]

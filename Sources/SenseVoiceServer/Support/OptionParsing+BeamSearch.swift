@@ -4,11 +4,12 @@ import SenseVoiceEngine
 
 extension OptionParsing {
     /// `decoding` (greedy|beam), `beam_size`, `hotwords` (comma-separated, or one per line; each
-    /// may end in `:score`) and `hotword_score`; `nil` for greedy decoding.
+    /// may end in `:score`) and `hotword_score`; `nil` for greedy decoding. `extra` phrases (a
+    /// realtime session's `keywords`) join the hotwords.
     /// - Throws: `SenseVoiceError(.invalidOption)` (answered with 400) for values that are not
     ///   numbers or are outside their limits.
-    static func beamSearch(_ value: (String) -> String?) throws -> BeamSearchOptions? {
-        let hotwords = try value("hotwords").map { try Hotword.parse(field: $0) } ?? []
+    static func beamSearch(_ value: (String) -> String?, adding extra: [Hotword] = []) throws -> BeamSearchOptions? {
+        let hotwords = try (value("hotwords").map { try Hotword.parse(field: $0) } ?? []) + extra
         return try BeamSearchOptions.resolve(decoding: value("decoding"), beamSize: try number(value, "beam_size", Int.init),
                                              hotwords: hotwords, hotwordScore: try number(value, "hotword_score", Double.init))
     }
