@@ -94,7 +94,7 @@ let package = Package(
                                          "SenseVoiceHub"],
                           swiftSettings: swiftSettings),
 
-        .target(name: "SenseVoiceTestSupport", dependencies: ["SenseVoiceTensor"],
+        .target(name: "SenseVoiceTestSupport", dependencies: ["SenseVoiceTensor", "SenseVoiceAudio"],
                 path: "Tests/SenseVoiceTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "SenseVoiceTensorTests",
                     dependencies: ["SenseVoiceTensor", "SenseVoiceTestSupport"], swiftSettings: swiftSettings),

@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import Foundation
+import SenseVoiceAudio
 import SenseVoiceEngine
 
 /// Decodes one file to the model's 16 kHz mono, runs the chosen denoiser over it exactly as
@@ -42,7 +43,7 @@ struct DenoiseCommand: ParsableCommand {
             let samples = try Denoiser.apply(method, to: audio.samples, sampleRate: audio.sampleRate)
             let cpu = Self.cpuSeconds() - before
             do {
-                try Self.wav(samples, sampleRate: audio.sampleRate).write(to: URL(fileURLWithPath: output))
+                try Data(WAVWriter.bytes(interleaved: samples, sampleRate: audio.sampleRate, format: .float32)).write(to: URL(fileURLWithPath: output))
             } catch {
                 throw SenseVoiceError(.ioError, "cannot write \(output): \(error.localizedDescription)")
             }
@@ -61,18 +62,5 @@ struct DenoiseCommand: ParsableCommand {
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-
-    /// A mono IEEE-float WAV file.
-    static func wav(_ samples: [Float], sampleRate: Int) -> Data {
-        var d = Data()
-        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { d.append(contentsOf: $0) } }
-        func u16(_ v: Int) { withUnsafeBytes(of: UInt16(v).littleEndian) { d.append(contentsOf: $0) } }
-        let bytes = samples.count * 4
-        d.append(contentsOf: Array("RIFF".utf8)); u32(36 + bytes); d.append(contentsOf: Array("WAVE".utf8))
-        d.append(contentsOf: Array("fmt ".utf8)); u32(16); u16(3); u16(1); u32(sampleRate); u32(sampleRate * 4); u16(4); u16(32)
-        d.append(contentsOf: Array("data".utf8)); u32(bytes)
-        samples.withUnsafeBytes { d.append(contentsOf: $0) }
-        return d
     }
 }

@@ -2,6 +2,7 @@
 // channel, with overlapping turns.
 
 public import Foundation
+import SenseVoiceAudio
 
 /// Builds a 22 s, 16 kHz, 16-bit stereo WAV: the English clip on the left channel at 0.5 s and
 /// again at 15 s (the agent), the Mandarin clip on the right at 5 s (the customer), so each
@@ -43,17 +44,7 @@ public enum StereoCall {
     /// A canonical 16-bit stereo PCM WAV of two equally long channels in [-1, 1).
     public static func stereoPCM16(left: [Float], right: [Float], sampleRate: Int) -> Data {
         precondition(left.count == right.count, "channels of different lengths")
-        var d = Data()
-        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { d.append(contentsOf: $0) } }
-        func u16(_ v: Int) { withUnsafeBytes(of: UInt16(v).littleEndian) { d.append(contentsOf: $0) } }
-        let dataBytes = left.count * 4
-        d.append(contentsOf: Array("RIFF".utf8)); u32(36 + dataBytes); d.append(contentsOf: Array("WAVE".utf8))
-        d.append(contentsOf: Array("fmt ".utf8)); u32(16); u16(1); u16(2); u32(sampleRate); u32(sampleRate * 4); u16(4); u16(16)
-        d.append(contentsOf: Array("data".utf8)); u32(dataBytes)
-        d.reserveCapacity(d.count + dataBytes)
-        for (l, r) in zip(left, right) {
-            for v in [l, r] { u16(Int(UInt16(bitPattern: Int16(max(-32768, min(32767, (v * 32768).rounded())))))) }
-        }
-        return d
+        let interleaved = zip(left, right).flatMap { [$0, $1] }
+        return Data(WAVWriter.bytes(interleaved: interleaved, channels: 2, sampleRate: sampleRate, format: .pcm16))
     }
 }
