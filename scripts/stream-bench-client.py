@@ -14,6 +14,9 @@ cut_finals counts the finals of segments cut at the VAD's maximum length (--max-
 arrives with the decision so no recognition can start before it; p95_foreseeable_ms is the p95
 of the others.
 
+With STREAM_BENCH_FINALS=FILE set, each final is also appended to FILE as a JSON line
+(stream, start_ms, end_ms, latency_ms) for a closer look.
+
 Needs the `websockets` package. Bounded: --streams ≤ 256, --seconds ≤ 600; loopback only.
 """
 

@@ -35,7 +35,7 @@ public final class RecognitionSession {
     ///   - progress: called after each batch with (segments done, segments total).
     ///   - segmentsFinished: called after each batch with the segments it recognised, in time
     ///     order (`stream=true` transcriptions send them as they come).
-    ///   - isCancelled: checked between batches; returning true throws `.cancelled`.
+    ///   - isCancelled: checked between batches and between encoder layers; returning true throws `.cancelled`.
     ///   - observe: told each stage's time as it finishes (``sensevoice bench``).
     /// - Throws: `SenseVoiceError` (`.invalidOption`, `.audioEmpty`, `.audioTooLong` without VAD,
     ///   `.cancelled`, `.internalError` when the encoder fails at run time), or what the VAD throws.
@@ -83,7 +83,8 @@ public final class RecognitionSession {
         let batchSamples = Int(transcriber.configuration.batchSeconds * Double(rate))
         func flush(consumed: Int) throws {
             guard !pending.isEmpty else { return }
-            let results = try recognize(batch: pending.map(\.samples), options: options, decoder: decoder, observe: observe)
+            let results = try recognize(batch: pending.map(\.samples), options: options, decoder: decoder, observe: observe,
+                                        isCancelled: isCancelled)
             for (item, r) in zip(pending, results) {
                 timings.featuresMs += r.featuresSeconds * 1000
                 timings.encoderMs += r.encoderSeconds * 1000
